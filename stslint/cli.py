@@ -1,0 +1,143 @@
+"""The command line: a thin click layer over the engine, the catalog and the reporters.
+
+Exit codes: 0 no findings; 1 at least one finding (input errors count); 2 usage, configuration
+or internal error (one line on stderr; a traceback only with STSLINT_DEBUG=1).
+"""
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+
+from stslint import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _fail(message: str) -> None:
+    """Stop with a one-line usage/configuration error (exit 2)."""
+    raise click.UsageError(message)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="stslint", message="%(prog)s %(version)s")
+def cli() -> None:
+    """stslint: lint Kubernetes StatefulSet manifests for the pitfalls that lose data or break
+    stateful apps (governing Services, selectors, probes, storage reclaim policies, API versions)."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+@click.option("--select", metavar="RULES", help="Comma-separated codes, prefixes (STS3), names or ALL to report.")
+@click.option("--extend-select", metavar="RULES", help="Rules to report in addition to the selected ones.")
+@click.option("--ignore", metavar="RULES", help="Comma-separated codes, prefixes or names not to report.")
+@click.option("--namespace", "-n", metavar="NS",
+              help="Namespace of objects that carry none (what kubectl apply -n NS would give them).")
+@click.option("--stdin-filename", metavar="PATH", help="The file name to report for standard input (-).")
+@click.option("--max-file-size", type=click.IntRange(min=1), default=None, metavar="BYTES",
+              help="Refuse larger files as unreadable (default 64 MiB).")
+@click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
+def check(paths: tuple[str, ...], output_format: str, select: str | None, extend_select: str | None,
+          ignore: str | None, namespace: str | None, stdin_filename: str | None,
+          max_file_size: int | None, quiet: bool) -> None:
+    """Lint manifests: files, directories (walked for *.yaml, *.yml, *.json) or - for stdin.
+    No path means the current directory."""
+    from stslint.engine import Settings, lint
+    from stslint.loading import DEFAULT_MAX_FILE_SIZE
+    from stslint.loading.discover import discover
+    from stslint.reporting import ReportOptions, renderer
+    from stslint.selection import SelectionError, resolve, split_list
+
+    try:
+        selected = resolve(split_list(select), split_list(ignore) or [], split_list(extend_select) or [])
+    except SelectionError as exc:
+        _fail(str(exc))
+        return
+    settings = Settings(selected=selected, namespace=namespace or None,
+                        max_file_size=max_file_size or DEFAULT_MAX_FILE_SIZE)
+    result = lint(discover(list(paths), stdin_filename), settings)
+    out = sys.stdout
+    renderer(output_format)(result, out, ReportOptions(color=False, quiet=quiet, version=__version__))
+    out.flush()
+    sys.exit(EXIT_FINDINGS if result.findings else EXIT_CLEAN)
+
+
+def _print_json(data: Any) -> None:
+    import json
+
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@cli.command("rules")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rules_command(output_format: str) -> None:
+    """List every rule: code, name, severity and summary."""
+    from stslint.catalog import all_rules
+
+    catalog = all_rules()
+    if output_format == "json":
+        _print_json(catalog)
+        return
+    width = max(len(r["name"]) for r in catalog)
+    for r in catalog:
+        opt_in = " (opt-in)" if r["opt_in"] else ""
+        click.echo(f"{r['code']}  {r['name']:<{width}}  {r['severity']:<7}  {r['summary']}{opt_in}")
+
+
+@cli.command()
+@click.argument("rule")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def explain(rule: str, output_format: str) -> None:
+    """Explain a rule (by code or name): why it matters, how to fix it, a bad and a good example."""
+    from stslint.catalog import UnknownRule, explain as explain_rule
+
+    try:
+        doc = explain_rule(rule)
+    except UnknownRule:
+        _fail(f"unknown rule {rule!r}; `stslint rules` lists them")
+        return
+    if output_format == "json":
+        _print_json(doc)
+        return
+    lines = [f"{doc['code']} {doc['name']} [{doc['severity']}]{' (opt-in)' if doc['opt_in'] else ''}", "",
+             doc["summary"].strip(), "", "Why it matters:", _indent(doc["rationale"]), "", "How to fix it:",
+             _indent(doc["remediation"])]
+    if doc["options"]:
+        lines += ["", "Options:"]
+        for name, spec in doc["options"].items():
+            lines.append(f"  {name} ({spec.get('type', '')}, default {spec.get('default')!r}): "
+                         f"{spec.get('description', '')}")
+    for label in ("bad", "good"):
+        example = doc["examples"].get(label)
+        if example:
+            lines += ["", f"Example ({label}):", _indent(example)]
+    click.echo("\n".join(lines).rstrip())
+
+
+def _indent(text: str) -> str:
+    return "\n".join(("    " + line) if line else "" for line in str(text).rstrip().splitlines())
+
+
+def main() -> None:
+    """Entry point: run the CLI; unexpected errors become one line and exit code 2."""
+    try:
+        sys.stdout.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+    except (AttributeError, ValueError):
+        pass
+    try:
+        cli.main(prog_name="stslint")
+    except BrokenPipeError:
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        finally:
+            os._exit(EXIT_FINDINGS)
+    except Exception as exc:  # noqa: BLE001 - the contract: never a traceback
+        if os.environ.get("STSLINT_DEBUG") == "1":
+            raise
+        click.echo(f"stslint: internal error: {type(exc).__name__}: {exc} (set STSLINT_DEBUG=1 for a traceback)",
+                   err=True)
+        sys.exit(EXIT_ERROR)

@@ -1,0 +1,178 @@
+"""The pipeline of one run: load → index → rules → selection → sorted findings."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from stslint.findings import INPUT_ERROR_CODES, Finding
+from stslint.loading import DEFAULT_MAX_FILE_SIZE, FileResult, load_source
+from stslint.loading.discover import KUSTOMIZATION_NAMES, Source
+from stslint.model.index import Index
+from stslint.model.kustomize import patch_paths
+from stslint.model.nodes import YMap
+from stslint.model.resources import Resource, StatefulSet, view_for
+from stslint.rules import RULES, Rule, index_rules, object_rules
+from stslint.selection import resolve
+
+DROPPED_IN_PATCHES = frozenset({"STS003"})
+"""Input errors that a kustomize patch file may have by design (a JSON6902 patch is a list)."""
+
+
+@dataclass
+class Settings:
+    """What a run checks and how."""
+
+    selected: frozenset[str] = field(default_factory=resolve)
+    namespace: str | None = None
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    severities: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class RunResult:
+    """The outcome of a run: sorted findings, counts, and the text of files that have findings."""
+
+    findings: list[Finding]
+    files: int
+    objects: int
+    texts: dict[str, str] = field(default_factory=dict)
+    severities: dict[str, str] = field(default_factory=dict)
+
+    def severity(self, code: str) -> str:
+        """The effective severity of a code (input errors are always errors)."""
+        if code in INPUT_ERROR_CODES:
+            return "error"
+        return self.severities.get(code) or RULES[code].severity
+
+    def counts(self) -> tuple[int, int]:
+        """(errors, warnings) among the findings."""
+        errors = sum(1 for f in self.findings if self.severity(f.code) == "error")
+        return errors, len(self.findings) - errors
+
+
+def _objects(root: YMap) -> Iterable[YMap]:
+    """The objects a document holds: itself, or the items of a ``kind: *List``."""
+    kind = root.get("kind")
+    items = root.get("items")
+    if isinstance(kind, str) and kind.endswith("List") and isinstance(items, list):
+        for item in items:
+            if isinstance(item, dict) and item.get("apiVersion") is not None and item.get("kind") is not None:
+                yield item
+        return
+    yield root
+
+
+def _describe_document(root: Any) -> str:
+    if isinstance(root, list):
+        return "a list (a JSON6902 patch?)"
+    return f"a {type(root).__name__ if not isinstance(root, str) else 'string'} scalar"
+
+
+class Linter:
+    """Runs the selected rules over the sources of one run."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.index = Index()
+        self.findings: list[Finding] = []
+        self.type_errors: list[Finding] = []
+        self.patch_files: set[str] = set()
+        self.texts: dict[str, str] = {}
+        self.files = 0
+        self.objects = 0
+        selected = settings.selected
+        self._rules: dict[str, list[Rule]] = {
+            cls: object_rules(kind, selected) for cls, kind in
+            (("StatefulSet", "StatefulSet"), ("PersistentVolume", "PersistentVolume"))
+        }
+        self._index_rules = index_rules(selected)
+
+    def _options(self, rule: Rule) -> dict[str, Any]:
+        return self.settings.rule_options.get(rule.code, {})
+
+    def add_file(self, result: FileResult) -> None:
+        """Lint the documents of one loaded file and index its objects."""
+        self.files += 1
+        source = result.source
+        before = len(self.findings)
+        self.findings.extend(result.errors)
+        is_kustomization = os.path.basename(source.path or "") in KUSTOMIZATION_NAMES
+        for doc in result.documents:
+            root = doc.root
+            if root is None:
+                continue
+            if not isinstance(root, dict):
+                if source.explicit:
+                    self.findings.append(Finding(
+                        "STS003", f"document {doc.index + 1} is {_describe_document(root)}, not a Kubernetes "
+                        "object (a mapping with apiVersion and kind)", source.display, doc.span,
+                        source_path=result.real_path))
+                continue
+            if is_kustomization:
+                self.patch_files |= patch_paths(root, result.real_path)
+            has_api, has_kind = root.get("apiVersion") is not None, root.get("kind") is not None
+            if has_api != has_kind:
+                present, absent = ("apiVersion", "kind") if has_api else ("kind", "apiVersion")
+                self.findings.append(Finding(
+                    "STS003", f"document {doc.index + 1} has {present} but no {absent}; it is not a complete "
+                    "Kubernetes object", source.display, root.key_span(present), source_path=result.real_path))
+                continue
+            if not has_api:
+                continue  # Helm values, CI configs, a kustomization: not objects
+            for obj in _objects(root):
+                self.objects += 1
+                self._lint_object(obj, source, result.real_path)
+        if len(self.findings) > before:
+            self.texts[source.display] = result.text
+
+    def _lint_object(self, data: YMap, source: Source, real_path: str | None) -> None:
+        res: Resource = view_for(data, source.display, self.settings.namespace, self.type_errors.append, real_path)
+        if isinstance(res, StatefulSet) and res.is_patch():
+            return  # a kustomize patch, not an object to judge
+        for rule in self._rules.get(type(res).__name__, ()):
+            assert rule.check is not None
+            self.findings.extend(rule.check(res, self._options(rule)))
+        if self._index_rules:
+            self.index.add(res)
+
+    def finish(self) -> RunResult:
+        """Run the cross-object rules and return the sorted findings."""
+        self.index.drop_files(self.patch_files)
+        for rule in self._index_rules:
+            assert rule.check is not None
+            for finding in rule.check(self.index, self._options(rule)):
+                (self.type_errors if finding.code == "STS006" else self.findings).append(finding)
+        if "STS006" in self.settings.selected:
+            seen: set[tuple[str, tuple[int, int, int, int]]] = set()
+            for finding in self.type_errors:
+                key = (finding.file, finding.span)
+                if key not in seen:
+                    seen.add(key)
+                    self.findings.append(finding)
+        findings = [f for f in self.findings if self._kept(f)]
+        findings.sort(key=Finding.sort_key)
+        texts = {name: text for name, text in self.texts.items() if any(f.file == name for f in findings)}
+        return RunResult(findings, self.files, self.objects, texts, dict(self.settings.severities))
+
+    def _kept(self, finding: Finding) -> bool:
+        if finding.is_input_error:
+            return not (finding.code in DROPPED_IN_PATCHES and finding.source_path in self.patch_files)
+        if finding.source_path is not None and finding.source_path in self.patch_files:
+            return False
+        return finding.code in self.settings.selected
+
+
+def lint(sources: Iterable[Source], settings: Settings | None = None) -> RunResult:
+    """Lint every source together (one index across all of them)."""
+    settings = settings or Settings()
+    linter = Linter(settings)
+    for source in sources:
+        linter.add_file(load_source(source, settings.max_file_size))
+    return linter.finish()
+
+
+def rule_for(code: str) -> Rule:
+    """The registered rule of a finding's code."""
+    return RULES[code]

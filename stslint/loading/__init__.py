@@ -1,0 +1,83 @@
+"""Loading: files to positioned YAML documents, and input errors for files that cannot be loaded."""
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from dataclasses import dataclass, field
+
+from stslint.findings import Finding
+from stslint.loading.decode import DecodeError, decode
+from stslint.loading.discover import Source
+from stslint.loading.yamlload import Document, LoadError, load_text
+
+DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024
+
+
+@dataclass
+class FileResult:
+    """A source after loading: its documents, its text lines (for code frames and comments) and
+    the input errors it produced."""
+
+    source: Source
+    documents: list[Document] = field(default_factory=list)
+    text: str = ""
+    errors: list[Finding] = field(default_factory=list)
+    real_path: str | None = None
+
+
+def _error(source: Source, code: str, message: str, line: int = 1, column: int = 1) -> Finding:
+    return Finding(code, message, source.display, (line, column, line, column + 1))
+
+
+def _read_bytes(source: Source, max_size: int) -> bytes:
+    """The bytes of a source; raise OSError-like ValueError with a message for what cannot be read."""
+    if source.path is None:
+        data = sys.stdin.buffer.read(max_size + 1)
+        if len(data) > max_size:
+            raise ValueError(f"standard input is larger than the {max_size}-byte limit (--max-file-size)")
+        return data
+    st = os.stat(source.path)
+    if stat.S_ISDIR(st.st_mode):
+        raise ValueError("is a directory")
+    if not stat.S_ISREG(st.st_mode):
+        raise ValueError("not a regular file (a device, FIFO or socket)")
+    if st.st_size > max_size:
+        raise ValueError(f"file is {st.st_size} bytes, larger than the {max_size}-byte limit (--max-file-size)")
+    with open(source.path, "rb") as handle:
+        data = handle.read(max_size + 1)
+    if len(data) > max_size:
+        raise ValueError(f"file grew past the {max_size}-byte limit (--max-file-size) while being read")
+    return data
+
+
+def load_source(source: Source, max_size: int = DEFAULT_MAX_FILE_SIZE) -> FileResult:
+    """Read and parse one source; problems become STS001/STS002/STS004 findings, never exceptions."""
+    result = FileResult(source)
+    if source.path is not None:
+        result.real_path = os.path.realpath(source.path)
+    try:
+        data = _read_bytes(source, max_size)
+    except ValueError as exc:
+        result.errors.append(_error(source, "STS004", f"cannot read file: {exc}"))
+        return result
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        result.errors.append(_error(source, "STS004", f"cannot read file: {reason}"))
+        return result
+    try:
+        text = decode(data).text
+    except DecodeError as exc:
+        result.errors.append(_error(source, "STS004", f"cannot read file: {exc.message}", exc.line, exc.column))
+        return result
+    result.text = text
+    try:
+        loaded = load_text(text)
+    except LoadError as exc:
+        result.errors.append(_error(source, exc.code, exc.message, exc.line, exc.column))
+        return result
+    result.documents = loaded.documents
+    for key, span in loaded.duplicate_keys:
+        result.errors.append(Finding("STS002", f"duplicate key {key!r}: Kubernetes rejects a mapping that repeats "
+                                     "a key (the last value is used for linting)", source.display, span))
+    return result

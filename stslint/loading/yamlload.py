@@ -1,0 +1,266 @@
+"""YAML 1.1 text to positioned documents, built from parser events.
+
+Why events and not PyYAML's composer: the composer hands an alias the node of its anchor (with the
+anchor's position) and recurses once per nesting level. Building from events is iterative (no
+RecursionError however deep the input), gives every alias its own position, shares aliased values
+instead of copying them (a billion-laughs document stays small), and lets us refuse tags that would
+construct objects without ever constructing anything.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
+from yaml.nodes import ScalarNode
+from yaml.resolver import Resolver
+
+from stslint.model.nodes import Span, YMap, YSeq
+
+try:  # libyaml when present: an order of magnitude faster
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_DEPTH = 1000
+"""Nesting deeper than this is refused as invalid YAML (no real manifest comes close)."""
+
+_Y = "tag:yaml.org,2002:"
+_MERGE = _Y + "merge"
+_STRING_TAGS = {_Y + "str", _Y + "timestamp", _Y + "binary", _Y + "value", "!"}
+_COLLECTION_TAGS = {_Y + "map", _Y + "omap", _Y + "pairs", _Y + "set", _Y + "seq", "!"}
+_RESOLVER = Resolver()
+_CONSTRUCTOR = SafeConstructor()
+
+
+class LoadError(Exception):
+    """The text cannot be loaded as YAML; carries the code and 1-based position of the problem."""
+
+    def __init__(self, code: str, message: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass
+class Document:
+    """One YAML document: its root value, the span of that root and its 0-based index in the file."""
+
+    root: Any
+    span: Span
+    index: int
+
+
+@dataclass
+class Loaded:
+    """What one file holds: its documents and the duplicate keys met while loading them."""
+
+    documents: list[Document] = field(default_factory=list)
+    duplicate_keys: list[tuple[str, Span]] = field(default_factory=list)
+
+
+def _start(event: Any) -> tuple[int, int]:
+    return event.start_mark.line + 1, event.start_mark.column + 1
+
+
+def _span(start_event: Any, end_event: Any) -> Span:
+    return (start_event.start_mark.line + 1, start_event.start_mark.column + 1,
+            end_event.end_mark.line + 1, end_event.end_mark.column + 1)
+
+
+def _scalar(event: ScalarEvent) -> Any:
+    """The Python value of a scalar event under YAML 1.1 rules (timestamps stay strings)."""
+    tag = event.tag
+    if tag is None or tag == "!":
+        if tag == "!" or not event.implicit[0]:
+            return event.value  # quoted or non-specific: a string
+        tag = _RESOLVER.resolve(ScalarNode, event.value, event.implicit)
+    if tag in _STRING_TAGS:
+        return event.value
+    if tag == _MERGE:
+        return _MergeKey()
+    if tag == _Y + "null":
+        return None
+    if tag == _Y + "bool":
+        value = SafeConstructor.bool_values.get(event.value.lower())
+        if value is None:
+            raise LoadError("STS001", f"invalid boolean {event.value!r}", *_start(event))
+        return value
+    if tag in (_Y + "int", _Y + "float"):
+        node = ScalarNode(tag, event.value, event.start_mark, event.end_mark)
+        try:
+            if tag == _Y + "int":
+                return _CONSTRUCTOR.construct_yaml_int(node)
+            return _CONSTRUCTOR.construct_yaml_float(node)
+        except (ValueError, ConstructorError):
+            raise LoadError("STS001", f"invalid {tag[len(_Y):]} {event.value!r}", *_start(event)) from None
+    raise LoadError("STS001", f"unsupported YAML tag {_short(tag)} (only YAML 1.1's own tags are read)",
+                    *_start(event))
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    """The character at a 1-based line and column ("" when out of range)."""
+    start = 0
+    for _ in range(line - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return ""
+    index = start + column - 1
+    return text[index] if index < len(text) else ""
+
+
+def _short(tag: str) -> str:
+    return "!!" + tag[len(_Y):] if tag.startswith(_Y) else tag
+
+
+class _MergeKey:
+    """Marker for the YAML 1.1 merge key ``<<``."""
+
+    __slots__ = ()
+
+    def __hash__(self) -> int:
+        return hash(_MergeKey)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _MergeKey)
+
+
+class _Frame:
+    """A collection being built: the container, its start event and, for mappings, the pending key."""
+
+    __slots__ = ("container", "start", "key", "key_span", "has_key", "merges", "seen")
+
+    def __init__(self, container: YMap | YSeq, start: Any) -> None:
+        self.container = container
+        self.start = start
+        self.key: Any = None
+        self.key_span: Span | None = None
+        self.has_key = False
+        self.merges: list[tuple[Any, Span]] = []
+        self.seen: set[Any] = set()
+
+
+def _apply_merges(mapping: YMap, merges: list[tuple[Any, Span]]) -> None:
+    """Add the keys that ``<<`` merges bring in, without overriding explicit keys (YAML 1.1)."""
+    for value, key_span in merges:
+        sources = value if isinstance(value, list) else [value]
+        for source in sources:
+            if not isinstance(source, dict):
+                raise LoadError("STS001", "a merge key (<<) must name a mapping or a list of mappings",
+                                key_span[0], key_span[1])
+            for key, item in source.items():
+                if key not in mapping:
+                    mapping[key] = item
+                    mapping.spans[key] = (key_span, key_span)
+
+
+def load_text(text: str) -> Loaded:
+    """Load every document of ``text``; raise LoadError for the first problem that stops loading."""
+    result = Loaded()
+    anchors: dict[str, tuple[Any, Span]] = {}
+    stack: list[_Frame] = []
+    doc_start: Any = None
+    root: Any = None
+    root_span: Span | None = None
+    index = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            cls = type(event)
+            if cls is ScalarEvent:
+                value: Any = _scalar(event)
+                span = _span(event, event)
+            elif cls is AliasEvent:
+                if event.anchor not in anchors:
+                    raise LoadError("STS001", f"undefined alias *{event.anchor}", *_start(event))
+                value = anchors[event.anchor][0]
+                span = _span(event, event)
+            elif cls is MappingStartEvent or cls is SequenceStartEvent:
+                if event.tag is not None and event.tag not in _COLLECTION_TAGS:
+                    raise LoadError("STS001", f"unsupported YAML tag {_short(event.tag)} "
+                                    "(only YAML 1.1's own tags are read)", *_start(event))
+                if len(stack) >= MAX_DEPTH:
+                    raise LoadError("STS001", f"nesting deeper than {MAX_DEPTH} levels", *_start(event))
+                container: YMap | YSeq = YMap() if cls is MappingStartEvent else YSeq()
+                if event.anchor is not None:
+                    anchors[event.anchor] = (container, (0, 0, 0, 0))
+                stack.append(_Frame(container, event))
+                continue
+            elif cls is MappingEndEvent or cls is SequenceEndEvent:
+                frame = stack.pop()
+                value = frame.container
+                span = _span(frame.start, event)
+                value.span = span
+                if frame.merges:
+                    _apply_merges(value, frame.merges)
+                if frame.start.anchor is not None:
+                    anchors[frame.start.anchor] = (value, span)
+            elif cls is DocumentStartEvent:
+                doc_start = event
+                root, root_span = None, None
+                continue
+            elif cls is DocumentEndEvent:
+                start = root_span or _span(doc_start, event)
+                result.documents.append(Document(root, start, index))
+                index += 1
+                continue
+            else:
+                continue
+            if cls is ScalarEvent and event.anchor is not None:
+                anchors[event.anchor] = (value, span)
+            # attach the finished value to its parent
+            if not stack:
+                root, root_span = value, span
+                continue
+            parent = stack[-1]
+            holder = parent.container
+            if isinstance(holder, YSeq):
+                holder.append(value)
+                holder.spans.append(span)
+            elif not parent.has_key:
+                if isinstance(value, (dict, list)):
+                    raise LoadError("STS001", "a mapping or list cannot be a mapping key "
+                                    "(a Go/Helm template such as {{ .Value }}?)", span[0], span[1])
+                parent.key, parent.key_span, parent.has_key = value, span, True
+            else:
+                key, key_span = parent.key, parent.key_span
+                parent.has_key = False
+                assert key_span is not None
+                if isinstance(key, _MergeKey):
+                    parent.merges.append((value, key_span))
+                    continue
+                if key in parent.seen:
+                    result.duplicate_keys.append((str(key), key_span))
+                parent.seen.add(key)
+                holder[key] = value
+                holder.spans[key] = (key_span, span)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        if mark is not None and _char_at(text, line, column) == "\t":
+            problem = "a tab character where YAML forbids one (indent with spaces)"
+        if "{{" in text and ("unhashable" in problem or "could not find expected" in problem):
+            problem += " (a Go/Helm template?)"
+        raise LoadError("STS001", problem, line, column) from None
+    except yaml.reader.ReaderError as exc:  # control characters: a character offset, not a mark
+        before = text[: exc.position]
+        line = before.count("\n") + 1
+        column = exc.position - (before.rfind("\n") + 1) + 1
+        raise LoadError("STS001", f"control character #x{exc.character:04x} is not allowed in YAML",
+                        line, column) from None
+    except yaml.YAMLError as exc:
+        raise LoadError("STS001", str(exc).splitlines()[0] if str(exc) else "invalid YAML", 1, 1) from None
+    return result

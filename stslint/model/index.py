@@ -1,0 +1,163 @@
+"""The index across all files of a run: compact entries for the objects that rules relate.
+
+Only what cross-object rules read is kept (names, namespaces, labels, selectors, classes and the
+positions findings point at), so memory does not grow with whole documents. The index is a
+multimap: an object defined twice is kept twice. Wrong-typed fields met while extracting an entry
+are kept with it, grouped by what they affect, and reported only when a rule reads that group.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from stslint.findings import Finding
+from stslint.model.nodes import Span
+from stslint.model.resources import ClaimTemplate, Resource, Service, StatefulSet, StorageClass
+
+MISSING: Any = object()
+"""Marks a field that the manifest does not set."""
+
+
+def namespaces_match(a: str | None, b: str | None) -> bool:
+    """kubectl apply semantics: an unknown namespace (None) matches any; explicit ones must be equal."""
+    return a is None or b is None or a == b
+
+
+@dataclass
+class Entry:
+    """What every entry has: the object's identity and where it was read."""
+
+    name: str
+    namespace: str | None
+    file: str
+    ref: str
+    kind: str
+    source_path: str | None
+    problems: dict[str, list[Finding]] = field(default_factory=dict)
+
+    def finding(self, code: str, message: str, span: Span, *, container: str | None = None,
+                anchor: str = "") -> Finding:
+        """A finding located in this entry's object."""
+        return Finding(code, message, self.file, span, object=self.ref, kind=self.kind,
+                       namespace=self.namespace, container=container, anchor=anchor,
+                       source_path=self.source_path)
+
+
+@dataclass
+class WorkloadEntry(Entry):
+    """A StatefulSet as cross-object rules see it."""
+
+    service_name: str | None = None
+    service_name_span: Span = (1, 1, 1, 1)
+    pod_labels: dict[str, str] | None = None
+    claims: list[ClaimTemplate] = field(default_factory=list)
+
+
+@dataclass
+class ServiceEntry(Entry):
+    """A Service: how it is exposed and what it selects."""
+
+    type: str | None = None
+    cluster_ip: Any = MISSING
+    cluster_ips: Any = MISSING
+    selector: dict[str, str] | None = None
+    selector_valid: bool = True
+
+
+@dataclass
+class StorageClassEntry(Entry):
+    """A StorageClass and its reclaim policy (MISSING when omitted)."""
+
+    reclaim_policy: Any = MISSING
+
+
+def _identity(res: Resource) -> dict[str, Any]:
+    return dict(name=res.name, namespace=res.namespace, file=res.file, ref=res.ref, kind=res.kind,
+                source_path=res.source_path)
+
+
+def _collect(res: Resource, group: str, problems: dict[str, list[Finding]]) -> None:
+    """Route the view's wrong-type reports into ``problems[group]`` from now on."""
+    res.with_sink(problems.setdefault(group, []).append)
+
+
+def workload_entry(sts: StatefulSet) -> WorkloadEntry:
+    """The compact entry of a StatefulSet."""
+    entry = WorkloadEntry(**_identity(sts))
+    spec = sts.data.get("spec")
+    _collect(sts, "serviceName", entry.problems)
+    spec_fields = sts.spec()
+    if spec_fields is not None:
+        entry.service_name = spec_fields.str("serviceName")
+        entry.service_name_span = spec_fields.key_span("serviceName")
+    _collect(sts, "labels", entry.problems)
+    entry.pod_labels = sts.template_labels()
+    _collect(sts, "claims", entry.problems)
+    if isinstance(spec, dict):
+        entry.claims = [ClaimTemplate(fields, index) for index, fields in sts.claim_templates()]
+    sts.with_sink(None)
+    return entry
+
+
+def service_entry(svc: Service) -> ServiceEntry:
+    """The compact entry of a Service."""
+    entry = ServiceEntry(**_identity(svc))
+    _collect(svc, "headless", entry.problems)
+    spec = svc.spec()
+    if spec is not None:
+        entry.type = spec.str("type")
+        entry.cluster_ip = spec.raw("clusterIP") if spec.has_key("clusterIP") else MISSING
+        entry.cluster_ips = spec.raw("clusterIPs") if spec.has_key("clusterIPs") else MISSING
+        _collect(svc, "selector", entry.problems)
+        if spec.present("selector"):
+            entry.selector = spec.string_map("selector")
+            entry.selector_valid = entry.selector is not None
+    svc.with_sink(None)
+    return entry
+
+
+def storage_class_entry(sc: StorageClass) -> StorageClassEntry:
+    """The compact entry of a StorageClass."""
+    entry = StorageClassEntry(**_identity(sc))
+    entry.reclaim_policy = sc.data.get("reclaimPolicy", MISSING)
+    return entry
+
+
+class Index:
+    """All entries of a run, looked up by name."""
+
+    def __init__(self) -> None:
+        self.workloads: list[WorkloadEntry] = []
+        self.services: dict[str, list[ServiceEntry]] = {}
+        self.storage_classes: dict[str, list[StorageClassEntry]] = {}
+
+    def add(self, res: Resource) -> None:
+        """Index an object, if it is of a kind that cross-object rules read."""
+        if isinstance(res, StatefulSet):
+            if not res.is_patch():
+                self.workloads.append(workload_entry(res))
+        elif isinstance(res, Service):
+            self.services.setdefault(res.name, []).append(service_entry(res))
+        elif isinstance(res, StorageClass):
+            self.storage_classes.setdefault(res.name, []).append(storage_class_entry(res))
+
+    def drop_files(self, real_paths: set[str]) -> None:
+        """Forget every entry read from these files (kustomize patches are not objects)."""
+        if not real_paths:
+            return
+        self.workloads = [w for w in self.workloads if w.source_path not in real_paths]
+        for table in (self.services, self.storage_classes):
+            for name in list(table):
+                kept = [e for e in table[name] if e.source_path not in real_paths]  # type: ignore[attr-defined]
+                if kept:
+                    table[name] = kept  # type: ignore[assignment]
+                else:
+                    del table[name]
+
+    def services_named(self, name: str, namespace: str | None) -> list[ServiceEntry]:
+        """Services of that name whose namespace can be the given one."""
+        return [s for s in self.services.get(name, ()) if namespaces_match(s.namespace, namespace)]
+
+    def services_in(self, namespace: str | None) -> list[ServiceEntry]:
+        """Every Service whose namespace can be the given one."""
+        return [s for group in self.services.values() for s in group if namespaces_match(s.namespace, namespace)]

@@ -1,0 +1,310 @@
+"""Typed views of the Kubernetes objects stslint reads, over positioned YAML.
+
+A view never raises on a badly typed manifest: a field of the wrong type is reported through the
+view's ``report`` callback (which becomes STS006 invalid-field-type when that rule is selected) and
+is then treated as absent, so the rules that need it stay quiet. A null value is an omitted field.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Iterator
+
+from stslint.findings import Finding
+from stslint.model.nodes import Span, YMap, YSeq, type_name
+
+TypeReport = Callable[[str, Span, str, Any], None]
+"""Called as report(field_path, value_span, expected_type, value) for a field of the wrong type."""
+
+FindingSink = Callable[[Finding], None]
+"""Receives STS006 findings for wrong-typed fields."""
+
+
+def _ignore(path: str, span: Span, expected: str, value: Any) -> None:
+    return None
+
+
+class Fields:
+    """Typed, position-aware reads of one mapping; ``path`` is its dotted path in the object."""
+
+    __slots__ = ("data", "path", "report")
+
+    def __init__(self, data: YMap, path: str, report: TypeReport = _ignore) -> None:
+        self.data = data
+        self.path = path
+        self.report = report
+
+    def sub(self, key: str) -> str:
+        """The dotted path of ``key`` below this mapping."""
+        return f"{self.path}.{key}" if self.path else key
+
+    def present(self, key: str) -> bool:
+        """True when ``key`` is there with a non-null value."""
+        return self.data.get(key) is not None
+
+    def has_key(self, key: str) -> bool:
+        """True when ``key`` is written in the mapping, even with a null value."""
+        return key in self.data
+
+    def raw(self, key: str) -> Any:
+        """The value under ``key`` as loaded, unchecked."""
+        return self.data.get(key)
+
+    def key_span(self, key: str) -> Span:
+        """Where ``key`` is written (the mapping itself when absent)."""
+        return self.data.key_span(key)
+
+    def value_span(self, key: str) -> Span:
+        """Where the value of ``key`` is written (the mapping itself when absent)."""
+        return self.data.value_span(key)
+
+    def _typed(self, key: str, kind: type | tuple[type, ...], expected: str) -> Any:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) and kind is not bool and bool not in (kind if isinstance(kind, tuple) else ()):
+            self.report(self.sub(key), self.data.value_span(key), expected, value)
+            return None
+        if not isinstance(value, kind):
+            self.report(self.sub(key), self.data.value_span(key), expected, value)
+            return None
+        return value
+
+    def map(self, key: str) -> Fields | None:
+        """The mapping under ``key`` as Fields, or None when absent, null or not a mapping."""
+        value = self._typed(key, dict, "a mapping")
+        return Fields(value, self.sub(key), self.report) if value is not None else None
+
+    def str(self, key: str) -> str | None:
+        """The string under ``key``, or None."""
+        return self._typed(key, str, "a string")  # type: ignore[no-any-return]
+
+    def int_or_str(self, key: str) -> int | str | None:
+        """An IntOrString field (ports), or None."""
+        return self._typed(key, (int, str), "an integer or a string")  # type: ignore[no-any-return]
+
+    def seq(self, key: str) -> YSeq | None:
+        """The list under ``key``, or None."""
+        return self._typed(key, list, "a list")  # type: ignore[no-any-return]
+
+    def maps(self, key: str) -> Iterator[tuple[int, Fields]]:
+        """The mapping items of the list under ``key`` with their indexes; other items are reported."""
+        items = self.seq(key)
+        if items is None:
+            return
+        for index, item in enumerate(items):
+            if item is None:
+                continue
+            path = f"{self.sub(key)}[{index}]"
+            if not isinstance(item, dict):
+                self.report(path, items.item_span(index), "a mapping", item)
+                continue
+            yield index, Fields(item, path, self.report)
+
+    def string_map(self, key: str) -> dict[str, str] | None:
+        """A map of strings (labels, selectors, annotations): wrong-typed values are reported and the
+        whole map is then None, so a rule never judges a half-read map."""
+        value = self._typed(key, dict, "a mapping of strings")
+        if value is None:
+            return None
+        ok = True
+        for item_key, item in value.items():
+            if not isinstance(item_key, str) or not isinstance(item, str):
+                bad_span = value.value_span(item_key)
+                self.report(f"{self.sub(key)}.{item_key}", bad_span, "a string (quote it)", item)
+                ok = False
+        return dict(value) if ok else None
+
+
+class Resource:
+    """Any Kubernetes object: identity, namespace as kubectl apply would give it, and positions."""
+
+    cluster_scoped = False
+
+    def __init__(self, data: YMap, file: str, default_namespace: str | None,
+                 sink: FindingSink | None = None, source_path: str | None = None) -> None:
+        self.data = data
+        self.file = file
+        self.source_path = source_path
+        self.sink = sink
+        report = self._report if sink is not None else _ignore
+        self.fields = Fields(data, "", report)
+        self.api_version = data.get("apiVersion") if isinstance(data.get("apiVersion"), str) else ""
+        self.kind = data.get("kind") if isinstance(data.get("kind"), str) else ""
+        meta = data.get("metadata")
+        self.meta = Fields(meta if isinstance(meta, dict) else YMap(data.span), "metadata", report)
+        name = self.meta.raw("name")
+        self.name = name if isinstance(name, str) else ("" if name is None else str(name))
+        namespace = self.meta.raw("namespace")
+        explicit = namespace if isinstance(namespace, str) and namespace else None
+        self.namespace_explicit = explicit
+        self.namespace = None if self.cluster_scoped else (explicit or default_namespace)
+
+    @property
+    def ref(self) -> str:
+        """``Kind/name``."""
+        return f"{self.kind}/{self.name}"
+
+    def _report(self, path: str, span: Span, expected: str, value: Any) -> None:
+        assert self.sink is not None
+        message = (f'{self.kind} "{self.name}": {path} must be {expected}, not {type_name(value)} '
+                   f"{describe(value) if not isinstance(value, (dict, list)) else ''}".rstrip())
+        self.sink(self.finding("STS006", message, span, anchor=path))
+
+    def with_sink(self, sink: FindingSink | None) -> None:
+        """Send this view's wrong-type reports to ``sink`` from now on."""
+        self.sink = sink
+        report = self._report if sink is not None else _ignore
+        self.fields.report = report
+        self.meta.report = report
+
+    def spec(self) -> Fields | None:
+        """The object's ``spec``."""
+        return self.fields.map("spec")
+
+    def finding(self, code: str, message: str, span: Span, *, container: str | None = None,
+                anchor: str = "") -> Finding:
+        """A finding located in this object."""
+        return Finding(code, message, self.file, span, object=self.ref, kind=self.kind,
+                       namespace=self.namespace, container=container, anchor=anchor,
+                       source_path=self.source_path)
+
+
+class Container:
+    """A container of a pod template: its fields, its name and where it is declared."""
+
+    __slots__ = ("fields", "name", "role", "span")
+
+    def __init__(self, fields: Fields, role: str, span: Span) -> None:
+        self.fields = fields
+        name = fields.raw("name")
+        self.name = name if isinstance(name, str) else None
+        self.role = role  # "container", "init" or "sidecar"
+        self.span = span
+
+    @property
+    def name_span(self) -> Span:
+        """The ``name:`` key of the container (the item itself when it has none)."""
+        return self.fields.key_span("name") if self.fields.has_key("name") else self.span
+
+
+class StatefulSet(Resource):
+    """A StatefulSet (apps/v1, v1beta1, v1beta2)."""
+
+    def template(self) -> Fields | None:
+        """``spec.template``."""
+        spec = self.spec()
+        return spec.map("template") if spec else None
+
+    def is_patch(self) -> bool:
+        """True for a StatefulSet without ``spec.template``: a kustomize patch, not an object to judge."""
+        spec = self.data.get("spec")
+        return not (isinstance(spec, dict) and isinstance(spec.get("template"), dict))
+
+    def template_labels(self) -> dict[str, str] | None:
+        """``spec.template.metadata.labels`` ({} when absent; None when badly typed)."""
+        template = self.template()
+        meta = template.map("metadata") if template else None
+        if meta is None or not meta.present("labels"):
+            return {}
+        return meta.string_map("labels")
+
+    def pod_spec(self) -> Fields | None:
+        """``spec.template.spec``."""
+        template = self.template()
+        return template.map("spec") if template else None
+
+    def containers(self, *, include_init: bool = False) -> Iterator[Container]:
+        """Regular containers, then (when asked) init containers and native sidecars."""
+        pod = self.pod_spec()
+        if pod is None:
+            return
+        groups = ["containers", "initContainers"] if include_init else ["containers"]
+        for group in groups:
+            items = pod.data.get(group)
+            for index, item in pod.maps(group):
+                role = "container"
+                if group == "initContainers":
+                    role = "sidecar" if item.raw("restartPolicy") == "Always" else "init"
+                yield Container(item, role, items.item_span(index))
+
+    def claim_templates(self) -> Iterator[tuple[int, Fields]]:
+        """``spec.volumeClaimTemplates`` items."""
+        spec = self.spec()
+        if spec is not None:
+            yield from spec.maps("volumeClaimTemplates")
+
+
+class ClaimTemplate:
+    """A volumeClaimTemplate: its name, where its ``metadata.name`` is, and the class it asks for."""
+
+    __slots__ = ("name", "span", "class_name", "class_given", "anchor")
+
+    def __init__(self, fields: Fields, index: int) -> None:
+        meta = fields.map("metadata")
+        name = meta.raw("name") if meta else None
+        self.name = name if isinstance(name, str) else None
+        self.span = meta.key_span("name") if meta and meta.has_key("name") else fields.data.span
+        self.anchor = f"spec.volumeClaimTemplates[{index}].metadata.name"
+        annotations = meta.string_map("annotations") if meta and meta.present("annotations") else None
+        legacy = (annotations or {}).get("volume.beta.kubernetes.io/storage-class")
+        spec = fields.map("spec")
+        field_class = spec.str("storageClassName") if spec else None
+        self.class_given = legacy is not None or field_class is not None
+        self.class_name = legacy if legacy is not None else field_class
+
+
+class Service(Resource):
+    """A Service (v1)."""
+
+
+class StorageClass(Resource):
+    """A StorageClass (storage.k8s.io); cluster-scoped."""
+
+    cluster_scoped = True
+
+
+class PersistentVolume(Resource):
+    """A PersistentVolume (v1); cluster-scoped."""
+
+    cluster_scoped = True
+
+
+class PersistentVolumeClaim(Resource):
+    """A PersistentVolumeClaim (v1)."""
+
+
+class PodDisruptionBudget(Resource):
+    """A PodDisruptionBudget (policy/v1, policy/v1beta1)."""
+
+
+VIEWS: dict[str, type[Resource]] = {
+    "StatefulSet": StatefulSet,
+    "Service": Service,
+    "StorageClass": StorageClass,
+    "PersistentVolume": PersistentVolume,
+    "PersistentVolumeClaim": PersistentVolumeClaim,
+    "PodDisruptionBudget": PodDisruptionBudget,
+}
+
+
+def view_for(data: YMap, file: str, default_namespace: str | None, sink: FindingSink | None = None,
+             source_path: str | None = None) -> Resource:
+    """The typed view for an object (a plain Resource for kinds stslint does not model)."""
+    kind = data.get("kind")
+    cls = VIEWS.get(kind, Resource) if isinstance(kind, str) else Resource
+    api = data.get("apiVersion")
+    if cls is StatefulSet and not (isinstance(api, str) and api.startswith("apps/")):
+        cls = Resource  # e.g. apps.kruise.io's StatefulSet: another API
+    if cls in (Service, PersistentVolume, PersistentVolumeClaim) and api != "v1":
+        cls = Resource
+    if cls is StorageClass and not (isinstance(api, str) and api.startswith("storage.k8s.io/")):
+        cls = Resource
+    if cls is PodDisruptionBudget and not (isinstance(api, str) and api.startswith("policy/")):
+        cls = Resource
+    return cls(data, file, default_namespace, sink, source_path)
+
+
+def describe(value: Any) -> str:
+    """A short rendering of a value for messages."""
+    if isinstance(value, str):
+        return f'"{value}"'
+    return type_name(value) if isinstance(value, (dict, list)) else repr(value)

@@ -1,0 +1,42 @@
+"""The default text format: ``path:line:column: CODE [severity] message`` and a summary line."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TextIO
+
+from stslint.reporting import ReportOptions, plural, safe_text
+
+if TYPE_CHECKING:
+    from stslint.engine import RunResult
+
+_COLORS = {"error": "\033[31m", "warning": "\033[33m"}
+_BOLD, _RESET = "\033[1m", "\033[0m"
+
+
+def summary_line(result: RunResult) -> str:
+    """``Found N problems (E errors, W warnings) in F files.`` or ``No problems found in F files.``"""
+    files = plural(result.files, "file")
+    if not result.findings:
+        return f"No problems found in {files}."
+    errors, warnings = result.counts()
+    return (f"Found {plural(len(result.findings), 'problem')} ({plural(errors, 'error')}, "
+            f"{plural(warnings, 'warning')}) in {files}.")
+
+
+def finding_line(result: RunResult, index: int, color: bool = False) -> str:
+    """One finding as a line of text."""
+    finding = result.findings[index]
+    severity = result.severity(finding.code)
+    location = f"{safe_text(finding.file)}:{finding.line}:{finding.column}:"
+    tag = f"[{severity}]"
+    if color:
+        location = f"{_BOLD}{location}{_RESET}"
+        tag = f"{_COLORS.get(severity, '')}{tag}{_RESET}"
+    return f"{location} {finding.code} {tag} {safe_text(finding.message)}"
+
+
+def render(result: RunResult, out: TextIO, options: ReportOptions) -> None:
+    """Print every finding, then the summary unless quiet."""
+    for index in range(len(result.findings)):
+        out.write(finding_line(result, index, options.color) + "\n")
+    if not options.quiet:
+        out.write(summary_line(result) + "\n")

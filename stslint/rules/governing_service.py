@@ -1,0 +1,144 @@
+"""Governing Service rules (STS101-STS104): the headless Service that gives pods stable DNS names."""
+from __future__ import annotations
+
+import difflib
+from typing import Any, Iterator
+
+from stslint.findings import Finding
+from stslint.model.index import MISSING, Index, ServiceEntry, WorkloadEntry
+from stslint.model.resources import StatefulSet, describe
+from stslint.model.selectors import unmatched_labels
+from stslint.rules import rule
+
+POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name"
+
+
+@rule("STS101", "service-name-missing", "error")
+def service_name_missing(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Finding]:
+    """spec.serviceName absent, null or empty."""
+    spec = sts.spec()
+    if spec is None:
+        return
+    if spec.has_key("serviceName"):
+        value = spec.raw("serviceName")
+        if value is not None and spec.str("serviceName") is None:
+            return  # wrong type: STS006
+        if value is None or value == "":
+            yield sts.finding("STS101", f'StatefulSet "{sts.name}": spec.serviceName is empty; pods get no '
+                              "stable DNS names — set it to the name of a headless Service",
+                              spec.key_span("serviceName"), anchor="spec.serviceName")
+        return
+    yield sts.finding("STS101", f'StatefulSet "{sts.name}" has no spec.serviceName; pods get no stable DNS '
+                      "names — add serviceName naming a headless Service that selects the pods",
+                      sts.fields.key_span("kind"), anchor="kind")
+
+
+def _where(namespace: str | None) -> str:
+    return f'in namespace "{namespace}"' if namespace else "in the StatefulSet's namespace"
+
+
+def _is_headless(svc: ServiceEntry) -> bool:
+    if svc.type not in (None, "ClusterIP"):
+        return False
+    if svc.cluster_ip != "None":
+        return False
+    return svc.cluster_ips in (MISSING, None, ["None"])
+
+
+def _selects(svc: ServiceEntry, labels: dict[str, str], sts_name: str) -> bool:
+    if not svc.selector:
+        return False
+    pod_labels = dict(labels)
+    wanted = svc.selector.get(POD_NAME_LABEL)
+    if wanted is not None and wanted.startswith(f"{sts_name}-") and wanted[len(sts_name) + 1:].isdigit():
+        pod_labels[POD_NAME_LABEL] = wanted  # the controller adds it to one of the pods
+    return not unmatched_labels(svc.selector, pod_labels)
+
+
+def _governed(index: Index) -> Iterator[tuple[WorkloadEntry, list[ServiceEntry]]]:
+    for workload in index.workloads:
+        if workload.service_name:
+            yield workload, index.services_named(workload.service_name, workload.namespace)
+
+
+@rule("STS102", "service-not-found", "error", scope="index")
+def service_not_found(index: Index, options: dict[str, Any]) -> Iterator[Finding]:
+    """No Service of the serviceName in the StatefulSet's namespace among the scanned files."""
+    for sts, services in _governed(index):
+        if services:
+            continue
+        name = sts.service_name
+        assert name is not None
+        message = (f'StatefulSet "{sts.name}": no Service "{name}" {_where(sts.namespace)} among the scanned '
+                   "files; pods get no per-pod DNS names without it")
+        elsewhere = sorted({s.namespace or "" for s in index.services.get(name, ())})
+        if elsewhere:
+            message += (f' (a Service "{name}" exists in namespace {", ".join(map(repr, elsewhere))}, '
+                        "but a governing Service must be in the pods' namespace)")
+        suggestion = _suggest(index, sts)
+        if suggestion:
+            message += f'; did you mean "{suggestion}"?'
+        yield sts.finding("STS102", message, sts.service_name_span, anchor="spec.serviceName")
+
+
+def _suggest(index: Index, sts: WorkloadEntry) -> str | None:
+    """A Service name the serviceName was probably meant to be."""
+    candidates = index.services_in(sts.namespace)
+    names = sorted({s.name for s in candidates})
+    good = sorted({s.name for s in candidates
+                   if _is_headless(s) and sts.pod_labels is not None and _selects(s, sts.pod_labels, sts.name)})
+    close = difflib.get_close_matches(sts.service_name or "", good or names, n=1, cutoff=0.6)
+    if close:
+        return close[0]
+    return good[0] if len(good) == 1 else None
+
+
+@rule("STS103", "service-not-headless", "error", scope="index")
+def service_not_headless(index: Index, options: dict[str, Any]) -> Iterator[Finding]:
+    """The governing Service's clusterIP is not None."""
+    for sts, services in _governed(index):
+        if not services:
+            continue
+        for svc in services:
+            yield from svc.problems.get("headless", ())
+        if any(_is_headless(s) for s in services):
+            continue
+        svc = services[0]
+        if svc.type not in (None, "ClusterIP"):
+            why = f"type {svc.type} cannot be headless"
+        elif svc.cluster_ip is MISSING or svc.cluster_ip is None:
+            why = "type ClusterIP, spec.clusterIP is not set, so it gets a cluster IP"
+        elif svc.cluster_ip == "None":
+            why = f"spec.clusterIPs is {describe(svc.cluster_ips)}, not [None]"
+        else:
+            why = f"spec.clusterIP is {describe(svc.cluster_ip)}"
+        yield sts.finding("STS103", f'StatefulSet "{sts.name}": governing Service "{svc.name}" is not headless '
+                          f"({why}); per-pod DNS names are not guaranteed by the Kubernetes DNS spec — "
+                          "set clusterIP: None (clusterIP cannot change: recreate the Service)",
+                          sts.service_name_span, anchor="spec.serviceName")
+
+
+@rule("STS104", "service-selector-mismatch", "error", scope="index")
+def service_selector_mismatch(index: Index, options: dict[str, Any]) -> Iterator[Finding]:
+    """The governing Service selects no pods of the StatefulSet."""
+    for sts, services in _governed(index):
+        if not services:
+            continue
+        yield from sts.problems.get("labels", ())
+        for svc in services:
+            yield from svc.problems.get("selector", ())
+        labels = sts.pod_labels
+        if labels is None or any(not s.selector_valid for s in services):
+            continue
+        if any(_selects(s, labels, sts.name) for s in services):
+            continue
+        svc = services[0]
+        if not svc.selector:
+            why = "has no selector, so it selects no pods (its endpoints are not managed by Kubernetes)"
+            fix = "add a selector equal to (a subset of) the pod template labels"
+        else:
+            missing = unmatched_labels(svc.selector, labels)
+            why = f"selects {', '.join(missing)}, which the pod template labels do not carry"
+            fix = "make the Service selector a subset of the pod template labels"
+        yield sts.finding("STS104", f'StatefulSet "{sts.name}": governing Service "{svc.name}" {why}; pods get '
+                          f"no DNS records — {fix}", sts.service_name_span, anchor="spec.serviceName")

@@ -1,0 +1,71 @@
+"""Probe rules (STS301-STS303): readiness and liveness of the containers of a StatefulSet."""
+from __future__ import annotations
+
+import fnmatch
+from typing import Any, Iterator
+
+from stslint.findings import Finding
+from stslint.model.resources import Container, StatefulSet
+from stslint.rules import rule
+
+PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
+
+
+def _exempt(container: Container, options: dict[str, Any]) -> bool:
+    if container.name is not None and container.name in (options.get("exempt-containers") or ()):
+        return True
+    image = container.fields.raw("image")
+    return isinstance(image, str) and any(fnmatch.fnmatchcase(image, pattern)
+                                          for pattern in options.get("exempt-images") or ())
+
+
+def _missing(sts: StatefulSet, options: dict[str, Any], probe: str) -> Iterator[tuple[Container, str]]:
+    for container in sts.containers():
+        if container.fields.present(probe) or _exempt(container, options):
+            continue
+        yield container, container.name or "(unnamed)"
+
+
+@rule("STS301", "readiness-probe-missing", "warning")
+def readiness_probe_missing(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Finding]:
+    """A container has no readinessProbe."""
+    for container, name in _missing(sts, options, "readinessProbe"):
+        yield sts.finding("STS301", f'StatefulSet "{sts.name}": container "{name}" has no readinessProbe; it '
+                          "counts as Ready as soon as it starts, so ordered start-up and rolling updates do not "
+                          "wait for it to serve — add a readinessProbe", container.name_span,
+                          container=container.name, anchor="readinessProbe")
+
+
+@rule("STS302", "liveness-probe-missing", "warning")
+def liveness_probe_missing(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Finding]:
+    """A container has no livenessProbe."""
+    for container, name in _missing(sts, options, "livenessProbe"):
+        yield sts.finding("STS302", f'StatefulSet "{sts.name}": container "{name}" has no livenessProbe; a hung '
+                          "process is never restarted — add a livenessProbe (lenient thresholds, or a "
+                          "startupProbe for slow starts)", container.name_span,
+                          container=container.name, anchor="livenessProbe")
+
+
+@rule("STS303", "probe-port-unknown", "error")
+def probe_port_unknown(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Finding]:
+    """A probe's named port is not declared by the container."""
+    for container in sts.containers(include_init=True):
+        if container.role == "init":
+            continue  # plain init containers cannot have probes
+        declared = {p.raw("name") for _, p in container.fields.maps("ports") if isinstance(p.raw("name"), str)}
+        for probe_name in PROBES:
+            probe = container.fields.map(probe_name)
+            if probe is None:
+                continue
+            for handler in ("httpGet", "tcpSocket"):
+                action = probe.map(handler)
+                port = action.int_or_str("port") if action else None
+                if not isinstance(port, str) or port.isdigit() or port in declared:
+                    continue
+                assert action is not None
+                known = ", ".join(sorted(declared)) or "none"
+                yield sts.finding("STS303", f'StatefulSet "{sts.name}": container "{container.name}" {probe_name} '
+                                  f'uses port "{port}", which the container does not declare (named ports: '
+                                  f"{known}); the probe fails every time — declare the port or use its number",
+                                  action.value_span("port"), container=container.name,
+                                  anchor=f"{probe_name}.{handler}.port")

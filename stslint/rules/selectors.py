@@ -1,0 +1,60 @@
+"""Selector rules (STS201-STS202): the StatefulSet's selector and its pod template labels."""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from stslint.findings import Finding
+from stslint.model.resources import StatefulSet
+from stslint.model.selectors import requirement_matches, requirement_problem, unmatched_labels
+from stslint.rules import rule
+
+
+@rule("STS201", "selector-missing", "error")
+def selector_missing(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Finding]:
+    """spec.selector missing or empty."""
+    spec = sts.spec()
+    if spec is None:
+        return
+    old_api = sts.api_version == "apps/v1beta1"
+    note = (" (apps/v1beta1 defaulted it from the template labels; apps/v1 requires it)" if old_api else
+            " (the API requires one)")
+    if not spec.present("selector"):
+        yield sts.finding("STS201", f'StatefulSet "{sts.name}" has no spec.selector{note} — add '
+                          "spec.selector.matchLabels equal to the pod template labels",
+                          sts.fields.key_span("kind"), anchor="kind")
+        return
+    selector = spec.map("selector")
+    if selector is None:
+        return  # wrong type: STS006
+    if not selector.present("matchLabels") and not selector.present("matchExpressions"):
+        yield sts.finding("STS201", f'StatefulSet "{sts.name}": spec.selector is empty; an empty selector is '
+                          "invalid for a StatefulSet — add matchLabels equal to the pod template labels",
+                          spec.key_span("selector"), anchor="spec.selector")
+
+
+@rule("STS202", "selector-template-mismatch", "error")
+def selector_template_mismatch(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Finding]:
+    """matchLabels/matchExpressions not satisfied by the pod template labels."""
+    spec = sts.spec()
+    selector = spec.map("selector") if spec and spec.present("selector") else None
+    if selector is None:
+        return
+    labels = sts.template_labels()
+    match_labels = selector.string_map("matchLabels") if selector.present("matchLabels") else {}
+    expressions = selector.seq("matchExpressions") if selector.present("matchExpressions") else []
+    if labels is None or match_labels is None or expressions is None:
+        return  # wrong types: STS006
+    problems = [f"matchLabels {pair}" for pair in unmatched_labels(match_labels, labels)]
+    for index, expr in enumerate(expressions):
+        invalid = requirement_problem(expr)
+        if invalid:
+            problems.append(f"matchExpressions[{index}] {invalid}")
+        elif not requirement_matches(expr, labels):
+            values = ", ".join(str(v) for v in expr.get("values") or [])
+            problems.append(f"matchExpressions[{index}] ({expr['key']} {expr['operator']}"
+                            f"{' ' + values if values else ''})")
+    if problems:
+        yield sts.finding("STS202", f'StatefulSet "{sts.name}": spec.selector does not match the pod template '
+                          f"labels ({'; '.join(problems)} not satisfied); the API rejects the StatefulSet — make "
+                          "the template labels satisfy the selector", spec.key_span("selector"),  # type: ignore[union-attr]
+                          anchor="spec.selector")

@@ -1,0 +1,72 @@
+"""Storage rules (STS401-STS404): what happens to the data when claims or volumes go away."""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from stslint.findings import Finding
+from stslint.model.index import MISSING, Index
+from stslint.model.resources import ClaimTemplate, PersistentVolume, StatefulSet
+from stslint.rules import rule
+
+
+@rule("STS401", "retention-policy-delete", "error")
+def retention_policy_delete(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Finding]:
+    """persistentVolumeClaimRetentionPolicy.whenDeleted/whenScaled is Delete."""
+    spec = sts.spec()
+    policy = spec.map("persistentVolumeClaimRetentionPolicy") if spec else None
+    if policy is None:
+        return
+    events = {"whenDeleted": "the StatefulSet is deleted", "whenScaled": "the StatefulSet is scaled down"}
+    for key, event in events.items():
+        if policy.str(key) == "Delete":
+            yield sts.finding("STS401", f'StatefulSet "{sts.name}": persistentVolumeClaimRetentionPolicy.{key} is '
+                              f"Delete; the PersistentVolumeClaims (and with a Delete reclaim policy the data) are "
+                              f"deleted when {event} — use Retain", policy.key_span(key),
+                              anchor=f"spec.persistentVolumeClaimRetentionPolicy.{key}")
+
+
+def _claims(sts: StatefulSet) -> Iterator[ClaimTemplate]:
+    for index, fields in sts.claim_templates():
+        yield ClaimTemplate(fields, index)
+
+
+@rule("STS402", "storage-class-reclaim-delete", "error", scope="index")
+def storage_class_reclaim_delete(index: Index, options: dict[str, Any]) -> Iterator[Finding]:
+    """A claim template's StorageClass, defined in the scanned files, reclaims with Delete."""
+    for sts in index.workloads:
+        yield from sts.problems.get("claims", ())
+        for claim in sts.claims:
+            classes = index.storage_classes.get(claim.class_name or "", [])
+            deleting = [c for c in classes if c.reclaim_policy is MISSING or c.reclaim_policy in (None, "Delete")]
+            if not claim.class_name or not deleting:
+                continue
+            how = ("omits reclaimPolicy, which defaults to Delete" if deleting[0].reclaim_policy in (MISSING, None)
+                   else "has reclaimPolicy: Delete")
+            count = f" ({len(deleting)} of its {len(classes)} definitions)" if len(classes) > 1 else ""
+            yield sts.finding("STS402", f'StatefulSet "{sts.name}": volumeClaimTemplate "{claim.name}" uses '
+                              f'StorageClass "{claim.class_name}", which {how}{count}; the volume and its data are '
+                              "destroyed when the claim is deleted — use a class with reclaimPolicy: Retain",
+                              claim.span, anchor=claim.anchor)
+
+
+@rule("STS403", "pv-reclaim-delete", "error", target="PersistentVolume")
+def pv_reclaim_delete(pv: PersistentVolume, options: dict[str, Any]) -> Iterator[Finding]:
+    """A PersistentVolume has persistentVolumeReclaimPolicy: Delete."""
+    spec = pv.spec()
+    if spec is not None and spec.str("persistentVolumeReclaimPolicy") == "Delete":
+        yield pv.finding("STS403", f'PersistentVolume "{pv.name}" has persistentVolumeReclaimPolicy: Delete; the '
+                         "backing storage is destroyed when its claim is released — use Retain (it can be "
+                         "patched on a live volume)", spec.key_span("persistentVolumeReclaimPolicy"),
+                         anchor="spec.persistentVolumeReclaimPolicy")
+
+
+@rule("STS404", "storage-class-missing", "warning")
+def storage_class_missing(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Finding]:
+    """A claim template names no StorageClass."""
+    for claim in _claims(sts):
+        if claim.class_given:
+            continue
+        yield sts.finding("STS404", f'StatefulSet "{sts.name}": volumeClaimTemplate "{claim.name}" has no '
+                          "storageClassName, so it silently takes the cluster's default class (whose reclaim "
+                          'policy is usually Delete) — name the class explicitly (storageClassName: "" for '
+                          "pre-provisioned volumes)", claim.span, anchor=claim.anchor)

@@ -1,0 +1,55 @@
+"""Volume rules (STS405-STS406): mounts, pod volumes and claim templates that must line up."""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from stslint.findings import Finding
+from stslint.model.resources import ClaimTemplate, Container, Fields, StatefulSet
+from stslint.rules import rule
+
+MOUNT_LISTS = ("volumeMounts", "volumeDevices")
+
+
+def _mounts(container: Container) -> Iterator[tuple[str, Fields]]:
+    for key in MOUNT_LISTS:
+        for _, mount in container.fields.maps(key):
+            yield key, mount
+
+
+def _claim_names(sts: StatefulSet) -> set[str]:
+    return {c.name for c in (ClaimTemplate(f, i) for i, f in sts.claim_templates()) if c.name}
+
+
+@rule("STS405", "volume-mount-unknown", "error")
+def volume_mount_unknown(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Finding]:
+    """A volumeMount names neither a pod volume nor a claim template."""
+    pod = sts.pod_spec()
+    if pod is None:
+        return
+    volumes = {v.raw("name") for _, v in pod.maps("volumes")} | _claim_names(sts)
+    for container in sts.containers(include_init=True):
+        for key, mount in _mounts(container):
+            name = mount.str("name")
+            if name is None or name in volumes:
+                continue
+            yield sts.finding("STS405", f'StatefulSet "{sts.name}": container "{container.name}" {key[:-1]} '
+                              f'"{name}" names no volume of the pod and no volumeClaimTemplate; every pod '
+                              "creation fails — add the volume or fix the name", mount.key_span("name"),
+                              container=container.name, anchor=f"{key}.name")
+
+
+@rule("STS406", "claim-template-unused", "warning")
+def claim_template_unused(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Finding]:
+    """A claim template that no container mounts."""
+    mounted: set[str] = set()
+    for container in sts.containers(include_init=True):
+        for key in MOUNT_LISTS:
+            if container.fields.present(key) and container.fields.seq(key) is None:
+                return  # unreadable mounts: cannot tell (STS006)
+        mounted.update(m.raw("name") for _, m in _mounts(container))
+    for index, fields in sts.claim_templates():
+        claim = ClaimTemplate(fields, index)
+        if claim.name and claim.name not in mounted:
+            yield sts.finding("STS406", f'StatefulSet "{sts.name}": volumeClaimTemplate "{claim.name}" is mounted '
+                              "by no container; a volume is still provisioned for every replica — mount it or "
+                              "remove the template", claim.span, anchor=claim.anchor)
