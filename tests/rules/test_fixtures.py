@@ -1,0 +1,66 @@
+"""Every rule on its fixtures: each bad.yaml gives exactly the findings its `# expect:` lines name
+(code, line, column), each good.yaml gives none, and the example app is clean as a whole."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from stslint.engine import lint
+from stslint.loading.discover import discover
+from tests.conftest import FIXTURES
+
+EXPECT = re.compile(r"^# expect: (STS\d{3}) (\d+):(\d+)\s*$")
+RULE_DIRS = sorted(p for p in FIXTURES.glob("STS*") if p.is_dir())
+
+
+def expected(path: Path) -> list[tuple[str, int, int]]:
+    """The findings a fixture declares in its `# expect:` header lines."""
+    found = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = EXPECT.match(line)
+        if match:
+            found.append((match.group(1), int(match.group(2)), int(match.group(3))))
+    return sorted(found)
+
+
+def findings(*paths: Path) -> list[tuple[str, int, int]]:
+    result = lint(discover([str(p) for p in paths]))
+    return sorted((f.code, f.line, f.column) for f in result.findings)
+
+
+def test_every_rule_has_fixtures():
+    from stslint.rules import RULES
+
+    codes = {p.name.split("-")[0] for p in RULE_DIRS}
+    checked = {c for c, r in RULES.items() if r.scope in ("object", "index")}
+    assert checked <= codes, f"rules without fixtures: {sorted(checked - codes)}"
+    for directory in RULE_DIRS:
+        code, name = directory.name.split("-", 1)
+        assert RULES[code].name == name, directory
+
+
+@pytest.mark.parametrize("directory", RULE_DIRS, ids=lambda p: p.name)
+def test_bad_fixture_gives_exactly_the_expected_findings(directory: Path):
+    bad = directory / "bad.yaml"
+    want = expected(bad)
+    code = directory.name.split("-")[0]
+    assert want and any(c == code for c, _, _ in want), "a bad fixture must expect its own rule"
+    assert findings(bad) == want
+
+
+@pytest.mark.parametrize("directory", [d for d in RULE_DIRS if (d / "good.yaml").exists()], ids=lambda p: p.name)
+def test_good_fixture_is_clean(directory: Path):
+    assert findings(directory / "good.yaml") == []
+
+
+def test_example_app_is_clean_as_a_whole():
+    result = lint(discover([str(FIXTURES / "example-app")]))
+    assert [(f.code, f.file, f.line) for f in result.findings] == []
+    assert result.files >= 4 and result.objects >= 6
+
+
+def test_example_app_statefulset_alone_misses_its_service():
+    alone = FIXTURES / "example-app" / "statefulsets" / "postgres.yaml"
+    assert "STS102" in {c for c, _, _ in findings(alone)}
