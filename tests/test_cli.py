@@ -1,0 +1,131 @@
+"""The command line end to end: commands, options, exit codes, stdin and messages."""
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from stslint import __version__
+from stslint.rules import RULES
+from tests.conftest import FIXTURES, ROOT, run_stslint
+
+BAD_HEADLESS = FIXTURES / "STS103-service-not-headless" / "bad.yaml"
+GOOD_HEADLESS = FIXTURES / "STS103-service-not-headless" / "good.yaml"
+
+
+def test_version():
+    done = run_stslint("--version")
+    assert done.returncode == 0
+    assert done.stdout.strip() == f"stslint {__version__}"
+
+
+def test_clean_file_exits_zero_with_summary():
+    done = run_stslint("check", str(GOOD_HEADLESS))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "No problems found in 1 file.\n"
+
+
+def test_findings_exit_one_with_text_lines():
+    done = run_stslint("check", str(BAD_HEADLESS))
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith(f"{BAD_HEADLESS}:21:3: STS103 [error] StatefulSet \"redis\": governing Service")
+    assert lines[-1] == "Found 1 problem (1 error, 0 warnings) in 1 file."
+
+
+def test_paths_are_shown_as_given_and_dot_is_the_default(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "bad.yaml").write_text(BAD_HEADLESS.read_text())
+    as_dir = run_stslint("check", "sub", cwd=tmp_path)
+    assert as_dir.stdout.startswith("sub/bad.yaml:21:3: STS103")
+    default = run_stslint("check", cwd=tmp_path)
+    assert default.stdout.startswith("sub/bad.yaml:21:3: STS103")
+    assert default.returncode == 1
+
+
+def test_stdin_with_and_without_a_file_name():
+    data = BAD_HEADLESS.read_bytes()
+    plain = run_stslint("check", "-", input=data)
+    assert plain.stdout.startswith("-:21:3: STS103")
+    named = run_stslint("check", "-", "--stdin-filename", "k8s/redis.yaml", input=data)
+    assert named.stdout.startswith("k8s/redis.yaml:21:3: STS103")
+
+
+def test_select_and_ignore_by_code_prefix_and_name():
+    bad = str(FIXTURES / "STS401-retention-policy-delete" / "bad.yaml")
+    assert run_stslint("check", bad, "--select", "STS1").returncode == 0
+    assert run_stslint("check", bad, "--ignore", "retention-policy-delete").returncode == 0
+    assert run_stslint("check", bad, "--select", "STS4,STS103").returncode == 1
+    assert run_stslint("check", bad, "--select", "ALL", "--ignore", "STS401").returncode == 0
+
+
+def test_unknown_selector_is_a_usage_error():
+    done = run_stslint("check", str(GOOD_HEADLESS), "--select", "STS999")
+    assert done.returncode == 2
+    assert "unknown rule selector 'STS999'" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_input_errors_cannot_be_deselected(tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("a: [\n")
+    done = run_stslint("check", str(broken), "--select", "STS101", "--ignore", "STS001")
+    assert done.returncode == 1
+    assert f"{broken}:2:1: STS001 [error]" in done.stdout
+
+
+def test_namespace_option_decides_namespace_less_objects(tmp_path):
+    manifest = tmp_path / "m.yaml"
+    manifest.write_text(GOOD_HEADLESS.read_text().replace("kind: StatefulSet\nmetadata:\n",
+                                                          "kind: StatefulSet\nmetadata:\n  namespace: db\n", 1))
+    assert run_stslint("check", str(manifest)).returncode == 0
+    assert run_stslint("check", str(manifest), "-n", "db").returncode == 0
+    other = run_stslint("check", str(manifest), "--namespace", "web")
+    assert other.returncode == 1 and "STS102" in other.stdout and "namespace 'web'" in other.stdout
+
+
+def test_rules_lists_every_code():
+    done = run_stslint("rules")
+    assert done.returncode == 0
+    listed = [line.split()[0] for line in done.stdout.splitlines()]
+    assert listed == sorted(RULES)
+    as_json = json.loads(run_stslint("rules", "--format", "json").stdout)
+    assert [r["code"] for r in as_json] == sorted(RULES)
+    assert all(r["summary"] for r in as_json)
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_explain_by_code_and_name(code):
+    by_code = run_stslint("explain", code)
+    assert by_code.returncode == 0, by_code.stderr
+    assert by_code.stdout.startswith(f"{code} {RULES[code].name} [{RULES[code].severity}]")
+    assert "Why it matters:" in by_code.stdout and "How to fix it:" in by_code.stdout
+    assert "Example (bad):" in by_code.stdout
+    by_name = json.loads(run_stslint("explain", RULES[code].name, "--format", "json").stdout)
+    assert by_name["code"] == code and by_name["rationale"] and by_name["remediation"]
+    assert by_name["examples"]["bad"]
+
+
+def test_explain_unknown_rule():
+    done = run_stslint("explain", "no-such-rule")
+    assert done.returncode == 2 and "unknown rule 'no-such-rule'" in done.stderr
+
+
+def test_internal_error_message(monkeypatch, capsys):
+    from stslint import cli, engine
+
+    monkeypatch.setattr(engine, "lint", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("kaboom")))
+    monkeypatch.delenv("STSLINT_DEBUG", raising=False)
+    monkeypatch.setattr("sys.argv", ["stslint", "check", str(GOOD_HEADLESS)])
+    with pytest.raises(SystemExit) as info:
+        cli.main()
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err == "stslint: internal error: RuntimeError: kaboom (set STSLINT_DEBUG=1 for a traceback)\n"
+
+
+def test_python_dash_m_and_from_another_directory(tmp_path):
+    done = run_stslint("check", str(ROOT / "fixtures" / "example-app"), cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert os.path.isabs(str(ROOT))
