@@ -39,6 +39,8 @@ class RunResult:
     objects: int
     texts: dict[str, str] = field(default_factory=dict)
     severities: dict[str, str] = field(default_factory=dict)
+    file_names: list[str] = field(default_factory=list)
+    """Display names of every file read, in the order read (clean files too)."""
 
     def severity(self, code: str) -> str:
         """The effective severity of a code (input errors are always errors)."""
@@ -81,6 +83,7 @@ class Linter:
         self.patch_files: set[str] = set()
         self.texts: dict[str, str] = {}
         self.files = 0
+        self.file_names: list[str] = []
         self.objects = 0
         selected = settings.selected
         self._rules: dict[str, list[Rule]] = {
@@ -96,6 +99,7 @@ class Linter:
         """Lint the documents of one loaded file and index its objects."""
         self.files += 1
         source = result.source
+        self.file_names.append(source.display)
         before = len(self.findings)
         self.findings.extend(result.errors)
         is_kustomization = os.path.basename(source.path or "") in KUSTOMIZATION_NAMES
@@ -154,7 +158,8 @@ class Linter:
         findings = [f for f in self.findings if self._kept(f)]
         findings.sort(key=Finding.sort_key)
         texts = {name: text for name, text in self.texts.items() if any(f.file == name for f in findings)}
-        return RunResult(findings, self.files, self.objects, texts, dict(self.settings.severities))
+        return RunResult(findings, self.files, self.objects, texts, dict(self.settings.severities),
+                         file_names=list(self.file_names))
 
     def _kept(self, finding: Finding) -> bool:
         if finding.is_input_error:
