@@ -26,7 +26,7 @@ def selector_missing(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Find
     selector = spec.map("selector")
     if selector is None:
         return  # wrong type: STS006
-    if not selector.present("matchLabels") and not selector.present("matchExpressions"):
+    if not selector.raw("matchLabels") and not selector.raw("matchExpressions"):
         yield sts.finding("STS201", f'StatefulSet "{sts.name}": spec.selector is empty; an empty selector is '
                           "invalid for a StatefulSet — add matchLabels equal to the pod template labels",
                           spec.key_span("selector"), anchor="spec.selector")

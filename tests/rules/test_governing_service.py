@@ -1,0 +1,86 @@
+"""STS101-STS104: the governing Service, with Kubernetes' namespace and headless semantics."""
+from __future__ import annotations
+
+from stslint.engine import lint
+from stslint.loading.discover import discover
+from tests.rules.helpers import codes, run, service, sts
+
+
+def test_clean_pair(tmp_path):
+    assert codes(tmp_path, sts(), service()) == []
+
+
+def test_service_name_absent_points_at_kind_and_empty_at_the_key(tmp_path):
+    assert run(tmp_path, sts(service=None)) == [("STS101", "main.yaml", 2)]
+    assert run(tmp_path, sts(service='""')) == [("STS101", "main.yaml", 6)]
+    assert run(tmp_path, sts(service="")) == [("STS101", "main.yaml", 6)]  # null
+
+
+def test_service_not_found_with_did_you_mean_and_other_namespace(tmp_path):
+    result = lint(discover([_write(tmp_path, sts(service="jenkins", namespace="db"), service("jenkins-ui"),
+                                   service("jenkins", namespace="other"))]))
+    [finding] = result.findings
+    assert finding.code == "STS102" and finding.line == 7 and finding.column == 3
+    assert 'did you mean "jenkins-ui"?' in finding.message
+    assert "exists in namespace 'other'" in finding.message
+
+
+def test_namespace_semantics(tmp_path):
+    # unknown namespace matches any; explicit ones must be equal
+    assert codes(tmp_path, sts(namespace="db"), service()) == []
+    assert codes(tmp_path, sts(), service(namespace="db")) == []
+    assert codes(tmp_path, sts(namespace="db"), service(namespace="default")) == ["STS102"]
+    assert codes(tmp_path, sts(namespace="db"), service(), namespace="web") == ["STS102"]
+    assert codes(tmp_path, sts(namespace="db"), service(), namespace="db") == []
+    assert codes(tmp_path, sts(namespace='""'), service(namespace="x")) == []  # "" is absent
+
+
+def test_not_headless_variants(tmp_path):
+    assert codes(tmp_path, sts(), service(cluster_ip=None)) == ["STS103"]
+    assert codes(tmp_path, sts(), service(cluster_ip="10.0.0.5")) == ["STS103"]
+    assert codes(tmp_path, sts(), service(extra="  type: NodePort\n")) == ["STS103"]
+    assert codes(tmp_path, sts(), service(extra="  clusterIPs: [10.0.0.5]\n")) == ["STS103"]
+    assert codes(tmp_path, sts(), service(extra="  clusterIPs: [None]\n")) == []
+    assert codes(tmp_path, sts(), service(extra="  type: ClusterIP\n")) == []
+
+
+def test_any_definition_satisfies_the_lookup(tmp_path):
+    assert codes(tmp_path, sts(), service(cluster_ip=None), service()) == []
+
+
+def test_selector_mismatch(tmp_path):
+    assert codes(tmp_path, sts(), service(selector=None)) == ["STS104"]
+    assert codes(tmp_path, sts(), service(selector="app: other")) == ["STS104"]
+    assert codes(tmp_path, sts(labels="app: web\ntier: db"), service(selector="tier: db")) == []
+    both = run(tmp_path, sts(), service(cluster_ip=None, selector=None))
+    assert both == [("STS103", "main.yaml", 6), ("STS104", "main.yaml", 6)]
+
+
+def test_service_in_another_file_is_found(tmp_path):
+    assert codes(tmp_path, sts(), files={"svc/web.yaml": service()}) == []
+
+
+def test_kustomize_patch_statefulset_without_template_is_not_judged(tmp_path):
+    patch = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\nspec:\n  replicas: 3\n"
+    assert codes(tmp_path, patch) == []
+
+
+def test_patch_files_listed_by_a_kustomization_are_not_objects(tmp_path):
+    files = {
+        "overlay/kustomization.yaml": "resources: [../base]\npatchesStrategicMerge:\n- web.yaml\n"
+                                      "patchesJson6902:\n- target: {kind: StatefulSet, name: web}\n  path: ops.json\n",
+        "overlay/web.yaml": sts(service="missing"),
+        "overlay/ops.json": '[{"op": "replace", "path": "/spec/replicas", "value": 1}]',
+        "overlay/svc.yaml": service("missing", cluster_ip=None),
+    }
+    found = run(tmp_path, files=files)
+    assert found == []  # no findings in patches; the JSON6902 list is skipped; the patch Service is not indexed
+    files["overlay/kustomization.yaml"] = "resources: [web.yaml]\n"
+    again = run(tmp_path, files=files)
+    assert [c for c, _, _ in again] == ["STS003", "STS103"]
+
+
+def _write(tmp_path, *docs: str) -> str:
+    path = tmp_path / "main.yaml"
+    path.write_text("---\n".join(docs), encoding="utf-8")
+    return str(path)

@@ -1,0 +1,65 @@
+"""STS401-STS404: retention and reclaim policies, and claim templates without a class."""
+from __future__ import annotations
+
+from tests.rules.helpers import codes, run, service, sts
+
+MOUNT = ("- name: app\n  image: nginx:1.25\n  readinessProbe: {tcpSocket: {port: 80}}\n"
+         "  livenessProbe: {tcpSocket: {port: 80}}\n  volumeMounts: [{name: data, mountPath: /data}]")
+
+
+def claim(spec: str = "storageClassName: fast", annotations: str = "") -> str:
+    meta = f"\n      annotations: {{{annotations}}}" if annotations else ""
+    return (f"  volumeClaimTemplates:\n  - metadata:\n      name: data{meta}\n    spec:\n      {spec}\n"
+            "      accessModes: [ReadWriteOnce]\n      resources: {requests: {storage: 1Gi}}\n")
+
+
+def storage_class(name: str = "fast", reclaim: str | None = None) -> str:
+    policy = f"reclaimPolicy: {reclaim}\n" if reclaim is not None else ""
+    return f"apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: {name}\nprovisioner: x\n{policy}"
+
+
+def workload(**kwargs) -> str:
+    return sts(containers=MOUNT, claims=kwargs.pop("claims", claim()), **kwargs)
+
+
+def test_class_reclaim_policy(tmp_path):
+    assert codes(tmp_path, workload(), service(), storage_class()) == ["STS402"]
+    assert codes(tmp_path, workload(), service(), storage_class(reclaim="Delete")) == ["STS402"]
+    assert codes(tmp_path, workload(), service(), storage_class(reclaim="Retain")) == []
+    assert codes(tmp_path, workload(), service(), storage_class(reclaim='""')) == []
+    assert codes(tmp_path, workload(), service()) == []  # class not in the scanned files
+    assert codes(tmp_path, workload(), service(), storage_class(reclaim="Retain"), storage_class()) == ["STS402"]
+
+
+def test_class_is_cluster_scoped(tmp_path):
+    namespaced = storage_class().replace("  name: fast\n", "  name: fast\n  namespace: kube-system\n")
+    assert codes(tmp_path, workload(namespace="db"), service(), namespaced) == ["STS402"]
+
+
+def test_legacy_annotation_takes_precedence(tmp_path):
+    legacy = claim("storageClassName: safe", annotations="volume.beta.kubernetes.io/storage-class: fast")
+    assert codes(tmp_path, workload(claims=legacy), service(), storage_class(), storage_class("safe", "Retain")) \
+        == ["STS402"]
+
+
+def test_missing_class_but_empty_string_is_deliberate(tmp_path):
+    assert run(tmp_path, workload(claims=claim("volumeMode: Filesystem")), service()) == [
+        ("STS404", "main.yaml", 23)]
+    assert codes(tmp_path, workload(claims=claim('storageClassName: ""')), service()) == []
+    legacy_only = claim("volumeMode: Filesystem", annotations="volume.beta.kubernetes.io/storage-class: fast")
+    assert codes(tmp_path, workload(claims=legacy_only), service()) == []
+
+
+def test_retention_policy(tmp_path):
+    spec = "  persistentVolumeClaimRetentionPolicy:\n    whenDeleted: Delete\n    whenScaled: Retain\n"
+    assert run(tmp_path, workload(extra_spec=spec), service()) == [("STS401", "main.yaml", 11)]
+
+
+def test_pv_reclaim_policy(tmp_path):
+    def pv(policy: str) -> str:
+        return (f"apiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: pv1\nspec:\n"
+                f"  capacity: {{storage: 1Gi}}\n{policy}")
+
+    assert run(tmp_path, pv("  persistentVolumeReclaimPolicy: Delete\n")) == [("STS403", "main.yaml", 7)]
+    assert codes(tmp_path, pv("  persistentVolumeReclaimPolicy: Recycle\n")) == []
+    assert codes(tmp_path, pv("")) == []  # a manually created PV defaults to Retain
