@@ -1,0 +1,64 @@
+"""The engine: which documents are objects, input errors, counts and patch handling."""
+from __future__ import annotations
+
+import codecs
+
+from stslint.engine import lint
+from stslint.loading.discover import discover
+
+
+def run(*paths) -> tuple[list[tuple[str, int, int]], int, int]:
+    result = lint(discover([str(p) for p in paths]))
+    return [(f.code, f.line, f.column) for f in result.findings], result.files, result.objects
+
+
+def test_only_one_of_apiversion_and_kind_is_not_an_object(tmp_path):
+    path = tmp_path / "half.yaml"
+    path.write_text("metadata: {name: x}\nkind: Service\n")
+    assert run(path) == ([("STS003", 2, 1)], 1, 0)
+
+
+def test_list_and_scalar_documents_error_only_in_named_files(tmp_path):
+    (tmp_path / "d").mkdir()
+    listed = tmp_path / "d" / "ops.json"
+    listed.write_text('[{"op": "add"}]')
+    scalar = tmp_path / "d" / "s.yaml"
+    scalar.write_text("just a string\n")
+    assert run(listed) == ([("STS003", 1, 1)], 1, 0)
+    assert run(scalar) == ([("STS003", 1, 1)], 1, 0)
+    assert run(tmp_path / "d") == ([], 2, 0)  # found by walking: skipped silently
+
+
+def test_non_objects_and_empty_documents_are_skipped_silently(tmp_path):
+    files = {"values.yaml": "replicaCount: 3\n", "empty.yaml": "", "bom.yaml": codecs.BOM_UTF8.decode("utf-8"),
+             "comments.yaml": "# nothing\n", "dashes.yaml": "---\n---\n~\n"}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    assert run(*sorted(tmp_path.iterdir())) == ([], 5, 0)
+
+
+def test_unreadable_inputs_are_reported_and_the_run_goes_on(tmp_path):
+    good = tmp_path / "good.yaml"
+    good.write_text("apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: p}\n"
+                    "spec: {persistentVolumeReclaimPolicy: Delete}\n")
+    binary = tmp_path / "blob.yaml"
+    binary.write_bytes(b"\x00\x01\x02")
+    directory = tmp_path / "dir.yaml"
+    directory.mkdir()
+    findings, files, objects = run(binary, directory, tmp_path / "missing.yaml", good)
+    assert findings == [("STS004", 1, 1), ("STS004", 1, 1), ("STS403", 4, 8), ("STS004", 1, 1)]
+    assert (files, objects) == (4, 1)
+
+
+def test_duplicate_key_is_reported_and_the_object_still_linted(tmp_path):
+    path = tmp_path / "dup.yaml"
+    path.write_text("apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: p}\n"
+                    "spec:\n  persistentVolumeReclaimPolicy: Retain\n  persistentVolumeReclaimPolicy: Delete\n")
+    assert run(path)[0] == [("STS002", 6, 3), ("STS403", 6, 3)]
+
+
+def test_helm_template_is_one_input_error(tmp_path):
+    path = tmp_path / "sts.yaml"
+    path.write_text("apiVersion: apps/v1\nkind: StatefulSet\nspec:\n  template:\n    spec:\n      containers:\n"
+                    "      - name: web\n        image: {{.Image}}\n")
+    assert run(path)[0] == [("STS001", 8, 17)]
