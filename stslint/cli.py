@@ -7,11 +7,16 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
 from stslint import __version__
+
+if TYPE_CHECKING:
+    from stslint.context import Context, ContextRequest
+    from stslint.engine import Settings
+    from stslint.loading.discover import Source
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -41,11 +46,23 @@ def cli() -> None:
 @click.option("--max-file-size", type=click.IntRange(min=1), default=None, metavar="BYTES",
               help="Refuse larger files as unreadable (default 64 MiB).")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
+@click.option("--context", "context_paths", multiple=True, metavar="PATH",
+              type=click.Path(exists=True, allow_dash=False),
+              help="Load manifests there (file or directory, repeatable) only to resolve references; "
+                   "findings are reported for the checked files only.")
+@click.option("--context-git", is_flag=True,
+              help="Use as context every manifest git ls-files lists in the work tree of the checked files.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the context cache (.stslint_cache/).")
+@click.option("--force-exclude", is_flag=True,
+              help="Apply the configuration's exclude to files named on the command line too (pre-commit).")
+@click.option("--verbose", "-v", is_flag=True, help="Report on stderr which context files were loaded or skipped.")
 def check(paths: tuple[str, ...], output_format: str, select: str | None, extend_select: str | None,
           ignore: str | None, namespace: str | None, stdin_filename: str | None,
-          max_file_size: int | None, quiet: bool) -> None:
+          max_file_size: int | None, quiet: bool, context_paths: tuple[str, ...], context_git: bool,
+          no_cache: bool, force_exclude: bool, verbose: bool) -> None:
     """Lint manifests: files, directories (walked for *.yaml, *.yml, *.json) or - for stdin.
     No path means the current directory."""
+    from stslint.context import ContextRequest
     from stslint.engine import Settings, lint
     from stslint.loading import DEFAULT_MAX_FILE_SIZE
     from stslint.loading.discover import discover
@@ -59,11 +76,35 @@ def check(paths: tuple[str, ...], output_format: str, select: str | None, extend
         return
     settings = Settings(selected=selected, namespace=namespace or None,
                         max_file_size=max_file_size or DEFAULT_MAX_FILE_SIZE)
-    result = lint(discover(list(paths), stdin_filename), settings)
+    sources = list(discover(list(paths), stdin_filename))
+    # Issue 12 hook: add the configuration's `context` with .with_config(config.context, config.directory)
+    # and pass is_excluded=config.exclude_matcher().matches (exclude applies to context files too).
+    context = _load_context(ContextRequest(context_paths, context_git, not no_cache), sources, stdin_filename,
+                            settings, verbose)
+    result = lint(sources, settings, context)
     out = sys.stdout
     renderer(output_format)(result, out, ReportOptions(color=False, quiet=quiet, version=__version__))
     out.flush()
     sys.exit(EXIT_FINDINGS if result.findings else EXIT_CLEAN)
+
+
+def _load_context(request: ContextRequest, sources: list[Source], stdin_filename: str | None,
+                  settings: Settings, verbose: bool, is_excluded: Callable[[str], bool] | None = None
+                  ) -> Context | None:
+    """The context a run asks for (None when none); with ``verbose``, what was loaded and skipped
+    goes to stderr."""
+    if not request:
+        return None
+    from stslint.context import context_for
+
+    context = context_for(request, sources, stdin_filename, namespace=settings.namespace,
+                          max_file_size=settings.max_file_size, is_excluded=is_excluded)
+    if verbose:
+        for display, reason in context.skipped:
+            click.echo(f"stslint: context: skipped {display}: {reason}", err=True)
+        click.echo(f"stslint: context: {len(context.files)} files ({context.from_cache} from the cache, "
+                   f"{context.parsed} parsed), {len(context.skipped)} skipped", err=True)
+    return context
 
 
 def _print_json(data: Any) -> None:

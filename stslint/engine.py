@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from stslint.findings import INPUT_ERROR_CODES, Finding
 from stslint.loading import DEFAULT_MAX_FILE_SIZE, FileResult, load_source
@@ -14,6 +14,11 @@ from stslint.model.nodes import YMap
 from stslint.model.resources import Resource, StatefulSet, view_for
 from stslint.rules import RULES, Rule, index_rules, object_rules
 from stslint.selection import resolve
+from stslint.suppress import FileSuppressions, annotation_suppression, parse_comments
+from stslint.suppress import apply as apply_suppressions
+
+if TYPE_CHECKING:
+    from stslint.context import Context
 
 DROPPED_IN_PATCHES = frozenset({"STS003"})
 """Input errors that a kustomize patch file may have by design (a JSON6902 patch is a list)."""
@@ -28,6 +33,8 @@ class Settings:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     severities: dict[str, str] = field(default_factory=dict)
+    file_ignores: Callable[[str], frozenset[str]] | None = None
+    """The codes per-file-ignores turns off for a file path (None: no per-file-ignores)."""
 
 
 @dataclass
@@ -41,6 +48,8 @@ class RunResult:
     severities: dict[str, str] = field(default_factory=dict)
     file_names: list[str] = field(default_factory=list)
     """Display names of every file read, in the order read (clean files too)."""
+    warnings: list[tuple[str, int, str]] = field(default_factory=list)
+    """(file, line, message) of suppression comments and annotations that were ignored."""
 
     def severity(self, code: str) -> str:
         """The effective severity of a code (input errors are always errors)."""
@@ -53,6 +62,13 @@ class RunResult:
         errors = sum(1 for f in self.findings if self.severity(f.code) == "error")
         return errors, len(self.findings) - errors
 
+    def fails(self, fail_on: str = "warning") -> bool:
+        """Whether the run fails the gate: a finding at or above ``fail_on`` ("warning" or "error";
+        input errors count as errors)."""
+        if fail_on == "warning":
+            return bool(self.findings)
+        return any(self.severity(f.code) == "error" for f in self.findings)
+
 
 def _objects(root: YMap) -> Iterable[YMap]:
     """The objects a document holds: itself, or the items of a ``kind: *List``."""
@@ -64,6 +80,14 @@ def _objects(root: YMap) -> Iterable[YMap]:
                 yield item
         return
     yield root
+
+
+def indexable_objects(root: Any) -> list[YMap]:
+    """The objects of a loaded document that enter the index: none unless the document is a mapping
+    with both apiVersion and kind (what context files contribute; they get no findings)."""
+    if not isinstance(root, dict) or root.get("apiVersion") is None or root.get("kind") is None:
+        return []
+    return list(_objects(root))
 
 
 def _describe_document(root: Any) -> str:
@@ -91,9 +115,20 @@ class Linter:
             (("StatefulSet", "StatefulSet"), ("PersistentVolume", "PersistentVolume"))
         }
         self._index_rules = index_rules(selected)
+        self.context_paths: set[str] = set()
+        self.suppressions: dict[str, FileSuppressions] = {}
+        self.warnings: list[tuple[str, int, str]] = []
 
     def _options(self, rule: Rule) -> dict[str, Any]:
         return self.settings.rule_options.get(rule.code, {})
+
+    def add_context(self, context: Context) -> None:
+        """Index what context files contribute: they resolve the checked files' references (and
+        their kustomizations mark patch files) but are never reported on."""
+        for file in context.files:
+            self.context_paths.add(file.real_path)
+            self.patch_files.update(file.patches)
+            self.index.add_context(file.workloads, file.services, file.storage_classes)
 
     def add_file(self, result: FileResult) -> None:
         """Lint the documents of one loaded file and index its objects."""
@@ -128,13 +163,43 @@ class Linter:
             for obj in _objects(root):
                 self.objects += 1
                 self._lint_object(obj, source, result.real_path)
-        if len(self.findings) > before:
+        self._note_directives(result)
+        if len(self.findings) > before or self._has_suppressions(source.display):
             self.texts[source.display] = result.text
+
+    def _note_directives(self, result: FileResult) -> None:
+        """Record a file's suppression comments (only lines holding ``stslint:`` are read) and the
+        codes per-file-ignores turns off in it."""
+        source = result.source
+        ignores = self.settings.file_ignores
+        ignored = ignores(source.path or source.display) if ignores and source.display != "-" else frozenset()
+        items, warnings = parse_comments(result.text) if result.documents and "stslint:" in result.text else ([], [])
+        self.warnings.extend((source.display, line, message) for line, message in warnings)
+        entry = self.suppressions.get(source.display)
+        if entry is not None:
+            entry.items.extend(items)
+            entry.ignored = ignored
+        elif items or ignored:
+            self.suppressions[source.display] = FileSuppressions(source.display, result.real_path, items, ignored)
+
+    def _has_suppressions(self, display: str) -> bool:
+        entry = self.suppressions.get(display)
+        return entry is not None and bool(entry.items)
+
+    def _note_annotation(self, data: YMap, res: Resource, real_path: str | None) -> None:
+        """Record an object's stslint.io/ignore annotation, covering the object's lines."""
+        suppression, warning = annotation_suppression(data, res.ref, res.namespace)
+        if warning is not None:
+            self.warnings.append((res.file, *warning))
+        if suppression is not None:
+            entry = self.suppressions.setdefault(res.file, FileSuppressions(res.file, real_path))
+            entry.items.append(suppression)
 
     def _lint_object(self, data: YMap, source: Source, real_path: str | None) -> None:
         res: Resource = view_for(data, source.display, self.settings.namespace, self.type_errors.append, real_path)
         if isinstance(res, StatefulSet) and res.is_patch():
             return  # a kustomize patch, not an object to judge
+        self._note_annotation(data, res, real_path)
         for rule in self._rules.get(type(res).__name__, ()):
             assert rule.check is not None
             self.findings.extend(rule.check(res, self._options(rule)))
@@ -156,23 +221,30 @@ class Linter:
                     seen.add(key)
                     self.findings.append(finding)
         findings = [f for f in self.findings if self._kept(f)]
+        if self.suppressions:
+            findings = apply_suppressions(findings, self.suppressions, self.settings.selected,
+                                          lambda entry: entry.real_path in self.patch_files)
         findings.sort(key=Finding.sort_key)
         texts = {name: text for name, text in self.texts.items() if any(f.file == name for f in findings)}
         return RunResult(findings, self.files, self.objects, texts, dict(self.settings.severities),
-                         file_names=list(self.file_names))
+                         file_names=list(self.file_names), warnings=sorted(self.warnings))
 
     def _kept(self, finding: Finding) -> bool:
         if finding.is_input_error:
             return not (finding.code in DROPPED_IN_PATCHES and finding.source_path in self.patch_files)
         if finding.source_path is not None and finding.source_path in self.patch_files:
             return False
+        if finding.source_path is not None and finding.source_path in self.context_paths:
+            return False  # context files are never reported on
         return finding.code in self.settings.selected
 
 
-def lint(sources: Iterable[Source], settings: Settings | None = None) -> RunResult:
-    """Lint every source together (one index across all of them)."""
+def lint(sources: Iterable[Source], settings: Settings | None = None, context: Context | None = None) -> RunResult:
+    """Lint every source together (one index across all of them, plus the context's entries)."""
     settings = settings or Settings()
     linter = Linter(settings)
+    if context is not None:
+        linter.add_context(context)
     for source in sources:
         linter.add_file(load_source(source, settings.max_file_size))
     return linter.finish()

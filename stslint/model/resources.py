@@ -251,6 +251,15 @@ class ClaimTemplate:
         self.class_given = legacy is not None or field_class is not None
         self.class_name = legacy if legacy is not None else field_class
 
+    @classmethod
+    def restore(cls, name: str | None, span: Span, class_name: str | None, class_given: bool,
+                anchor: str) -> ClaimTemplate:
+        """A claim template from values read before (the context cache)."""
+        claim = cls.__new__(cls)
+        claim.name, claim.span, claim.class_name, claim.class_given, claim.anchor = (
+            name, span, class_name, class_given, anchor)
+        return claim
+
 
 class Service(Resource):
     """A Service (v1)."""

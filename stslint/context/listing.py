@@ -1,0 +1,175 @@
+"""Which files are context: the ones ``--context PATH`` names or walks, and the ones ``git ls-files``
+lists in the work tree of the checked files; each with the key its content is cached under.
+
+The key is the git blob id when git's own stat information says the work-tree file still matches
+the index (``git ls-files -s`` minus what ``git diff-files`` reports), else the file's size and
+modification time. Walk skips apply to both: hidden directories and a Helm chart's ``templates/``.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from stslint.loading.discover import is_manifest_name, walk
+
+Excluded = Callable[[str], bool]
+"""Says whether a file (its path as shown) is excluded by the configuration."""
+
+GITLINK_MODE = "160000"
+SYMLINK_MODE = "120000"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A context file: its resolved path, the path to show, and the key of its content."""
+
+    real_path: str
+    display: str
+    key: str
+
+
+@dataclass
+class Listing:
+    """The context files of a run, what was left out and why, and the directories listed in full."""
+
+    candidates: dict[str, Candidate] = field(default_factory=dict)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    scopes: list[str] = field(default_factory=list)
+
+    def add(self, candidate: Candidate) -> None:
+        """Add a file, once."""
+        self.candidates.setdefault(candidate.real_path, candidate)
+
+
+def display_path(real_path: str, cwd_real: str) -> str:
+    """The path to show for a file: relative to the current directory when below it."""
+    prefix = cwd_real.rstrip(os.sep) + os.sep
+    return real_path[len(prefix):] if real_path.startswith(prefix) else real_path
+
+
+def stat_key(path: str) -> str | None:
+    """The size-and-mtime key of a file (None when it does not exist)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return f"stat:{st.st_size}:{st.st_mtime_ns}"
+
+
+def work_tree_of(directory: str) -> str | None:
+    """The root of the git work tree holding ``directory`` (None outside git)."""
+    current = os.path.realpath(directory)
+    while True:
+        if os.path.exists(os.path.join(current, ".git")):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
+
+
+def _git(top: str, *args: str) -> subprocess.Popen[bytes]:
+    try:
+        return subprocess.Popen(["git", "-C", top, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                stdin=subprocess.DEVNULL)
+    except OSError as exc:
+        raise GitError(f"cannot run git: {exc.strerror or exc}") from None
+
+
+def _finish(process: subprocess.Popen[bytes]) -> bytes:
+    out, err = process.communicate()
+    if process.returncode != 0:
+        lines = os.fsdecode(err).strip().splitlines()
+        raise GitError(lines[-1] if lines else f"git exited with status {process.returncode}")
+    return out
+
+
+class GitError(Exception):
+    """git could not list the work tree."""
+
+
+def _in_skipped_directory(path: str, charts: set[str]) -> bool:
+    """True when a path (relative, "/"-separated) lies in a hidden directory or a chart's templates/."""
+    directory = path.rpartition("/")[0]
+    if not directory:
+        return False
+    if directory.startswith(".") or "/." in directory:
+        return True
+    if "templates" in directory:
+        parts = directory.split("/")
+        for index, part in enumerate(parts):
+            if part == "templates" and "/".join(parts[:index]) in charts:
+                return True
+    return False
+
+
+def add_git_files(listing: Listing, top: str, checked: set[str], cwd_real: str,
+                  is_excluded: Excluded | None = None) -> None:
+    """Add every manifest ``git ls-files`` lists in the work tree at ``top`` (a resolved path).
+
+    Raises GitError when git cannot list it."""
+    staged = _git(top, "ls-files", "-s", "-z")
+    modified = _git(top, "diff-files", "--name-only", "-z")
+    rows = _finish(staged).split(b"\0")
+    changed = set(os.fsdecode(_finish(modified)).split("\0"))
+    entries: list[tuple[str, str, str, str]] = []
+    charts: set[str] = set()
+    for row in rows:
+        if not row:
+            continue
+        meta, _, raw_path = row.partition(b"\t")
+        mode, oid, stage = meta.decode("ascii").split(" ")
+        path = os.fsdecode(raw_path)
+        name = path.rpartition("/")[2]
+        if name == "Chart.yaml":
+            charts.add(path.rpartition("/")[0])
+        if is_manifest_name(name) and mode != GITLINK_MODE:
+            entries.append((mode, oid, stage, path))
+    listing.scopes.append(top)
+    base = top.rstrip(os.sep) + os.sep
+    seen: set[str] = set()
+    for mode, oid, stage, path in entries:
+        if path in seen or _in_skipped_directory(path, charts):
+            continue
+        seen.add(path)
+        real = base + (path if os.sep == "/" else path.replace("/", os.sep))
+        if mode == SYMLINK_MODE:
+            real = os.path.realpath(real)
+        if real in checked:
+            continue
+        display = display_path(real, cwd_real)
+        if is_excluded is not None and is_excluded(display):
+            continue
+        if stage == "0" and mode != SYMLINK_MODE and path not in changed:
+            key: str | None = "git:" + oid
+        else:
+            key = stat_key(real)
+            if key is None:
+                continue  # listed by git but deleted from the work tree
+        listing.add(Candidate(real, display, key))
+
+
+def add_paths(listing: Listing, paths: Iterable[str], checked: set[str], cwd_real: str,
+              is_excluded: Excluded | None = None) -> None:
+    """Add the files named by ``--context``: a file as it is, a directory walked like a checked one."""
+    for given in paths:
+        if os.path.isdir(given):
+            listing.scopes.append(os.path.realpath(given))
+            files: Iterable[str] = walk(given)
+        elif os.path.exists(given):
+            files = [given]
+        else:
+            listing.skipped.append((given, "no such file or directory"))
+            continue
+        for path in files:
+            real = os.path.realpath(path)
+            if real in checked:
+                continue
+            display = display_path(real, cwd_real)
+            if is_excluded is not None and is_excluded(display):
+                continue
+            key = stat_key(real)
+            if key is not None:
+                listing.add(Candidate(real, display, key))
