@@ -50,6 +50,32 @@ def resolve(select: Iterable[str] | None = None, ignore: Iterable[str] = (),
     return frozenset(chosen)
 
 
+def resolve_layers(layers: Iterable[tuple[list[str] | None, list[str], list[str]]]) -> frozenset[str]:
+    """The codes a run reports when settings come from several sources, later ones overriding
+    earlier ones (the configuration file, then the command line): a layer's ``select`` replaces
+    the set so far, then its ``extend_select`` adds and its ``ignore`` removes."""
+    chosen = default_codes()
+    for select, ignore, extend_select in layers:
+        if select is not None:
+            chosen = _expand(select, for_select=True)
+        chosen |= _expand(extend_select, for_select=True)
+        chosen -= _expand(ignore, for_select=False)
+    chosen |= {r.code for r in RULES.values() if r.scope == "input"}
+    return frozenset(chosen)
+
+
+def expand_ignored(tokens: Iterable[str]) -> frozenset[str]:
+    """The codes that ``tokens`` (codes, prefixes, names, ALL) cover, opt-in rules included."""
+    return frozenset(_expand(tokens, for_select=False))
+
+
+def canonical_selectors() -> list[str]:
+    """Every selector a configuration file may write, as written: ``ALL``, every code, every rule
+    name and every code prefix from ``STS`` on (the command line also accepts other cases)."""
+    prefixes = {code[:length] for code in RULES for length in range(3, len(code))}
+    return ["ALL", *sorted(prefixes), *sorted(RULES), *sorted(r.name for r in RULES.values())]
+
+
 def split_list(value: str | None) -> list[str] | None:
     """A comma-separated command-line value as a list (None stays None)."""
     if value is None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, Protocol
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
@@ -33,6 +33,16 @@ def printable(path: str) -> str:
         return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+class PathFilter(Protocol):
+    """The ``exclude`` globs of the configuration (stslint.globs.PathMatcher)."""
+
+    def matches_entry(self, path: str, is_dir: bool) -> bool:
+        """True when ``path`` itself is excluded (a walk has asked about its parents already)."""
+
+    def matches(self, path: str, is_dir: bool = False) -> bool:
+        """True when ``path`` or one of its parent directories is excluded."""
+
+
 def is_manifest_name(name: str) -> bool:
     """True for the file names a directory walk reads."""
     return name.endswith(MANIFEST_SUFFIXES) or name == "Kustomization"
@@ -44,25 +54,57 @@ def _join(base: str, *parts: str) -> str:
     return os.path.join(base, *parts)
 
 
-def walk(directory: str) -> Iterator[str]:
-    """Manifest files below ``directory`` in a stable order, skipping hidden directories and the
-    ``templates/`` directory of a Helm chart. Symbolic links to directories are not followed."""
+def walk(directory: str, exclude: PathFilter | None = None) -> Iterator[str]:
+    """Manifest files below ``directory`` in a stable order, skipping hidden directories, the
+    ``templates/`` directory of a Helm chart and what ``exclude`` matches. Symbolic links to
+    directories are not followed."""
     for root, dirs, files in os.walk(directory, onerror=None, followlinks=False):
         chart = "Chart.yaml" in files
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (chart and d == "templates"))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (chart and d == "templates")
+                         and not (exclude is not None and exclude.matches_entry(os.path.join(root, d), True)))
         for name in sorted(files):
             if is_manifest_name(name):
-                yield os.path.join(root, name)
+                path = os.path.join(root, name)
+                if exclude is None or not exclude.matches_entry(path, False):
+                    yield path
 
 
-def discover(paths: list[str], stdin_filename: str | None = None) -> Iterator[Source]:
-    """The sources for the paths of a command line ("-" is standard input; none means ".")."""
+def in_skipped_directory(path: str) -> bool:
+    """True when ``path`` lies in a directory a walk skips: a hidden one, or a Helm chart's
+    ``templates/`` (what ``--force-exclude`` also applies to files named on the command line)."""
+    absolute = os.path.abspath(path)
+    cwd = os.getcwd()
+    top = cwd if absolute.startswith(os.path.join(cwd, "")) else ""
+    current = os.path.dirname(absolute)
+    while current != top and os.path.dirname(current) != current:
+        name = os.path.basename(current)
+        if name.startswith(".") or (name == "templates" and os.path.isfile(os.path.join(os.path.dirname(current),
+                                                                                         "Chart.yaml"))):
+            return True
+        current = os.path.dirname(current)
+    return False
+
+
+def _force_excluded(path: str, exclude: PathFilter | None, is_dir: bool) -> bool:
+    return in_skipped_directory(path) or (exclude is not None and exclude.matches(path, is_dir))
+
+
+def discover(paths: list[str], stdin_filename: str | None = None, exclude: PathFilter | None = None,
+             force_exclude: bool = False) -> Iterator[Source]:
+    """The sources for the paths of a command line ("-" is standard input; none means ".").
+    ``exclude`` applies to what directory walks find; with ``force_exclude`` it applies, together
+    with the walk's built-in skips, to paths named on the command line (and --stdin-filename) too."""
     for given in paths or ["."]:
         if given == STDIN:
+            if force_exclude and stdin_filename and _force_excluded(stdin_filename, exclude, False):
+                continue
             yield Source(printable(stdin_filename or STDIN), None, True)
             continue
-        if os.path.isdir(given) and not given.endswith(MANIFEST_SUFFIXES):
-            for path in walk(given):
+        is_dir = os.path.isdir(given) and not given.endswith(MANIFEST_SUFFIXES)
+        if force_exclude and _force_excluded(given, exclude, is_dir):
+            continue
+        if is_dir:
+            for path in walk(given, exclude):
                 rel = os.path.relpath(path, given)
                 yield Source(printable(_join(given, rel)), path, False)
             continue

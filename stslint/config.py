@@ -1,0 +1,315 @@
+"""The configuration file: where it is found, how it is read, and the settings it gives a run.
+
+Discovery walks up from the current directory and stops at the repository root (a directory
+holding ``.git``) or the home directory; in each directory ``.stslint.yaml``, ``.stslint.yml`` and
+then a ``pyproject.toml`` with a ``[tool.stslint]`` table are tried (a ``pyproject.toml`` without
+it is skipped). ``--config PATH`` names the file instead, ``--isolated`` ignores every file.
+Command-line options override the file. Every problem is a :class:`ConfigError` naming the file
+and the line of the offending key.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
+
+from stslint.config_validation import ConfigInvalid, KeyPath, rule_options_spec, validate
+
+if TYPE_CHECKING:
+    from stslint.engine import Settings
+    from stslint.globs import PathMatcher
+
+CONFIG_FILES = (".stslint.yaml", ".stslint.yml")
+PYPROJECT = "pyproject.toml"
+TOOL_TABLE = ("tool", "stslint")
+
+
+class ConfigError(Exception):
+    """A configuration file that cannot be used: unreadable, not YAML/TOML, or invalid."""
+
+    def __init__(self, file: str, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.file = file
+        self.line = line
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
+
+
+@dataclass
+class Config:
+    """The settings of a configuration file (defaults when there is none). Relative paths and
+    globs in it (``exclude``, ``per-file-ignores``, ``context``, ``policies``) are relative to
+    ``directory``, the directory of the file."""
+
+    path: str | None = None
+    directory: str = field(default_factory=os.getcwd)
+    select: list[str] | None = None
+    ignore: list[str] = field(default_factory=list)
+    extend_select: list[str] = field(default_factory=list)
+    severity: dict[str, str] = field(default_factory=dict)
+    exclude: list[str] = field(default_factory=list)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    namespace: str | None = None
+    fail_on: str | None = None
+    format: str | None = None
+    context: list[str] | str | None = None
+    policies: list[str] = field(default_factory=list)
+    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def rule_options(self) -> dict[str, dict[str, Any]]:
+        """The options of every rule the file configures, declared defaults filled in."""
+        result: dict[str, dict[str, Any]] = {}
+        for code, given in self.rules.items():
+            defaults = {name: spec.get("default") for name, spec in rule_options_spec(code).items()}
+            result[code] = {**defaults, **given}
+        return result
+
+    def exclude_matcher(self) -> PathMatcher | None:
+        """The matcher of the ``exclude`` globs (None when there are none)."""
+        if not self.exclude:
+            return None
+        from stslint.globs import PathMatcher
+
+        return PathMatcher(self.exclude, self.directory)
+
+    def file_ignores(self) -> Callable[[str], frozenset[str]] | None:
+        """A function giving the codes ``per-file-ignores`` turns off for a file path (None when the
+        file has no per-file-ignores)."""
+        if not self.per_file_ignores:
+            return None
+        from stslint.globs import PathMatcher
+        from stslint.selection import expand_ignored
+
+        table = [(PathMatcher([glob], self.directory), expand_ignored(codes))
+                 for glob, codes in self.per_file_ignores.items()]
+
+        def codes_for(path: str) -> frozenset[str]:
+            found: frozenset[str] = frozenset()
+            for matcher, codes in table:
+                if matcher.matches(path):
+                    found |= codes
+            return found
+
+        return codes_for
+
+    def settings(self, *, select: list[str] | None = None, ignore: list[str] | None = None,
+                 extend_select: list[str] | None = None, namespace: str | None = None,
+                 max_file_size: int | None = None) -> Settings:
+        """The engine settings of a run: this file's, overridden by the command line's. Raises
+        stslint.selection.SelectionError for an unknown command-line selector."""
+        from stslint.engine import Settings
+        from stslint.loading import DEFAULT_MAX_FILE_SIZE
+        from stslint.selection import resolve_layers
+
+        selected = resolve_layers([(self.select, self.ignore, self.extend_select),
+                                   (select, ignore or [], extend_select or [])])
+        return Settings(selected=selected, namespace=namespace or self.namespace,
+                        max_file_size=max_file_size or DEFAULT_MAX_FILE_SIZE,
+                        rule_options=self.rule_options(), severities=dict(self.severity),
+                        file_ignores=self.file_ignores())
+
+
+def _is_git_root(directory: str) -> bool:
+    return os.path.exists(os.path.join(directory, ".git"))
+
+
+def _pyproject_has_table(path: str, display: str) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError:
+        return False
+    if b"stslint" not in raw:
+        return False
+    data, _ = _parse_toml(raw, display)
+    tool = data.get("tool")
+    return isinstance(tool, dict) and "stslint" in tool
+
+
+def find_config(start: str | None = None, home: str | None = None) -> str | None:
+    """The configuration file that governs ``start`` (default: the current directory), or None."""
+    directory = os.path.abspath(start or os.getcwd())
+    home = os.path.abspath(home if home is not None else os.path.expanduser("~"))
+    while True:
+        for name in CONFIG_FILES:
+            candidate = os.path.join(directory, name)
+            if os.path.isfile(candidate):
+                return candidate
+        candidate = os.path.join(directory, PYPROJECT)
+        if os.path.isfile(candidate) and _pyproject_has_table(candidate, _display(candidate)):
+            return candidate
+        if directory == home or _is_git_root(directory):
+            return None
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return None
+        directory = parent
+
+
+def _display(path: str) -> str:
+    """A file name for messages: relative to the current directory when that is shorter."""
+    relative = os.path.relpath(path)
+    return relative if len(relative) < len(path) else path
+
+
+def _read(path: str, display: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise ConfigError(display, None, f"cannot read the configuration file: {exc.strerror or exc}") from None
+
+
+_TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
+
+
+def _parse_toml(raw: bytes, display: str) -> tuple[dict[str, Any], str]:
+    import tomllib
+
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(display, None, "cannot read the configuration file: not UTF-8 text") from None
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        found = _TOML_POSITION.search(message)
+        line = int(found.group(1)) if found else None
+        raise ConfigError(display, line, f"invalid TOML: {_TOML_POSITION.sub('', message).strip()}") from None
+
+
+def _load_yaml(raw: bytes, display: str) -> tuple[Any, Callable[[KeyPath], int | None]]:
+    from stslint.loading.decode import DecodeError, decode
+    from stslint.loading.yamlload import LoadError, load_text
+
+    try:
+        text = decode(raw).text
+    except DecodeError as exc:
+        raise ConfigError(display, exc.line, f"cannot read the configuration file: {exc.message}") from None
+    try:
+        loaded = load_text(text)
+    except LoadError as exc:
+        raise ConfigError(display, exc.line, f"invalid YAML: {exc.message}") from None
+    if loaded.duplicate_keys:
+        key, span = loaded.duplicate_keys[0]
+        raise ConfigError(display, span[0], f'duplicate key "{key}"; expected each key once')
+    documents = [doc for doc in loaded.documents if doc.root is not None]
+    if len(documents) > 1:
+        raise ConfigError(display, documents[1].span[0], "the file holds several YAML documents; expected one")
+    root = documents[0].root if documents else {}
+    root_line = documents[0].span[0] if documents else 1
+    return root, lambda path: _yaml_line(root, path) or root_line
+
+
+def _yaml_line(root: Any, path: KeyPath) -> int | None:
+    """The line where the key (or list item) at ``path`` is written."""
+    node, line = root, None
+    for part in path:
+        if isinstance(node, dict) and part in node:
+            line = node.key_span(part)[0] if hasattr(node, "key_span") else line
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            line = node.item_span(part)[0] if hasattr(node, "item_span") else line
+            node = node[part]
+        else:
+            break
+    return line
+
+
+_TOML_KEY = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
+_TOML_DOTTED = rf"{_TOML_KEY}(?:\s*\.\s*{_TOML_KEY})*"
+_TOML_HEADER = re.compile(rf"\s*\[\[?\s*({_TOML_DOTTED})\s*\]\]?")
+_TOML_ASSIGN = re.compile(rf"\s*({_TOML_DOTTED})\s*=")
+
+
+def _toml_keys(dotted: str) -> list[str]:
+    keys = []
+    for key in re.findall(_TOML_KEY, dotted):
+        if key[:1] in "\"'":
+            key = key[1:-1]
+        keys.append(key)
+    return keys
+
+
+def _toml_line(text: str, prefix: tuple[str, ...], path: KeyPath, data: Any) -> int | None:
+    """The line of the key at ``path`` below the table ``prefix``: the line whose key (table header or
+    dotted assignment) shares the longest start with it; a string list item is searched for below."""
+    keys_wanted = [*prefix]
+    node: Any = data
+    item: Any = None
+    for part in path:
+        if isinstance(part, int):
+            item = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
+            break
+        keys_wanted.append(str(part))
+        node = node.get(part) if isinstance(node, dict) else None
+    lines = text.splitlines()
+    best_line, best = None, len(prefix) - 1
+    table: list[str] = []
+    for number, line in enumerate(lines, 1):
+        header = _TOML_HEADER.match(line)
+        if header:
+            table = _toml_keys(header.group(1))
+            keys = table
+        else:
+            assign = _TOML_ASSIGN.match(line)
+            if not assign:
+                continue
+            keys = table + _toml_keys(assign.group(1))
+        common = 0
+        for have, want in zip(keys, keys_wanted):
+            if have != want:
+                break
+            common += 1
+        if common > best and common >= len(prefix):
+            best_line, best = number, common
+    if best_line is not None and isinstance(item, str):
+        for number in range(best_line, len(lines) + 1):
+            if f'"{item}"' in lines[number - 1] or f"'{item}'" in lines[number - 1]:
+                return number
+    return best_line
+
+
+def load_config(path: str, display: str | None = None) -> Config:
+    """Read and validate one configuration file (YAML, or the ``[tool.stslint]`` table of a
+    ``pyproject.toml``, or a whole other ``.toml`` file)."""
+    display = display or path
+    raw = _read(path, display)
+    name = os.path.basename(path)
+    if name.endswith(".toml"):
+        parsed, text = _parse_toml(raw, display)
+        prefix: tuple[str, ...] = ()
+        data: Any = parsed
+        if name == PYPROJECT:
+            prefix = TOOL_TABLE
+            tool = parsed.get("tool")
+            if not isinstance(tool, dict) or "stslint" not in tool:
+                raise ConfigError(display, None, "has no [tool.stslint] table; expected the settings there")
+            data = tool["stslint"]
+        locate: Callable[[KeyPath], int | None] = lambda key_path: _toml_line(text, prefix, key_path, data)  # noqa: E731
+    else:
+        data, locate = _load_yaml(raw, display)
+    try:
+        values = validate(data)
+    except ConfigInvalid as exc:
+        raise ConfigError(display, locate(exc.path), exc.message) from None
+    config = Config(path=path, directory=os.path.dirname(os.path.abspath(path)))
+    for key, value in values.items():
+        setattr(config, key.replace("-", "_"), value)
+    return config
+
+
+def resolve_config(config_path: str | None = None, isolated: bool = False, cwd: str | None = None) -> Config:
+    """The configuration of a run: ``--isolated`` gives the defaults, ``--config PATH`` that file,
+    otherwise the discovered file or the defaults."""
+    directory = os.path.abspath(cwd or os.getcwd())
+    if isolated:
+        return Config(directory=directory)
+    if config_path is not None:
+        return load_config(config_path, config_path)
+    found = find_config(directory)
+    return load_config(found, _display(found)) if found else Config(directory=directory)

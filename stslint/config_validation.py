@@ -1,0 +1,227 @@
+"""Validation of a configuration file's data, without jsonschema (a pre-commit hook pays every
+import on every commit). ``schemas/config.schema.json`` describes the same file for editors, and
+the tests check that the two agree.
+
+Errors carry the path of the offending key (``("rules", "STS301", "exempt-images")``, list items
+by index) so the loader can name the line it was written on.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Callable
+
+from stslint.model.nodes import type_name
+from stslint.rules import RULES, lookup
+
+KeyPath = tuple[Any, ...]
+
+LEVELS = ("error", "warning")
+NAMESPACE = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\Z")
+SELECTOR_HELP = "a rule code (STS103), a code prefix (STS1), a rule name or ALL"
+
+
+class ConfigInvalid(ValueError):
+    """The configuration data breaks the schema; ``path`` locates the offending key."""
+
+    def __init__(self, path: KeyPath, message: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.message = message
+
+
+def _found(value: Any) -> str:
+    """``found string "x"``, ``found boolean true``... for the end of a message."""
+    if isinstance(value, bool):
+        return f"found boolean {str(value).lower()} (YAML reads yes/no/on/off as booleans: quote it)"
+    if isinstance(value, str):
+        return f'found string "{value}"'
+    if isinstance(value, (int, float)):
+        return f"found {type_name(value)} {value}"
+    return f"found {type_name(value)}"
+
+
+def _label(path: KeyPath) -> str:
+    parts: list[str] = []
+    for part in path:
+        if isinstance(part, int):
+            parts.append(f"[{part + 1}]")
+        else:
+            parts.append(("." if parts else "") + str(part))
+    return '"' + "".join(parts) + '"'
+
+
+def _suggest(word: str, choices: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, [c for c in choices if not word.startswith(c)], n=1, cutoff=0.6)
+    return f'; did you mean "{close[0]}"?' if close else ""
+
+
+def _string_list(value: Any, path: KeyPath, what: str) -> list[str]:
+    if not isinstance(value, list):
+        raise ConfigInvalid(path, f"{_label(path)} must be a list of {what}; {_found(value)}")
+    for index, item in enumerate(value):
+        if not isinstance(item, str) or not item:
+            raise ConfigInvalid((*path, index), f"item {index + 1} of {_label(path)} must be a non-empty string "
+                                f"({what}); {_found(item)}")
+    return list(value)
+
+
+def _selectors(value: Any, path: KeyPath) -> list[str]:
+    from stslint.selection import canonical_selectors
+
+    items = _string_list(value, path, "rule selectors: " + SELECTOR_HELP)
+    known = canonical_selectors()
+    known_set = set(known)
+    for index, item in enumerate(items):
+        if item not in known_set:
+            raise ConfigInvalid((*path, index), f'{_label(path)}: unknown rule selector "{item}"; expected '
+                                f"{SELECTOR_HELP}{_suggest(item, known)}")
+    return items
+
+
+def _rule_code(key: Any, path: KeyPath, allow_input: bool) -> str:
+    rule = lookup(key) if isinstance(key, str) else None
+    if rule is None or key not in (rule.code, rule.name):
+        choices = sorted(RULES) + sorted(r.name for r in RULES.values())
+        raise ConfigInvalid((*path, key), f'{_label(path)}: unknown rule "{key}"; expected a rule code or name '
+                            f"(`stslint rules` lists them){_suggest(str(key), choices)}")
+    if not allow_input and rule.scope == "input":
+        raise ConfigInvalid((*path, key), f"{_label(path)}: {rule.code} is an input error, always reported as an "
+                            "error; expected a rule that is not an input error (STS001-STS004)")
+    return rule.code
+
+
+def _mapping(value: Any, path: KeyPath, what: str) -> dict[Any, Any]:
+    if not isinstance(value, dict):
+        raise ConfigInvalid(path, f"{_label(path)} must be a mapping of {what}; {_found(value)}")
+    return value
+
+
+def _severity(value: Any, path: KeyPath) -> dict[str, str]:
+    result: dict[str, str] = {}
+    for key, level in _mapping(value, path, 'rule code or name to "error" or "warning"').items():
+        code = _rule_code(key, path, allow_input=False)
+        if level not in LEVELS:
+            raise ConfigInvalid((*path, key), f'{_label((*path, key))} must be "error" or "warning"; {_found(level)}')
+        _no_twice(result, code, key, path)
+        result[code] = level
+    return result
+
+
+def _no_twice(seen: dict[str, Any], code: str, key: Any, path: KeyPath) -> None:
+    if code in seen:
+        raise ConfigInvalid((*path, key), f'{_label(path)}: rule {code} is given twice (by its code and its name); '
+                            "expected each rule once")
+
+
+def _namespace(value: Any, path: KeyPath) -> str:
+    if not isinstance(value, str) or not NAMESPACE.match(value):
+        raise ConfigInvalid(path, f"{_label(path)} must be a Kubernetes namespace name (lowercase letters, digits "
+                            f"and '-', at most 63 characters); {_found(value)}")
+    return value
+
+
+def _choice(choices: tuple[str, ...]) -> Callable[[Any, KeyPath], str]:
+    def check(value: Any, path: KeyPath) -> str:
+        if value not in choices or not isinstance(value, str):
+            listed = " or ".join(f'"{c}"' for c in choices)
+            raise ConfigInvalid(path, f"{_label(path)} must be {listed}; {_found(value)}")
+        return value
+    return check
+
+
+def _format(value: Any, path: KeyPath) -> str:
+    from stslint.reporting import FORMATS
+
+    return _choice(tuple(FORMATS))(value, path)
+
+
+def _context(value: Any, path: KeyPath) -> list[str] | str:
+    if value == "git":
+        return "git"
+    if not isinstance(value, list):
+        raise ConfigInvalid(path, f'{_label(path)} must be "git" or a list of paths; {_found(value)}')
+    return _string_list(value, path, "paths")
+
+
+def _per_file_ignores(value: Any, path: KeyPath) -> dict[str, list[str]]:
+    result: dict[str, list[str]] = {}
+    for glob, selectors in _mapping(value, path, "path globs to lists of rule selectors").items():
+        if not isinstance(glob, str) or not glob:
+            raise ConfigInvalid((*path, glob), f"{_label(path)}: every key must be a path glob (a string); "
+                                f"{_found(glob)}")
+        result[glob] = _selectors(selectors, (*path, glob))
+    return result
+
+
+def rule_options_spec(code: str) -> dict[str, dict[str, Any]]:
+    """The options rule ``code`` declares in its documentation file (name → type, default, ...)."""
+    from stslint.catalog import rule_doc
+
+    options = rule_doc(code).get("options") or {}
+    return options if isinstance(options, dict) else {}
+
+
+_OPTION_TYPES: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "string": (lambda v: isinstance(v, str), "a string"),
+    "integer": (lambda v: isinstance(v, int) and not isinstance(v, bool), "an integer"),
+    "boolean": (lambda v: isinstance(v, bool), "true or false"),
+    "array": (lambda v: isinstance(v, list) and all(isinstance(i, str) for i in v), "a list of strings"),
+}
+
+
+def _rules(value: Any, path: KeyPath) -> dict[str, dict[str, Any]]:
+    result: dict[str, dict[str, Any]] = {}
+    for key, options in _mapping(value, path, "rule code or name to a mapping of that rule's options").items():
+        code = _rule_code(key, path, allow_input=True)
+        _no_twice(result, code, key, path)
+        here = (*path, key)
+        given = _mapping(options, here, f"the options of {code}")
+        declared = rule_options_spec(code)
+        for option, option_value in given.items():
+            spec = declared.get(option) if isinstance(option, str) else None
+            if spec is None:
+                expected = (f"expected one of {', '.join(sorted(declared))}" if declared
+                            else f"{code} has no options")
+                raise ConfigInvalid((*here, option), f'{_label(here)}: unknown option "{option}"; {expected}'
+                                    f"{_suggest(str(option), sorted(declared))}")
+            accepts, wanted = _OPTION_TYPES[spec.get("type", "string")]
+            if not accepts(option_value):
+                raise ConfigInvalid((*here, option), f"{_label((*here, option))} must be {wanted}; "
+                                    f"{_found(option_value)}")
+        result[code] = dict(given)
+    return result
+
+
+VALIDATORS: dict[str, Callable[[Any, KeyPath], Any]] = {
+    "context": _context,
+    "exclude": lambda v, p: _string_list(v, p, "path globs"),
+    "extend-select": _selectors,
+    "fail-on": _choice(LEVELS),
+    "format": _format,
+    "ignore": _selectors,
+    "namespace": _namespace,
+    "per-file-ignores": _per_file_ignores,
+    "policies": lambda v, p: _string_list(v, p, "paths"),
+    "rules": _rules,
+    "select": _selectors,
+    "severity": _severity,
+}
+"""Every key of the configuration file and its check (which returns the normalised value)."""
+
+
+def validate(data: Any) -> dict[str, Any]:
+    """The configuration as validated, normalised values by key (rule names turned into codes);
+    raise ConfigInvalid for the first problem."""
+    if not isinstance(data, dict):
+        raise ConfigInvalid((), "the configuration must be a mapping of settings (select, ignore, rules, ...); "
+                            f"{_found(data)}")
+    result: dict[str, Any] = {}
+    for key, value in data.items():
+        check = VALIDATORS.get(key) if isinstance(key, str) else None
+        if check is None:
+            raise ConfigInvalid((key,), f'unknown key "{key}"; expected one of {", ".join(VALIDATORS)}'
+                                f"{_suggest(str(key), list(VALIDATORS))}")
+        result[key] = check(value, (key,))
+    return result
