@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, NoReturn, TextIO
 
 import click
 
 from stslint import __version__
+from stslint.reporting import FORMATS
 
 if TYPE_CHECKING:
     from stslint.context import Context, ContextRequest
@@ -26,6 +27,14 @@ def _fail(message: str) -> None:
     raise click.UsageError(message)
 
 
+def _config_fail(message: str) -> NoReturn:
+    """Stop with ``stslint: <file>:<line>: <message>`` on stderr and exit 2 (a configuration error)."""
+    from stslint.reporting import safe_text
+
+    click.echo(f"stslint: {safe_text(message)}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="stslint", message="%(prog)s %(version)s")
 def cli() -> None:
@@ -35,8 +44,21 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")
+@click.option("--format", "output_format", type=click.Choice(list(FORMATS)), default=None,
+              help="Output format (default: text; github when GITHUB_ACTIONS=true).")
+@click.option("--output-file", "-o", metavar="PATH", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Write the report to PATH instead of standard output.")
+@click.option("--statistics", is_flag=True, help="Print the number of findings per code instead of the findings.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Colour the text formats (auto: only on a terminal, and not when NO_COLOR is set).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="PATH",
+              help="Read this configuration file instead of discovering .stslint.yaml/.stslint.yml/pyproject.toml.")
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@click.option("--fail-on", type=click.Choice(["error", "warning"]), default=None,
+              help="Exit 1 only for findings at or above this severity (default: warning; input errors are "
+                   "errors).")
+@click.option("--exit-zero", is_flag=True,
+              help="Exit 0 whatever was found (usage and configuration errors still exit 2).")
 @click.option("--select", metavar="RULES", help="Comma-separated codes, prefixes (STS3), names or ALL to report.")
 @click.option("--extend-select", metavar="RULES", help="Rules to report in addition to the selected ones.")
 @click.option("--ignore", metavar="RULES", help="Comma-separated codes, prefixes or names not to report.")
@@ -56,36 +78,68 @@ def cli() -> None:
 @click.option("--force-exclude", is_flag=True,
               help="Apply the configuration's exclude to files named on the command line too (pre-commit).")
 @click.option("--verbose", "-v", is_flag=True, help="Report on stderr which context files were loaded or skipped.")
-def check(paths: tuple[str, ...], output_format: str, select: str | None, extend_select: str | None,
+def check(paths: tuple[str, ...], output_format: str | None, output_file: str | None, statistics: bool,
+          color: str, select: str | None, extend_select: str | None,
           ignore: str | None, namespace: str | None, stdin_filename: str | None,
           max_file_size: int | None, quiet: bool, context_paths: tuple[str, ...], context_git: bool,
-          no_cache: bool, force_exclude: bool, verbose: bool) -> None:
+          no_cache: bool, force_exclude: bool, verbose: bool, config_path: str | None = None,
+          isolated: bool = False, fail_on: str | None = None, exit_zero: bool = False) -> None:
     """Lint manifests: files, directories (walked for *.yaml, *.yml, *.json) or - for stdin.
     No path means the current directory."""
+    from stslint.config import ConfigError, resolve_config
     from stslint.context import ContextRequest
-    from stslint.engine import Settings, lint
-    from stslint.loading import DEFAULT_MAX_FILE_SIZE
+    from stslint.engine import lint
     from stslint.loading.discover import discover
-    from stslint.reporting import ReportOptions, renderer
-    from stslint.selection import SelectionError, resolve, split_list
+    from stslint.reporting import ReportOptions, color_enabled, report, safe_text
+    from stslint.selection import SelectionError, split_list
 
+    if config_path is not None and isolated:
+        _fail("--config and --isolated cannot be combined")
     try:
-        selected = resolve(split_list(select), split_list(ignore) or [], split_list(extend_select) or [])
+        config = resolve_config(config_path, isolated)
+    except ConfigError as exc:
+        _config_fail(str(exc))
+    try:
+        settings = config.settings(select=split_list(select), ignore=split_list(ignore),
+                                   extend_select=split_list(extend_select), namespace=namespace or None,
+                                   max_file_size=max_file_size)
     except SelectionError as exc:
         _fail(str(exc))
         return
-    settings = Settings(selected=selected, namespace=namespace or None,
-                        max_file_size=max_file_size or DEFAULT_MAX_FILE_SIZE)
-    sources = list(discover(list(paths), stdin_filename))
-    # Issue 12 hook: add the configuration's `context` with .with_config(config.context, config.directory)
-    # and pass is_excluded=config.exclude_matcher().matches (exclude applies to context files too).
-    context = _load_context(ContextRequest(context_paths, context_git, not no_cache), sources, stdin_filename,
-                            settings, verbose)
+    exclude = config.exclude_matcher()
+    sources = list(discover(list(paths), stdin_filename, exclude, force_exclude))
+    request = ContextRequest(context_paths, context_git, not no_cache).with_config(config.context, config.directory)
+    context = _load_context(request, sources, stdin_filename, settings, verbose,
+                            exclude.matches if exclude is not None else None)
     result = lint(sources, settings, context)
-    out = sys.stdout
-    renderer(output_format)(result, out, ReportOptions(color=False, quiet=quiet, version=__version__))
-    out.flush()
-    sys.exit(EXIT_FINDINGS if result.findings else EXIT_CLEAN)
+    for file, line, message in result.warnings:
+        click.echo(f"stslint: {safe_text(file)}:{line}: warning: {safe_text(message)}", err=True)
+    config_format = config.format
+    final_format = output_format or config_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true"
+                                                      else "text")
+    out = _open_output(output_file)
+    try:
+        options = ReportOptions(color=color_enabled(color, out, os.environ), quiet=quiet, version=__version__)
+        report(result, out, final_format, options, statistics=statistics)
+        out.flush()
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    if exit_zero:
+        sys.exit(EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if result.fails(fail_on or config.fail_on or "warning") else EXIT_CLEAN)
+
+
+def _open_output(path: str | None) -> TextIO:
+    """Standard output, or ``path`` opened for writing as UTF-8 (no BOM); exit 2 when it cannot be."""
+    if path is None or path == "-":
+        return sys.stdout
+    try:
+        return open(path, "w", encoding="utf-8", errors="backslashreplace", newline="\n")  # noqa: SIM115
+    except OSError as exc:
+        click.echo(f"stslint: cannot write the output file {path}: {exc.strerror or type(exc).__name__}",
+                   err=True)
+        sys.exit(EXIT_ERROR)
 
 
 def _load_context(request: ContextRequest, sources: list[Source], stdin_filename: str | None,
@@ -102,7 +156,7 @@ def _load_context(request: ContextRequest, sources: list[Source], stdin_filename
     if verbose:
         for display, reason in context.skipped:
             click.echo(f"stslint: context: skipped {display}: {reason}", err=True)
-        click.echo(f"stslint: context: {len(context.files)} files ({context.from_cache} from the cache, "
+        click.echo(f"stslint: context: {context.loaded} files ({context.from_cache} from the cache, "
                    f"{context.parsed} parsed), {len(context.skipped)} skipped", err=True)
     return context
 

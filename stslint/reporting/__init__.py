@@ -7,14 +7,19 @@ from __future__ import annotations
 import importlib
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, TextIO
+from typing import TYPE_CHECKING, Any, Callable, Mapping, TextIO
 
 if TYPE_CHECKING:
     from stslint.engine import RunResult
 
 FORMATS: dict[str, str] = {
     "text": "stslint.reporting.text",
+    "full": "stslint.reporting.full",
     "json": "stslint.reporting.json_format",
+    "sarif": "stslint.reporting.sarif",
+    "github": "stslint.reporting.github",
+    "gitlab": "stslint.reporting.gitlab",
+    "junit": "stslint.reporting.junit",
 }
 
 
@@ -33,21 +38,62 @@ def renderer(name: str) -> Callable[["RunResult", TextIO, ReportOptions], None]:
     return module.render  # type: ignore[no-any-return]
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+def report(result: "RunResult", out: TextIO, format_name: str, options: ReportOptions,
+           statistics: bool = False) -> None:
+    """Print a run's report in a format, or its per-code statistics (JSON for ``json``, else a table)."""
+    if statistics:
+        from stslint.reporting import statistics as stats
+
+        stats.render(result, out, as_json=format_name == "json")
+        return
+    renderer(format_name)(result, out, options)
+
+
+def color_enabled(mode: str, stream: TextIO, environ: Mapping[str, str]) -> bool:
+    """Whether to colour output: ``always``, ``never``, or ``auto`` (a terminal, and NO_COLOR unset or empty)."""
+    if mode == "always":
+        return True
+    if mode == "never" or environ.get("NO_COLOR"):
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+# C0 and C1 controls (ESC starts ANSI sequences; CR rewrites a line), line/paragraph separators and
+# the bidirectional overrides and isolates that reorder what a terminal shows ("Trojan Source").
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    """A control character as the escape Python would write for it (``\\x1b``, ``\\n``, ``\\u202e``)."""
+    char = match.group()
+    if char in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[char]
+    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def safe_text(text: str) -> str:
-    """Text safe for a terminal: control characters (ANSI escapes, CR, C1...) shown as escapes."""
-    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace") if _has_surrogates(text) else text
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1] if m.group() != "\n" else "\\n", text).replace("\n", "\\n")
+    """Text safe for a terminal: control characters (ANSI escapes, CR, LF, C1, bidi overrides) shown as
+    escapes, undecodable file-name bytes as U+FFFD. Tabs are kept."""
+    return _CONTROL.sub(_visible, valid_unicode(text))
 
 
-def _has_surrogates(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-        return False
-    except UnicodeEncodeError:
-        return True
+def valid_unicode(text: str) -> str:
+    """Text that encodes as UTF-8: lone surrogates (undecodable file-name bytes, ``"\\ud800"`` escapes in
+    YAML) become U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def xml_text(text: str) -> str:
+    """Text an XML 1.0 document can carry: valid Unicode, with the characters XML forbids shown as escapes."""
+    return _XML_FORBIDDEN.sub(_visible, valid_unicode(text))
 
 
 def plural(count: int, word: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, TextIO
 
-from stslint.reporting import ReportOptions
+from stslint.reporting import ReportOptions, valid_unicode
 from stslint.rules import RULES
 
 if TYPE_CHECKING:
@@ -14,9 +14,7 @@ if TYPE_CHECKING:
 
 def _clean(text: str | None) -> str | None:
     """Strings that JSON can always carry (undecodable file-name bytes become U+FFFD)."""
-    if text is None:
-        return None
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return None if text is None else valid_unicode(text)
 
 
 def finding_dict(result: RunResult, finding: Finding) -> dict[str, Any]:

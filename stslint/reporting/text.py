@@ -8,8 +8,8 @@ from stslint.reporting import ReportOptions, plural, safe_text
 if TYPE_CHECKING:
     from stslint.engine import RunResult
 
-_COLORS = {"error": "\033[31m", "warning": "\033[33m"}
-_BOLD, _RESET = "\033[1m", "\033[0m"
+COLORS = {"error": "\033[31m", "warning": "\033[33m"}
+BOLD, RESET = "\033[1m", "\033[0m"
 
 
 def summary_line(result: RunResult) -> str:
@@ -29,8 +29,8 @@ def finding_line(result: RunResult, index: int, color: bool = False) -> str:
     location = f"{safe_text(finding.file)}:{finding.line}:{finding.column}:"
     tag = f"[{severity}]"
     if color:
-        location = f"{_BOLD}{location}{_RESET}"
-        tag = f"{_COLORS.get(severity, '')}{tag}{_RESET}"
+        location = f"{BOLD}{location}{RESET}"
+        tag = f"{COLORS.get(severity, '')}{tag}{RESET}"
     return f"{location} {finding.code} {tag} {safe_text(finding.message)}"
 
 

@@ -1,0 +1,110 @@
+"""The full format, like ruff's: the finding line, a code frame with carets under the span, and
+``help:`` with the rule's remediation (read from the rule documentation only here).
+
+Source lines come from the manifest, so they pass through :func:`safe_text` like everything else the
+terminal shows; carets are measured on the text as shown (escapes, wide characters).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import TYPE_CHECKING, TextIO
+
+from stslint.reporting import ReportOptions, safe_text
+from stslint.reporting.text import COLORS, RESET, finding_line, summary_line
+
+if TYPE_CHECKING:
+    from stslint.engine import RunResult
+    from stslint.findings import Finding
+
+# The line breaks of YAML 1.1 (and of the loader's line numbers): LF, CRLF, CR, NEL, LS, PS.
+LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+MAX_FRAME_LINES = 5
+_GUTTER_COLOR = "\033[34m"
+
+
+def display_width(text: str) -> int:
+    """Terminal columns ``text`` takes: wide (CJK) characters 2, combining marks 0, others 1."""
+    width = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
+def _shown(text: str) -> str:
+    return safe_text(text).replace("\t", " ")
+
+
+def _frame_lines(finding: Finding, lines: list[str]) -> list[tuple[int, int, int]]:
+    """(line number, first column, end column) of each source line to show, 0 for an elision."""
+    line, column, end_line, end_column = finding.span
+    if end_line > line and end_column <= 1:  # the span ends at the start of the next line
+        end_line -= 1
+        end_column = len(lines[end_line - 1]) + 1
+    end_line = min(max(end_line, line), len(lines))
+    numbers = list(range(line, end_line + 1))
+    if len(numbers) > MAX_FRAME_LINES:
+        numbers = numbers[:2] + [0] + numbers[-2:]
+    shown = []
+    for number in numbers:
+        if number == 0:
+            shown.append((0, 0, 0))
+            continue
+        text = lines[number - 1]
+        first = column if number == line else len(text) - len(text.lstrip(" ")) + 1
+        last = end_column if number == end_line else len(text) + 1
+        shown.append((number, first, last))
+    return shown
+
+
+def code_frame(finding: Finding, lines: list[str], color: bool = False, severity: str = "error") -> list[str]:
+    """The source lines of a finding's span with carets under it; empty when the text is unknown."""
+    if not lines or not 1 <= finding.line <= len(lines):
+        return []
+    frame = _frame_lines(finding, lines)
+    width = len(str(max(number for number, _, _ in frame)))
+    gutter, reset = (_GUTTER_COLOR, RESET) if color else ("", "")
+    caret_on, caret_off = (COLORS.get(severity, ""), RESET) if color else ("", "")
+    pad = " " * width
+    out = [f"{gutter}{pad} |{reset}"]
+    for number, first, last in frame:
+        if number == 0:
+            out.append(f"{gutter}{'.' * width} |{reset} ...")
+            continue
+        text = lines[number - 1]
+        first = min(max(first, 1), len(text) + 1)
+        last = min(max(last, first + 1), len(text) + 2)
+        indent = display_width(_shown(text[:first - 1]))
+        carets = max(1, display_width(_shown(text[first - 1:last - 1])))
+        out.append(f"{gutter}{number:>{width}} |{reset} {_shown(text)}".rstrip())
+        out.append(f"{gutter}{pad} |{reset} {' ' * indent}{caret_on}{'^' * carets}{caret_off}")
+    out.append(f"{gutter}{pad} |{reset}")
+    return out
+
+
+def help_lines(code: str) -> list[str]:
+    """``help:`` and the rule's remediation, continuation lines aligned under the first."""
+    from stslint.catalog import rule_doc
+
+    remediation = str(rule_doc(code).get("remediation") or "").strip()
+    if not remediation:
+        return []
+    lines = [safe_text(line) for line in remediation.splitlines()]
+    return [f"help: {lines[0]}"] + [f"      {line}".rstrip() for line in lines[1:]]
+
+
+def render(result: RunResult, out: TextIO, options: ReportOptions) -> None:
+    """Print each finding with its code frame and help, then the summary unless quiet."""
+    split: dict[str, list[str]] = {}
+    for index, finding in enumerate(result.findings):
+        if finding.file not in split:
+            text = result.texts.get(finding.file, "")
+            split[finding.file] = LINE_BREAK.split(text) if text else []
+        block = [finding_line(result, index, options.color)]
+        block += code_frame(finding, split[finding.file], options.color, result.severity(finding.code))
+        block += help_lines(finding.code)
+        out.write("\n".join(block) + "\n\n")
+    if not options.quiet:
+        out.write(summary_line(result) + "\n")

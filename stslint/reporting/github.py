@@ -1,0 +1,58 @@
+"""GitHub Actions workflow commands: ``::error file=…,line=…,endLine=…,col=…,endColumn=…,title=…::message``.
+
+Every value is escaped by GitHub's rules (``%``, CR and LF in the message; also ``:`` and ``,`` in
+properties), so nothing a manifest or its file name contains can end a command or start another.
+Other control characters (ANSI escapes, which the log viewer renders) are shown as escapes.
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, TextIO
+
+from stslint.reporting import ReportOptions, valid_unicode
+from stslint.reporting.locations import repo_path
+from stslint.reporting.text import summary_line
+from stslint.rules import RULES
+
+if TYPE_CHECKING:
+    from stslint.engine import RunResult
+    from stslint.findings import Finding
+
+_OTHER_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _printable(text: str) -> str:
+    return _OTHER_CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", valid_unicode(text))
+
+
+def escape_data(text: str) -> str:
+    """A command's message, escaped: ``%`` → ``%25``, CR → ``%0D``, LF → ``%0A``."""
+    return _printable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A command property value, escaped: as data, plus ``:`` → ``%3A`` and ``,`` → ``%2C``."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(result: RunResult, finding: Finding) -> str:
+    """One finding as a workflow command."""
+    level = "warning" if result.severity(finding.code) == "warning" else "error"
+    properties = {
+        "file": repo_path(finding.file).path,
+        "line": str(finding.line),
+        "endLine": str(finding.end_line),
+        "col": str(finding.column),
+        "endColumn": str(finding.end_column),
+        "title": f"{finding.code} {RULES[finding.code].name}",
+    }
+    joined = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
+    return f"::{level} {joined}::{escape_data(finding.message)}"
+
+
+def render(result: RunResult, out: TextIO, options: ReportOptions) -> None:
+    """Print one workflow command per finding, then the summary line unless quiet."""
+    for finding in result.findings:
+        out.write(command(result, finding) + "\n")
+    if not options.quiet:
+        out.write(summary_line(result) + "\n")
