@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Any, Callable, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 import click
 
@@ -17,7 +17,7 @@ from stslint.reporting import FORMATS
 if TYPE_CHECKING:
     from stslint.context import Context, ContextRequest
     from stslint.engine import Settings
-    from stslint.loading.discover import Source
+    from stslint.loading.discover import PathFilter, Source
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -109,8 +109,7 @@ def check(paths: tuple[str, ...], output_format: str | None, output_file: str | 
     exclude = config.exclude_matcher()
     sources = list(discover(list(paths), stdin_filename, exclude, force_exclude))
     request = ContextRequest(context_paths, context_git, not no_cache).with_config(config.context, config.directory)
-    context = _load_context(request, sources, stdin_filename, settings, verbose,
-                            exclude.matches if exclude is not None else None)
+    context = _load_context(request, sources, stdin_filename, settings, verbose, exclude)
     result = lint(sources, settings, context)
     for file, line, message in result.warnings:
         click.echo(f"stslint: {safe_text(file)}:{line}: warning: {safe_text(message)}", err=True)
@@ -143,8 +142,7 @@ def _open_output(path: str | None) -> TextIO:
 
 
 def _load_context(request: ContextRequest, sources: list[Source], stdin_filename: str | None,
-                  settings: Settings, verbose: bool, is_excluded: Callable[[str], bool] | None = None
-                  ) -> Context | None:
+                  settings: Settings, verbose: bool, exclude: PathFilter | None = None) -> Context | None:
     """The context a run asks for (None when none); with ``verbose``, what was loaded and skipped
     goes to stderr."""
     if not request:
@@ -152,7 +150,7 @@ def _load_context(request: ContextRequest, sources: list[Source], stdin_filename
     from stslint.context import context_for
 
     context = context_for(request, sources, stdin_filename, namespace=settings.namespace,
-                          max_file_size=settings.max_file_size, is_excluded=is_excluded)
+                          max_file_size=settings.max_file_size, exclude=exclude)
     if verbose:
         for display, reason in context.skipped:
             click.echo(f"stslint: context: skipped {display}: {reason}", err=True)

@@ -13,10 +13,10 @@ import os
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
-from stslint.context.listing import Candidate, Excluded, GitError, Listing, add_git_files, add_paths, work_tree_of
+from stslint.context.listing import Candidate, GitError, Listing, add_git_files, add_paths, work_tree_of
 from stslint.context.records import BadRecord, Record, entries_of, error_of, patches_of, record_of
 from stslint.loading import DEFAULT_MAX_FILE_SIZE
-from stslint.loading.discover import Source
+from stslint.loading.discover import PathFilter, Source
 from stslint.model.index import ServiceEntry, StorageClassEntry, WorkloadEntry
 
 
@@ -37,7 +37,9 @@ class Context:
     """The context of a run: the files loaded, the files skipped (with why) and cache use."""
 
     files: list[ContextFile] = field(default_factory=list)
+    """The files that contribute something (entries or patch files)."""
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    loaded: int = 0
     from_cache: int = 0
     parsed: int = 0
 
@@ -94,12 +96,12 @@ def _cacheable(record: Record) -> bool:
 
 
 def list_context(request: ContextRequest, checked: set[str], anchors: Sequence[str], cwd: str,
-                 is_excluded: Excluded | None = None) -> Listing:
+                 exclude: PathFilter | None = None) -> Listing:
     """The context files of a run: ``checked`` are the resolved paths of the checked files (never
     context); ``anchors`` are the directories whose git work trees ``--context-git`` lists."""
     cwd_real = os.path.realpath(cwd)
     listing = Listing()
-    add_paths(listing, request.paths, checked, cwd_real, is_excluded)
+    add_paths(listing, request.paths, checked, cwd_real, exclude)
     if request.git:
         tops: dict[str, None] = {}
         for anchor in anchors or [cwd]:
@@ -110,7 +112,7 @@ def list_context(request: ContextRequest, checked: set[str], anchors: Sequence[s
                 tops.setdefault(top)
         for top in tops:
             try:
-                add_git_files(listing, top, checked, cwd_real, is_excluded)
+                add_git_files(listing, top, checked, cwd_real, exclude)
             except GitError as exc:
                 listing.skipped.append((top, f"--context-git: {exc}"))
     return listing
@@ -118,10 +120,10 @@ def list_context(request: ContextRequest, checked: set[str], anchors: Sequence[s
 
 def load_context(request: ContextRequest, checked: set[str], anchors: Sequence[str], *,
                  namespace: str | None = None, max_file_size: int = DEFAULT_MAX_FILE_SIZE,
-                 cwd: str | None = None, is_excluded: Excluded | None = None) -> Context:
+                 cwd: str | None = None, exclude: PathFilter | None = None) -> Context:
     """The context a run asks for, from the cache where the content is unchanged."""
     cwd = cwd or os.getcwd()
-    listing = list_context(request, checked, anchors, cwd, is_excluded)
+    listing = list_context(request, checked, anchors, cwd, exclude)
     context = Context(skipped=list(listing.skipped))
     cache = None
     if request.use_cache:
@@ -147,7 +149,9 @@ def load_context(request: ContextRequest, checked: set[str], anchors: Sequence[s
         error = error_of(record)  # type: ignore[arg-type]
         if error is not None:
             context.skipped.append((candidate.display, error))
-        else:
+            continue
+        context.loaded += 1
+        if loaded.workloads or loaded.services or loaded.storage_classes or loaded.patches:
             context.files.append(loaded)
     if cache is not None:
         cache.forget_unlisted(listing.scopes, set(listing.candidates))
@@ -172,11 +176,11 @@ def checked_files(sources: Iterable[Source], stdin_filename: str | None) -> tupl
 
 def context_for(request: ContextRequest, sources: Sequence[Source], stdin_filename: str | None = None, *,
                 namespace: str | None = None, max_file_size: int = DEFAULT_MAX_FILE_SIZE,
-                is_excluded: Excluded | None = None) -> Context:
+                exclude: PathFilter | None = None) -> Context:
     """The context of a run over ``sources``: ``--context-git`` lists the work trees they are in."""
     checked, directories = checked_files(sources, stdin_filename)
     return load_context(request, checked, directories, namespace=namespace, max_file_size=max_file_size,
-                        is_excluded=is_excluded)
+                        exclude=exclude)
 
 
 def _context_file(candidate: Candidate, record: Record, namespace: str | None) -> ContextFile:
@@ -184,5 +188,7 @@ def _context_file(candidate: Candidate, record: Record, namespace: str | None) -
     if not isinstance(record, dict):
         raise BadRecord("a record is a mapping")
     error_of(record)
+    if record.get("entries") == [] and record.get("patches") == []:
+        return ContextFile(candidate.display, candidate.real_path)  # most files: nothing to rebuild
     workloads, services, classes = entries_of(record, candidate.display, candidate.real_path, namespace)
     return ContextFile(candidate.display, candidate.real_path, workloads, services, classes, patches_of(record))

@@ -10,12 +10,9 @@ from __future__ import annotations
 import os
 import subprocess
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Iterable
 
-from stslint.loading.discover import is_manifest_name, walk
-
-Excluded = Callable[[str], bool]
-"""Says whether a file (its path as shown) is excluded by the configuration."""
+from stslint.loading.discover import PathFilter, is_manifest_name, walk
 
 GITLINK_MODE = "160000"
 SYMLINK_MODE = "120000"
@@ -106,7 +103,7 @@ def _in_skipped_directory(path: str, charts: set[str]) -> bool:
 
 
 def add_git_files(listing: Listing, top: str, checked: set[str], cwd_real: str,
-                  is_excluded: Excluded | None = None) -> None:
+                  exclude: PathFilter | None = None) -> None:
     """Add every manifest ``git ls-files`` lists in the work tree at ``top`` (a resolved path).
 
     Raises GitError when git cannot list it."""
@@ -117,18 +114,20 @@ def add_git_files(listing: Listing, top: str, checked: set[str], cwd_real: str,
     entries: list[tuple[str, str, str, str]] = []
     charts: set[str] = set()
     for row in rows:
-        if not row:
-            continue
         meta, _, raw_path = row.partition(b"\t")
-        mode, oid, stage = meta.decode("ascii").split(" ")
+        if not raw_path:
+            continue
         path = os.fsdecode(raw_path)
-        name = path.rpartition("/")[2]
+        directory, _, name = path.rpartition("/")
         if name == "Chart.yaml":
-            charts.add(path.rpartition("/")[0])
-        if is_manifest_name(name) and mode != GITLINK_MODE:
-            entries.append((mode, oid, stage, path))
+            charts.add(directory)
+        if is_manifest_name(name):
+            mode, oid, stage = meta.decode("ascii").split(" ")
+            if mode != GITLINK_MODE:
+                entries.append((mode, oid, stage, path))
     listing.scopes.append(top)
     base = top.rstrip(os.sep) + os.sep
+    cwd_prefix = cwd_real.rstrip(os.sep) + os.sep
     seen: set[str] = set()
     for mode, oid, stage, path in entries:
         if path in seen or _in_skipped_directory(path, charts):
@@ -139,8 +138,8 @@ def add_git_files(listing: Listing, top: str, checked: set[str], cwd_real: str,
             real = os.path.realpath(real)
         if real in checked:
             continue
-        display = display_path(real, cwd_real)
-        if is_excluded is not None and is_excluded(display):
+        display = real[len(cwd_prefix):] if real.startswith(cwd_prefix) else real
+        if exclude is not None and exclude.matches(real):
             continue
         if stage == "0" and mode != SYMLINK_MODE and path not in changed:
             key: str | None = "git:" + oid
@@ -152,12 +151,12 @@ def add_git_files(listing: Listing, top: str, checked: set[str], cwd_real: str,
 
 
 def add_paths(listing: Listing, paths: Iterable[str], checked: set[str], cwd_real: str,
-              is_excluded: Excluded | None = None) -> None:
+              exclude: PathFilter | None = None) -> None:
     """Add the files named by ``--context``: a file as it is, a directory walked like a checked one."""
     for given in paths:
         if os.path.isdir(given):
             listing.scopes.append(os.path.realpath(given))
-            files: Iterable[str] = walk(given)
+            files: Iterable[str] = walk(given, exclude)
         elif os.path.exists(given):
             files = [given]
         else:
@@ -165,11 +164,9 @@ def add_paths(listing: Listing, paths: Iterable[str], checked: set[str], cwd_rea
             continue
         for path in files:
             real = os.path.realpath(path)
-            if real in checked:
+            if real in checked or (exclude is not None and exclude.matches(real)):
                 continue
             display = display_path(real, cwd_real)
-            if is_excluded is not None and is_excluded(display):
-                continue
             key = stat_key(real)
             if key is not None:
                 listing.add(Candidate(real, display, key))
