@@ -53,6 +53,8 @@ def _label(path: KeyPath) -> str:
 def _suggest(word: str, choices: list[str]) -> str:
     import difflib
 
+    if re.fullmatch(r"STS\d*", word):
+        return ""  # a mistyped code: a near code would be a guess
     close = difflib.get_close_matches(word, [c for c in choices if not word.startswith(c)], n=1, cutoff=0.6)
     return f'; did you mean "{close[0]}"?' if close else ""
 

@@ -1,0 +1,118 @@
+"""Builds ``schemas/config.schema.json``, the JSON Schema of the configuration file (for editors),
+from the rule registry and the options each rule declares. Never imported by a run; a test checks
+that the committed file is what this builds. Regenerate with::
+
+    python -m stslint.config_schema > schemas/config.schema.json
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from stslint.config_validation import NAMESPACE, rule_options_spec
+from stslint.rules import RULES, lookup
+from stslint.selection import canonical_selectors
+
+FORMAT_NAMES = ["text", "full", "json", "sarif", "github", "gitlab", "junit"]
+"""The report formats the configuration may name (what issue 13's reporters provide)."""
+
+_OPTION_SCHEMAS: dict[str, dict[str, Any]] = {
+    "string": {"type": "string"},
+    "integer": {"type": "integer"},
+    "boolean": {"type": "boolean"},
+    "array": {"type": "array", "items": {"type": "string"}},
+}
+
+
+def _rule_options(code: str) -> dict[str, Any]:
+    properties = {}
+    for name, spec in sorted(rule_options_spec(code).items()):
+        schema = dict(_OPTION_SCHEMAS[spec.get("type", "string")])
+        schema["description"] = spec.get("description", "")
+        schema["default"] = spec.get("default")
+        properties[name] = schema
+    return {"type": "object", "additionalProperties": False, "properties": properties}
+
+
+def build_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of ``.stslint.yaml`` / ``[tool.stslint]``."""
+    rules = sorted(RULES.values(), key=lambda r: r.code)
+    rule_keys = [r.code for r in rules] + sorted(r.name for r in rules)
+    severity_keys = [r.code for r in rules if r.scope != "input"] + sorted(r.name for r in rules
+                                                                          if r.scope != "input")
+    selectors = {"$ref": "#/$defs/selectors"}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://stslint.io/schemas/config.schema.json",
+        "title": "stslint configuration",
+        "description": "The .stslint.yaml / .stslint.yml file, or the [tool.stslint] table of pyproject.toml. "
+                       "Paths and globs are relative to the directory of the file.",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "select": {**selectors, "description": "The rules to report (replaces the default set)."},
+            "extend-select": {**selectors, "description": "Rules to report in addition to the selected ones."},
+            "ignore": {**selectors, "description": "Rules not to report."},
+            "severity": {
+                "description": "Severity per rule, by code or name (input errors STS001-STS004 stay errors).",
+                "type": "object",
+                "propertyNames": {"enum": severity_keys},
+                "additionalProperties": {"enum": ["error", "warning"]},
+            },
+            "exclude": {
+                "description": "Globs of files and directories not to check when walking directories (and, "
+                               "with --force-exclude, when named on the command line).",
+                "type": "array", "items": {"type": "string", "minLength": 1},
+            },
+            "per-file-ignores": {
+                "description": "Glob of files → rules not to report in them.",
+                "type": "object",
+                "propertyNames": {"minLength": 1},
+                "additionalProperties": selectors,
+            },
+            "namespace": {
+                "description": "Namespace of objects that carry none (what kubectl apply -n would give them).",
+                "type": "string", "pattern": "^" + NAMESPACE.pattern.replace("\\Z", "$"),
+            },
+            "fail-on": {"description": "Lowest severity that makes the run exit 1.", "enum": ["error", "warning"]},
+            "format": {"description": "Output format when --format is not given.", "enum": FORMAT_NAMES},
+            "context": {
+                "description": "Manifests loaded only to resolve references: a list of paths, or \"git\" for "
+                               "every manifest git lists in the work tree.",
+                "oneOf": [{"const": "git"}, {"type": "array", "items": {"type": "string", "minLength": 1}}],
+            },
+            "policies": {
+                "description": "Policy files (reserved; not used yet).",
+                "type": "array", "items": {"type": "string", "minLength": 1},
+            },
+            "rules": {
+                "description": "Options per rule, by code or name.",
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {key: {"$ref": f"#/$defs/options-{_code(key)}"} for key in rule_keys},
+            },
+        },
+        "$defs": {
+            "selectors": {
+                "type": "array",
+                "items": {"enum": canonical_selectors(),
+                          "description": "A rule code (STS103), a code prefix (STS1), a rule name or ALL."},
+            },
+            **{f"options-{r.code}": _rule_options(r.code) for r in rules},
+        },
+    }
+
+
+def _code(code_or_name: str) -> str:
+    rule = lookup(code_or_name)
+    assert rule is not None
+    return rule.code
+
+
+def render() -> str:
+    """The schema as the committed file holds it."""
+    return json.dumps(build_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+if __name__ == "__main__":
+    print(render(), end="")

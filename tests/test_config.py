@@ -1,0 +1,280 @@
+"""Configuration end to end through the CLI: discovery, every validation message (file and line),
+command-line precedence, per-rule options, severity overrides, exclude and per-file-ignores."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from stslint.config import Config, find_config, load_config
+from tests.config_helpers import PV_DELETE, STATEFULSET, repo, stslint, write
+from tests.conftest import run_stslint
+
+PROBES_ONLY = [("STS301", 14, 11), ("STS302", 14, 11)]
+
+
+# --- discovery -------------------------------------------------------------------------------------
+
+def test_yaml_config_in_the_current_directory_is_used(tmp_path):
+    root = repo(tmp_path, {"sts.yaml": STATEFULSET, ".stslint.yaml": "ignore: [STS302]\n"})
+    assert stslint(root, "check", "--format", "json", "sts.yaml").triples() == [("STS301", 14, 11)]
+
+
+def test_yml_config_is_found_from_a_subdirectory(tmp_path):
+    root = repo(tmp_path, {"k8s/app/sts.yaml": STATEFULSET, ".stslint.yml": "ignore: [STS301]\n"})
+    run = stslint(root / "k8s" / "app", "check", "--format", "json", "sts.yaml")
+    assert run.triples() == [("STS302", 14, 11)]
+
+
+def test_yaml_beats_yml_beats_pyproject_in_one_directory(tmp_path):
+    root = repo(tmp_path, {"sts.yaml": STATEFULSET, ".stslint.yaml": "ignore: [STS302]\n",
+                           ".stslint.yml": "ignore: [STS301]\n",
+                           "pyproject.toml": "[tool.stslint]\nignore = ['STS3']\n"})
+    assert stslint(root, "check", "--format", "json", "sts.yaml").triples() == [("STS301", 14, 11)]
+    (root / ".stslint.yaml").unlink()
+    assert stslint(root, "check", "--format", "json", "sts.yaml").triples() == [("STS302", 14, 11)]
+    (root / ".stslint.yml").unlink()
+    assert stslint(root, "check", "--format", "json", "sts.yaml").triples() == []
+
+
+def test_pyproject_table_is_used(tmp_path):
+    root = repo(tmp_path, {"sts.yaml": STATEFULSET, "pyproject.toml": """\
+        [project]
+        name = "demo"
+
+        [tool.stslint]
+        select = ["readiness-probe-missing"]
+        """})
+    assert stslint(root, "check", "--format", "json", "sts.yaml").triples() == [("STS301", 14, 11)]
+
+
+def test_pyproject_without_the_table_is_skipped_and_the_search_goes_on(tmp_path):
+    root = repo(tmp_path, {"sub/sts.yaml": STATEFULSET, ".stslint.yaml": "ignore: [STS302]\n",
+                           "sub/pyproject.toml": "[project]\nname = 'demo'  # mentions stslint\n"})
+    assert find_config(str(root / "sub"), home=str(tmp_path)) == str(root / ".stslint.yaml")
+    assert stslint(root / "sub", "check", "--format", "json", "sts.yaml").triples() == [("STS301", 14, 11)]
+
+
+def test_discovery_stops_at_the_repository_root(tmp_path):
+    write(tmp_path, {".stslint.yaml": "ignore: [ALL]\n"})  # above the repository: never read
+    root = repo(tmp_path, {"app/sts.yaml": STATEFULSET})
+    assert find_config(str(root / "app"), home="/nonexistent") is None
+    assert stslint(root / "app", "check", "--format", "json", "sts.yaml").triples() == PROBES_ONLY
+
+
+def test_discovery_stops_at_the_home_directory(tmp_path):
+    write(tmp_path, {".stslint.yaml": "ignore: [ALL]\n", "home/me/proj/sts.yaml": STATEFULSET})
+    home = tmp_path / "home" / "me"
+    assert find_config(str(home / "proj"), home=str(home)) is None
+    write(home, {".stslint.yaml": "ignore: [STS302]\n"})
+    assert find_config(str(home / "proj"), home=str(home)) == str(home / ".stslint.yaml")
+
+
+def test_config_option_names_the_file_and_isolated_ignores_all(tmp_path):
+    root = repo(tmp_path, {"sts.yaml": STATEFULSET, ".stslint.yaml": "ignore: [STS302]\n",
+                           "ci/strict.yaml": "ignore: [STS301]\n", "ci/tool.toml": "ignore = ['STS3']\n"})
+    assert stslint(root, "check", "--format", "json", "--config", "ci/strict.yaml", "sts.yaml").triples() == \
+        [("STS302", 14, 11)]
+    assert stslint(root, "check", "--format", "json", "--config", "ci/tool.toml", "sts.yaml").triples() == []
+    assert stslint(root, "check", "--format", "json", "--isolated", "sts.yaml").triples() == PROBES_ONLY
+    both = stslint(root, "check", "--isolated", "--config", "ci/strict.yaml", "sts.yaml")
+    assert both.exit_code == 2 and "cannot be combined" in both.stderr
+
+
+def test_globs_and_context_are_relative_to_the_config_file(tmp_path):
+    root = repo(tmp_path, {"k8s/.stslint.yaml": "exclude: [legacy]\ncontext: [../shared]\npolicies: [p.rego]\n"})
+    config = load_config(str(root / "k8s" / ".stslint.yaml"))
+    assert config.directory == str(root / "k8s")
+    assert config.context == ["../shared"] and config.policies == ["p.rego"]
+    assert load_config(str(write(root, {"g.yaml": "context: git\n"}) / "g.yaml")).context == "git"
+
+
+# --- validation: one line, the file, the key's line, what was expected ---------------------------
+
+YAML_ERRORS = [
+    ("select:\n  - STS3\n  - STS999\n", 3, '"select": unknown rule selector "STS999"; expected a rule code (STS103), '
+     "a code prefix (STS1), a rule name or ALL"),
+    ("select: STS3\n", 1, '"select" must be a list of rule selectors'),
+    ("ignore: [readines-probe-missing]\n", 1, 'did you mean "readiness-probe-missing"?'),
+    ("extend-select: [1]\n", 1, 'item 1 of "extend-select" must be a non-empty string'),
+    ("fail-on: info\n", 1, '"fail-on" must be "error" or "warning"; found string "info"'),
+    ("format: xml\n", 1, '"format" must be'),
+    ("namespace: Prod\n", 1, '"namespace" must be a Kubernetes namespace name'),
+    ("namespace: yes\n", 1, "found boolean true (YAML reads yes/no/on/off as booleans: quote it)"),
+    ("context: hg\n", 1, '"context" must be "git" or a list of paths; found string "hg"'),
+    ("policies: p.rego\n", 1, '"policies" must be a list of paths'),
+    ("exclude:\n  - ok\n  - ''\n", 3, 'item 2 of "exclude" must be a non-empty string (path globs)'),
+    ("severity:\n  STS301: fatal\n", 2, '"severity.STS301" must be "error" or "warning"; found string "fatal"'),
+    ("severity:\n  STS001: warning\n", 2, '"severity": STS001 is an input error'),
+    ("severity:\n  STS999: error\n", 2, '"severity": unknown rule "STS999"; expected a rule code or name'),
+    ("severity: [STS301]\n", 1, '"severity" must be a mapping of rule code or name to "error" or "warning"'),
+    ("per-file-ignores:\n  'tests/*':\n    - STS9\n", 3, '"per-file-ignores.tests/*": unknown rule selector "STS9"'),
+    ("per-file-ignores: [x]\n", 1, '"per-file-ignores" must be a mapping of path globs'),
+    ("rules:\n  STS301:\n    exempt-container: [x]\n", 3,
+     '"rules.STS301": unknown option "exempt-container"; expected one of exempt-containers, exempt-images; '
+     'did you mean "exempt-containers"?'),
+    ("rules:\n  STS301:\n    exempt-images: fluent\n", 3,
+     '"rules.STS301.exempt-images" must be a list of strings; found string "fluent"'),
+    ("rules:\n  STS101:\n    x: 1\n", 3, '"rules.STS101": unknown option "x"; STS101 has no options'),
+    ("rules:\n  nope: {}\n", 2, '"rules": unknown rule "nope"'),
+    ("rules:\n  STS301: [x]\n", 2, '"rules.STS301" must be a mapping of the options of STS301; found list'),
+    ("rules:\n  STS301: {}\n  readiness-probe-missing: {}\n", 3, "rule STS301 is given twice"),
+    ("selct: [STS1]\n", 1, 'unknown key "selct"; expected one of context, exclude, extend-select, fail-on, format, '
+     'ignore, namespace, per-file-ignores, policies, rules, select, severity; did you mean "select"?'),
+    ("# comment\n- STS1\n", 2, "the configuration must be a mapping of settings"),
+    ("a: [\n", 2, "invalid YAML:"),
+    ("select: []\nselect: []\n", 2, 'duplicate key "select"'),
+    ("select: []\n---\nignore: []\n", 3, "several YAML documents"),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "message"), YAML_ERRORS, ids=[e[2][:40] for e in YAML_ERRORS])
+def test_yaml_config_error_is_one_line_naming_file_and_line(tmp_path, text, line, message):
+    root = repo(tmp_path, {"sts.yaml": STATEFULSET})
+    (root / ".stslint.yaml").write_text(text)
+    run = stslint(root, "check", "sts.yaml")
+    assert run.exit_code == 2
+    assert run.stdout == ""
+    assert run.stderr.count("\n") == 1, run.stderr
+    assert run.stderr.startswith(f"stslint: .stslint.yaml:{line}: "), run.stderr
+    assert message in run.stderr
+
+
+TOML_ERRORS = [
+    ('[tool.stslint]\nselect = [\n  "STS3",\n  "STS9",\n]\n', 4, '"select": unknown rule selector "STS9"'),
+    ("[project]\nname = 'x'\n\n[tool.stslint.rules.STS301]\nexempt-images = 3\n", 5,
+     '"rules.STS301.exempt-images" must be a list of strings; found integer 3'),
+    ("[tool.stslint]\nrules = { STS302 = { exempt = [] } }\n", 2, '"rules.STS302": unknown option "exempt"'),
+    ('[tool.stslint]\nfail-on = "warning"\n[tool.stslint.severity]\nSTS301 = "fatal"\n', 4,
+     '"severity.STS301" must be "error" or "warning"'),
+    ("[tool.stslint]\nformt = 'json'\n", 2, 'unknown key "formt"'),
+    ("[tool]\nstslint = 3\n", 2, "the configuration must be a mapping of settings"),
+    ("[tool.stslint\n", 1, "invalid TOML: "),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "message"), TOML_ERRORS, ids=[e[2][:40] for e in TOML_ERRORS])
+def test_pyproject_error_names_the_line_of_the_key(tmp_path, text, line, message):
+    root = repo(tmp_path, {"sts.yaml": STATEFULSET, "pyproject.toml": text})
+    run = stslint(root, "check", "sts.yaml")
+    assert (run.exit_code, run.stdout) == (2, "")
+    assert run.stderr.startswith(f"stslint: pyproject.toml:{line}: "), run.stderr
+    assert message in run.stderr and run.stderr.count("\n") == 1
+
+
+def test_missing_config_file_and_pyproject_without_table_named_explicitly(tmp_path):
+    root = repo(tmp_path, {"sts.yaml": STATEFULSET, "pyproject.toml": "[project]\nname = 'x'\n"})
+    missing = stslint(root, "check", "--config", "nope.yaml", "sts.yaml")
+    assert (missing.exit_code, missing.stderr) == (
+        2, "stslint: nope.yaml: cannot read the configuration file: No such file or directory\n")
+    no_table = stslint(root, "check", "--config", "pyproject.toml", "sts.yaml")
+    assert no_table.exit_code == 2 and "has no [tool.stslint] table" in no_table.stderr
+
+
+def test_config_error_through_the_real_entry_point(tmp_path):
+    root = repo(tmp_path, {"sts.yaml": STATEFULSET, ".stslint.yaml": "rules:\n  STS301:\n    bogus: 1\n"})
+    done = run_stslint("check", "sts.yaml", cwd=root)
+    assert done.returncode == 2
+    assert done.stderr == ('stslint: .stslint.yaml:3: "rules.STS301": unknown option "bogus"; expected one of '
+                           "exempt-containers, exempt-images\n")
+
+
+# --- what the settings do ----------------------------------------------------------------------
+
+def test_every_key_at_once_is_accepted(tmp_path):
+    root = repo(tmp_path, {"sts.yaml": STATEFULSET, ".stslint.yaml": """\
+        select: [ALL]
+        ignore: [STS4]
+        extend-select: [STS005]
+        severity: {readiness-probe-missing: error}
+        exclude: [vendor]
+        per-file-ignores: {"legacy/*.yaml": [STS1]}
+        namespace: prod
+        fail-on: error
+        format: json
+        context: []
+        policies: []
+        rules:
+          STS302: {exempt-containers: [sidecar]}
+        """})
+    run = stslint(root, "check", "sts.yaml")
+    assert run.exit_code == 1  # STS301 is an error now, and fail-on: error
+    report = run.json()
+    assert [(f["code"], f["severity"]) for f in report["findings"]] == [("STS301", "error"), ("STS302", "warning")]
+
+
+def test_rule_options_exempt_containers_and_images(tmp_path):
+    root = repo(tmp_path, {"sts.yaml": STATEFULSET})
+    write(root, {".stslint.yaml": "rules:\n  readiness-probe-missing:\n    exempt-containers: [nginx]\n"})
+    assert stslint(root, "check", "--format", "json", "sts.yaml").triples() == [("STS302", 14, 11)]
+    write(root, {".stslint.yaml": "rules:\n  STS302:\n    exempt-images: ['nginx:*']\n"})
+    assert stslint(root, "check", "--format", "json", "sts.yaml").triples() == [("STS301", 14, 11)]
+
+
+def test_declared_defaults_fill_in_the_options_of_configured_rules(tmp_path):
+    config = Config(rules={"STS301": {"exempt-images": ["x"]}})
+    assert config.rule_options() == {"STS301": {"exempt-containers": [], "exempt-images": ["x"]}}
+
+
+def test_command_line_overrides_the_file(tmp_path):
+    root = repo(tmp_path, {"sts.yaml": STATEFULSET, "pv.yaml": PV_DELETE, ".stslint.yaml": """\
+        select: [STS302]
+        format: json
+        fail-on: error
+        """})
+    from_file = stslint(root, "check", "sts.yaml")
+    assert from_file.exit_code == 0 and from_file.triples() == [("STS302", 14, 11)]
+    cli = stslint(root, "check", "--select", "STS301", "--format", "text", "--fail-on", "warning", "sts.yaml")
+    assert cli.exit_code == 1
+    assert cli.stdout.startswith("sts.yaml:14:11: STS301 [warning]")
+
+
+def test_namespace_from_the_file_and_the_command_line(tmp_path):
+    root = repo(tmp_path, {"sts.yaml": STATEFULSET, ".stslint.yaml": "namespace: prod\nformat: json\n"})
+    assert {f["namespace"] for f in stslint(root, "check", "sts.yaml").json()["findings"]} == {"prod"}
+    assert {f["namespace"] for f in stslint(root, "check", "-n", "dev", "sts.yaml").json()["findings"]} == {"dev"}
+
+
+def test_format_from_the_file_beats_github_actions_detection(tmp_path):
+    root = repo(tmp_path, {"sts.yaml": STATEFULSET})
+    detected = stslint(root, "check", "sts.yaml", env={"GITHUB_ACTIONS": "true"})
+    assert detected.stdout.startswith("::warning ") or "github" not in _formats()
+    write(root, {".stslint.yaml": "format: json\n"})
+    assert stslint(root, "check", "sts.yaml", env={"GITHUB_ACTIONS": "true"}).json()["findings"]
+
+
+def _formats() -> list[str]:
+    from stslint.reporting import FORMATS
+
+    return list(FORMATS)
+
+
+def test_exclude_applies_to_walks_and_with_force_exclude_to_named_files(tmp_path):
+    root = repo(tmp_path, {"k8s/app/sts.yaml": STATEFULSET, "k8s/vendor/pv.yaml": PV_DELETE,
+                           "k8s/gen/x.generated.yaml": PV_DELETE, "k8s/.stslint.yaml": "exclude: [vendor, '*.generated.yaml']\n"})
+    walked = stslint(root / "k8s", "check", "--format", "json", ".")
+    assert {f["file"] for f in walked.json()["findings"]} == {"app/sts.yaml"}
+    named = stslint(root / "k8s", "check", "--format", "json", "vendor/pv.yaml")
+    assert named.triples() == [("STS403", 6, 3)]
+    forced = stslint(root / "k8s", "check", "--format", "json", "--force-exclude", "vendor/pv.yaml",
+                     "gen/x.generated.yaml", "app/sts.yaml")
+    assert {f["file"] for f in forced.json()["findings"]} == {"app/sts.yaml"}
+
+
+def test_force_exclude_applies_the_built_in_walk_skips_to_named_files(tmp_path):
+    root = repo(tmp_path, {".hidden/pv.yaml": PV_DELETE, "chart/Chart.yaml": "name: c\n",
+                           "chart/templates/pv.yaml": PV_DELETE, "pv.yaml": PV_DELETE})
+    named = ["--format", "json", ".hidden/pv.yaml", "chart/templates/pv.yaml", "pv.yaml"]
+    assert len(stslint(root, "check", *named).json()["findings"]) == 3
+    forced = stslint(root, "check", "--force-exclude", *named).json()
+    assert [f["file"] for f in forced["findings"]] == ["pv.yaml"]
+
+
+def test_per_file_ignores(tmp_path):
+    root = repo(tmp_path, {"apps/sts.yaml": STATEFULSET, "legacy/sts.yaml": STATEFULSET, ".stslint.yaml": """\
+        per-file-ignores:
+          "legacy/*.yaml": [STS3]
+          "apps/sts.yaml": [liveness-probe-missing]
+        """})
+    report = stslint(root, "check", "--format", "json", ".").json()
+    assert [(f["file"], f["code"]) for f in report["findings"]] == [("apps/sts.yaml", "STS301")]
