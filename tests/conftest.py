@@ -57,6 +57,12 @@ def triples(report: dict[str, Any]) -> list[tuple[str, int, int]]:
     return [(f["code"], f["line"], f["column"]) for f in report["findings"]]
 
 
+@pytest.fixture(autouse=True)
+def _no_github_actions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process runs ignore a CI's GITHUB_ACTIONS (it would switch the default format to github)."""
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+
+
 @pytest.fixture
 def corpus() -> Path:
     """The shared real-world corpus (skips when it is not beside the checkout)."""
