@@ -54,7 +54,7 @@ def _translate(pattern: str) -> str:
 
 
 def _compile(patterns: list[str]) -> re.Pattern[str] | None:
-    return re.compile("|".join(f"(?:{p})" for p in patterns) + r"\Z") if patterns else None
+    return re.compile("(?:" + "|".join(f"(?:{p})" for p in patterns) + r")\Z") if patterns else None
 
 
 class PathMatcher:
