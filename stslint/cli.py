@@ -46,7 +46,7 @@ def cli() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
 @click.option("--format", "output_format", type=click.Choice(list(FORMATS)), default=None,
               help="Output format (default: text; github when GITHUB_ACTIONS=true).")
-@click.option("--output-file", "-o", metavar="PATH", type=click.Path(dir_okay=False, allow_dash=True),
+@click.option("--output-file", "-o", metavar="PATH", type=click.Path(allow_dash=True),
               help="Write the report to PATH instead of standard output.")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per code instead of the findings.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
@@ -136,8 +136,10 @@ def _open_output(path: str | None) -> TextIO:
     try:
         return open(path, "w", encoding="utf-8", errors="backslashreplace", newline="\n")  # noqa: SIM115
     except OSError as exc:
-        click.echo(f"stslint: cannot write the output file {path}: {exc.strerror or type(exc).__name__}",
-                   err=True)
+        from stslint.reporting import safe_text
+
+        click.echo(f"stslint: cannot write the output file {safe_text(path)}: "
+                   f"{exc.strerror or type(exc).__name__}", err=True)
         sys.exit(EXIT_ERROR)
 
 
