@@ -278,3 +278,17 @@ def test_per_file_ignores(tmp_path):
         """})
     report = stslint(root, "check", "--format", "json", ".").json()
     assert [(f["file"], f["code"]) for f in report["findings"]] == [("apps/sts.yaml", "STS301")]
+
+
+def test_the_readme_examples_are_valid_configurations(tmp_path):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = readme[readme.index("## Configuration"):]
+    yaml_example = section[section.index("```yaml\n# .stslint.yaml") + 8:]
+    yaml_example = yaml_example[:yaml_example.index("```")]
+    toml_example = section[section.index("```toml\n") + 8:]
+    toml_example = toml_example[:toml_example.index("```")]
+    write(tmp_path, {".stslint.yaml": yaml_example, "pyproject.toml": toml_example})
+    config = load_config(str(tmp_path / ".stslint.yaml"))
+    assert config.rules == {"STS301": {"exempt-containers": ["log-forwarder"]},
+                            "STS302": {"exempt-images": ["*/fluent-bit:*"]}}
+    assert load_config(str(tmp_path / "pyproject.toml")).fail_on == "error"
