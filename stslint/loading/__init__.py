@@ -5,6 +5,7 @@ import os
 import stat
 import sys
 from dataclasses import dataclass, field
+from typing import Any
 
 from stslint.findings import Finding
 from stslint.loading.decode import DecodeError, decode
@@ -31,24 +32,46 @@ def _error(source: Source, code: str, message: str, line: int = 1, column: int =
 
 
 def _read_bytes(source: Source, max_size: int) -> bytes:
-    """The bytes of a source; raise OSError-like ValueError with a message for what cannot be read."""
+    """The bytes of a source; raise ValueError with a message for what must not be read.
+
+    The file is opened without blocking (a FIFO swapped in for a file cannot hang the run) and its
+    type and size are checked on the open descriptor, so what is checked is what is read."""
     if source.path is None:
-        data = sys.stdin.buffer.read(max_size + 1)
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:
+            raise ValueError("standard input is closed")
+        data = stream.read(max_size + 1)
         if len(data) > max_size:
             raise ValueError(f"standard input is larger than the {max_size}-byte limit (--max-file-size)")
         return data
-    st = os.stat(source.path)
-    if stat.S_ISDIR(st.st_mode):
-        raise ValueError("is a directory")
-    if not stat.S_ISREG(st.st_mode):
-        raise ValueError("not a regular file (a device, FIFO or socket)")
-    if st.st_size > max_size:
-        raise ValueError(f"file is {st.st_size} bytes, larger than the {max_size}-byte limit (--max-file-size)")
-    with open(source.path, "rb") as handle:
-        data = handle.read(max_size + 1)
+    if source.error is not None:
+        raise ValueError(source.error)
+    descriptor = os.open(source.path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    with os.fdopen(descriptor, "rb", buffering=0) as handle:
+        st = os.fstat(descriptor)
+        if stat.S_ISDIR(st.st_mode):
+            raise ValueError("is a directory")
+        if not stat.S_ISREG(st.st_mode):
+            raise ValueError("not a regular file (a device, FIFO or socket)")
+        if st.st_size > max_size:
+            raise ValueError(f"file is {st.st_size} bytes, larger than the {max_size}-byte limit (--max-file-size)")
+        data = _read_at_most(handle, st.st_size + 1, max_size + 1)
     if len(data) > max_size:
         raise ValueError(f"file grew past the {max_size}-byte limit (--max-file-size) while being read")
     return data
+
+
+def _read_at_most(handle: Any, expected: int, limit: int) -> bytes:
+    """Up to ``limit`` bytes of an unbuffered binary file whose size is said to be ``expected - 1``."""
+    chunks: list[bytes] = []
+    remaining = limit
+    while remaining > 0:
+        chunk = handle.read(min(remaining, max(expected, 1 << 16)))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
 
 
 def load_source(source: Source, max_size: int = DEFAULT_MAX_FILE_SIZE) -> FileResult:

@@ -17,6 +17,8 @@ class Source:
     display: str
     path: str | None
     explicit: bool
+    error: str | None = None
+    """Why the file must not be read (set by a directory walk), reported as an unreadable file."""
 
     @property
     def is_stdin(self) -> bool:
@@ -58,7 +60,24 @@ def walk(directory: str, exclude: PathFilter | None = None) -> Iterator[str]:
     """Manifest files below ``directory`` in a stable order, skipping hidden directories, the
     ``templates/`` directory of a Helm chart and what ``exclude`` matches. Symbolic links to
     directories are not followed."""
-    for root, dirs, files in os.walk(directory, onerror=None, followlinks=False):
+    for path, problem in walk_checked(directory, exclude):
+        if not problem.startswith(_DIRECTORY_PROBLEM):
+            yield path
+
+
+_DIRECTORY_PROBLEM = "cannot read directory"
+OUTSIDE_LINK = ("symbolic link to a file outside the directory being checked, not followed (name the file "
+                "on the command line to lint it)")
+
+
+def walk_checked(directory: str, exclude: PathFilter | None = None) -> Iterator[tuple[str, str]]:
+    """What :func:`walk` finds, each path with the reason it must not be read ("" for none): a
+    directory that cannot be listed, or a symbolic link leading out of ``directory`` (a checkout
+    must not make stslint read, and echo, files elsewhere such as credentials or /proc)."""
+    top = os.path.realpath(directory)
+    failures: list[OSError] = []
+    for root, dirs, files in os.walk(directory, onerror=failures.append, followlinks=False):
+        yield from _failed_directories(failures)
         chart = "Chart.yaml" in files
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (chart and d == "templates")
                          and not (exclude is not None and exclude.matches_entry(os.path.join(root, d), True)))
@@ -66,7 +85,22 @@ def walk(directory: str, exclude: PathFilter | None = None) -> Iterator[str]:
             if is_manifest_name(name):
                 path = os.path.join(root, name)
                 if exclude is None or not exclude.matches_entry(path, False):
-                    yield path
+                    yield path, OUTSIDE_LINK if _leads_outside(path, top) else ""
+    yield from _failed_directories(failures)
+
+
+def _failed_directories(failures: list[OSError]) -> Iterator[tuple[str, str]]:
+    while failures:
+        failure = failures.pop(0)
+        yield str(failure.filename), f"{_DIRECTORY_PROBLEM}: {failure.strerror or type(failure).__name__}"
+
+
+def _leads_outside(path: str, top: str) -> bool:
+    """True for a symbolic link whose target is not below ``top`` (a real path)."""
+    if not os.path.islink(path):
+        return False
+    target = os.path.realpath(path)
+    return not (target == top or target.startswith(os.path.join(top, "")))
 
 
 def in_skipped_directory(path: str) -> bool:
@@ -104,8 +138,8 @@ def discover(paths: list[str], stdin_filename: str | None = None, exclude: PathF
         if force_exclude and _force_excluded(given, exclude, is_dir):
             continue
         if is_dir:
-            for path in walk(given, exclude):
+            for path, problem in walk_checked(given, exclude):
                 rel = os.path.relpath(path, given)
-                yield Source(printable(_join(given, rel)), path, False)
+                yield Source(printable(_join(given, rel)), path, False, problem or None)
             continue
         yield Source(printable(given), given, True)

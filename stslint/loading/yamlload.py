@@ -36,6 +36,19 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
 MAX_DEPTH = 1000
 """Nesting deeper than this is refused as invalid YAML (no real manifest comes close)."""
 
+MAX_VALUES = 1_000_000
+"""A file holding more values than this is refused as unreadable: documents, scalars, aliases,
+collections and the keys merge keys copy all count. Memory grows with the values built (a few hundred
+bytes each), not with the bytes read, so this bounds it: about 30 MB of typical YAML, far beyond any
+real manifest, and a few hundred MB of memory at most."""
+
+MAX_FLOW_WORK = 20_000_000
+"""A file whose values, each counted once per flow collection ([...] or {...}) enclosing it, add up
+to more than this is refused as unreadable. A YAML scanner keeps one pending simple key per open flow
+collection and re-examines them at every token, so deep flow nesting repeated over a file costs
+time quadratically (minutes per megabyte in PyYAML's pure-Python parser); real JSON and YAML stay
+one to two orders of magnitude below the limit."""
+
 _Y = "tag:yaml.org,2002:"
 _MERGE = _Y + "merge"
 _STRING_TAGS = {_Y + "str", _Y + "timestamp", _Y + "binary", _Y + "value", "!"}
@@ -167,6 +180,39 @@ def _apply_merges(mapping: YMap, merges: list[tuple[Any, Span]]) -> None:
                     mapping.spans[key] = (key_span, key_span)
 
 
+def _merged_count(value: Any) -> int:
+    """How many keys a merge key's value can bring in (what merging it costs)."""
+    sources = value if isinstance(value, list) else [value]
+    return sum(len(source) for source in sources if isinstance(source, dict))
+
+
+_BUILDING_EVENTS = frozenset({ScalarEvent, AliasEvent, MappingStartEvent, SequenceStartEvent, DocumentStartEvent})
+
+
+class _Budget:
+    """Counts the values a file builds and stops loading past MAX_VALUES."""
+
+    __slots__ = ("spent", "flow_work")
+
+    def __init__(self) -> None:
+        self.spent = 0
+        self.flow_work = 0
+
+    def spend(self, amount: int, event: Any) -> None:
+        """Count ``amount`` more values built at ``event``; raise LoadError past the limit."""
+        self.spent += amount
+        if self.spent > MAX_VALUES:
+            raise LoadError("STS004", f"more than {MAX_VALUES:,} YAML values in one file (a limit that bounds "
+                            "memory): split the file", *_start(event))
+
+    def spend_flow(self, flow_depth: int, event: Any) -> None:
+        """Count a value built inside ``flow_depth`` flow collections; raise LoadError past the limit."""
+        self.flow_work += flow_depth
+        if self.flow_work > MAX_FLOW_WORK:
+            raise LoadError("STS004", "flow collections ([...] or {...}) nested too deeply too often (a limit "
+                            "that bounds parsing time): use block style or split the file", *_start(event))
+
+
 def load_text(text: str) -> Loaded:
     """Load every document of ``text``; raise LoadError for the first problem that stops loading."""
     result = Loaded()
@@ -176,9 +222,15 @@ def load_text(text: str) -> Loaded:
     root: Any = None
     root_span: Span | None = None
     index = 0
+    budget = _Budget()
+    flow_depth = 0
     try:
         for event in yaml.parse(text, Loader=_Loader):
             cls = type(event)
+            if cls in _BUILDING_EVENTS:
+                budget.spend(1, event)
+                if flow_depth:
+                    budget.spend_flow(flow_depth, event)
             if cls is ScalarEvent:
                 value: Any = _scalar(event)
                 span = _span(event, event)
@@ -197,19 +249,23 @@ def load_text(text: str) -> Loaded:
                 if event.anchor is not None:
                     anchors[event.anchor] = (container, (0, 0, 0, 0))
                 stack.append(_Frame(container, event))
+                flow_depth += bool(event.flow_style)
                 continue
             elif cls is MappingEndEvent or cls is SequenceEndEvent:
                 frame = stack.pop()
+                flow_depth -= bool(frame.start.flow_style)
                 value = frame.container
                 span = _span(frame.start, event)
                 value.span = span
                 if frame.merges:
+                    budget.spend(sum(_merged_count(v) for v, _ in frame.merges), event)
                     _apply_merges(value, frame.merges)
                 if frame.start.anchor is not None:
                     anchors[frame.start.anchor] = (value, span)
             elif cls is DocumentStartEvent:
                 doc_start = event
                 root, root_span = None, None
+                anchors.clear()  # an anchor is defined for its own document only (YAML 1.1 §3.2.2.2)
                 continue
             elif cls is DocumentEndEvent:
                 start = root_span or _span(doc_start, event)
