@@ -2,6 +2,7 @@
 command-line precedence, per-rule options, severity overrides, exclude and per-file-ignores."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -292,3 +293,27 @@ def test_the_readme_examples_are_valid_configurations(tmp_path):
     assert config.rules == {"STS301": {"exempt-containers": ["log-forwarder"]},
                             "STS302": {"exempt-images": ["*/fluent-bit:*"]}}
     assert load_config(str(tmp_path / "pyproject.toml")).fail_on == "error"
+
+
+def test_stdin_filename_meets_per_file_ignores_and_force_exclude(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from stslint.cli import cli
+
+    monkeypatch.chdir(repo(tmp_path, {".stslint.yaml": "exclude: [vendor]\nper-file-ignores: {'apps/*': [STS302]}\n"}))
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+
+    def codes(*args: str) -> list[str]:
+        result = CliRunner().invoke(cli, ["check", "--format", "json", *args, "-"], input=STATEFULSET)
+        return [f["code"] for f in json.loads(result.stdout)["findings"]]
+
+    assert codes("--stdin-filename", "apps/sts.yaml") == ["STS301"]
+    assert codes("--stdin-filename", "vendor/sts.yaml", "--force-exclude") == []
+    assert codes("--stdin-filename", "vendor/sts.yaml") == ["STS301", "STS302"]
+
+
+def test_exclude_globs_stay_relative_to_the_config_file_from_a_subdirectory(tmp_path):
+    root = repo(tmp_path, {".stslint.yaml": "exclude: ['k8s/old/*.yaml']\n", "k8s/old/pv.yaml": PV_DELETE,
+                           "k8s/new/pv.yaml": PV_DELETE})
+    report = stslint(root / "k8s", "check", "--format", "json", ".").json()
+    assert [f["file"] for f in report["findings"]] == ["new/pv.yaml"]
