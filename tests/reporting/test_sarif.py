@@ -3,6 +3,7 @@ reads it (driver rules, ruleIndex, repository-relative URIs with base ids, regio
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 from pathlib import Path
@@ -11,6 +12,10 @@ import jsonschema
 import pytest
 
 from stslint import __version__
+from stslint.engine import RunResult
+from stslint.findings import Finding
+from stslint.reporting import ReportOptions
+from stslint.reporting.sarif import render
 from stslint.rules import RULES
 from tests.conftest import FIXTURES, ROOT
 from tests.reporting.helpers import PV_DELETE, invoke, make_repo, statefulset
@@ -144,3 +149,15 @@ def test_invalid_utf8_file_names_and_control_characters_stay_valid(tmp_path, val
     json.dumps(log).encode("utf-8")  # no lone surrogates anywhere
     uri = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
     assert uri == "bad-%EF%BF%BD%EF%BF%BD-%1B%5B31m.yaml"
+
+
+def test_lone_surrogates_in_any_value_become_replacement_characters(validator):
+    finding = Finding("STS301", "container \"a\ud800\" has no readinessProbe", "x\udcff.yaml", (3, 1, 3, 9),
+                      object="StatefulSet/a\ud800", container="a\ud800")
+    out = io.StringIO()
+    render(RunResult([finding], 1, 1), out, ReportOptions(version=__version__))
+    log = json.loads(out.getvalue().encode("utf-8"))
+    assert_valid(validator, log)
+    result = log["runs"][0]["results"][0]
+    assert result["message"]["text"] == "container \"a\ufffd\" has no readinessProbe"
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "x%EF%BF%BD.yaml"
