@@ -11,7 +11,7 @@ from stslint.loading.discover import KUSTOMIZATION_NAMES, Source
 from stslint.model.index import Index
 from stslint.model.kustomize import patch_paths
 from stslint.model.nodes import YMap
-from stslint.model.resources import Resource, StatefulSet, view_for
+from stslint.model.resources import Resource, Service, StatefulSet, StorageClass, view_for
 from stslint.rules import RULES, Rule, index_rules, object_rules
 from stslint.selection import resolve
 from stslint.suppress import FileSuppressions, annotation_suppression, parse_comments
@@ -19,6 +19,9 @@ from stslint.suppress import apply as apply_suppressions
 
 if TYPE_CHECKING:
     from stslint.context import Context
+
+INDEXED_VIEWS = (StatefulSet, Service, StorageClass)
+"""The kinds cross-object rules read."""
 
 DROPPED_IN_PATCHES = frozenset({"STS003"})
 """Input errors that a kustomize patch file may have by design (a JSON6902 patch is a list)."""
@@ -75,8 +78,11 @@ def _objects(root: YMap) -> Iterable[YMap]:
     kind = root.get("kind")
     items = root.get("items")
     if isinstance(kind, str) and kind.endswith("List") and isinstance(items, list):
+        seen: set[int] = set()  # an object aliased into the list many times is one object
         for item in items:
-            if isinstance(item, dict) and item.get("apiVersion") is not None and item.get("kind") is not None:
+            if isinstance(item, dict) and item.get("apiVersion") is not None and item.get("kind") is not None \
+                    and id(item) not in seen:
+                seen.add(id(item))
                 yield item
         return
     yield root
@@ -104,6 +110,7 @@ class Linter:
         self.index = Index()
         self.findings: list[Finding] = []
         self.type_errors: list[Finding] = []
+        self._type_error_keys: set[tuple[str, tuple[int, int, int, int], str]] = set()
         self.patch_files: set[str] = set()
         self.texts: dict[str, str] = {}
         self.files = 0
@@ -196,15 +203,30 @@ class Linter:
             entry.items.append(suppression)
 
     def _lint_object(self, data: YMap, source: Source, real_path: str | None) -> None:
-        res: Resource = view_for(data, source.display, self.settings.namespace, self.type_errors.append, real_path)
+        res: Resource = view_for(data, source.display, self.settings.namespace, self._add_type_error, real_path)
         if isinstance(res, StatefulSet) and res.is_patch():
             return  # a kustomize patch, not an object to judge
         self._note_annotation(data, res, real_path)
-        for rule in self._rules.get(type(res).__name__, ()):
+        rules = self._rules.get(type(res).__name__, ())
+        if rules or (self._index_rules and isinstance(res, INDEXED_VIEWS)):
+            res.check_identity()
+        seen: set[tuple[str, tuple[int, int, int, int], str]] = set()
+        for rule in rules:
             assert rule.check is not None
-            self.findings.extend(rule.check(res, self._options(rule)))
+            for finding in rule.check(res, self._options(rule)):
+                key = (finding.code, finding.span, finding.message)
+                if key not in seen:  # an item aliased many times is judged once per place
+                    seen.add(key)
+                    self.findings.append(finding)
         if self._index_rules:
             self.index.add(res)
+
+    def _add_type_error(self, finding: Finding) -> None:
+        """Keep an STS006 finding unless the same field was reported before (several rules read it)."""
+        key = (finding.file, finding.span, finding.anchor)
+        if key not in self._type_error_keys:
+            self._type_error_keys.add(key)
+            self.type_errors.append(finding)
 
     def finish(self) -> RunResult:
         """Run the cross-object rules and return the sorted findings."""
@@ -212,14 +234,12 @@ class Linter:
         for rule in self._index_rules:
             assert rule.check is not None
             for finding in rule.check(self.index, self._options(rule)):
-                (self.type_errors if finding.code == "STS006" else self.findings).append(finding)
-        if "STS006" in self.settings.selected:
-            seen: set[tuple[str, tuple[int, int, int, int]]] = set()
-            for finding in self.type_errors:
-                key = (finding.file, finding.span)
-                if key not in seen:
-                    seen.add(key)
+                if finding.code == "STS006":
+                    self._add_type_error(finding)
+                else:
                     self.findings.append(finding)
+        if "STS006" in self.settings.selected:
+            self.findings.extend(self.type_errors)
         findings = [f for f in self.findings if self._kept(f)]
         if self.suppressions:
             findings = apply_suppressions(findings, self.suppressions, self.settings.selected,

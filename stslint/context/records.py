@@ -36,13 +36,13 @@ def _entry_record(entry: Entry, explicit_namespace: str | None) -> dict[str, Any
                     claims=[[c.name, _span(c.span), c.class_name, c.class_given, c.anchor] for c in entry.claims])
     elif isinstance(entry, ServiceEntry):
         data.update(type="service", service_type=entry.type, selector=entry.selector,
-                    selector_valid=entry.selector_valid)
+                    selector_valid=entry.selector_valid, headless_valid=entry.headless_valid)
         if entry.cluster_ip is not MISSING:
             data["cluster_ip"] = entry.cluster_ip
         if entry.cluster_ips is not MISSING:
             data["cluster_ips"] = entry.cluster_ips
     elif isinstance(entry, StorageClassEntry):
-        data["type"] = "storage_class"
+        data.update(type="storage_class", reclaim_valid=entry.reclaim_valid)
         if entry.reclaim_policy is not MISSING:
             data["reclaim_policy"] = entry.reclaim_policy
     return data
@@ -131,10 +131,12 @@ def entries_of(record: Record, file: str, real_path: str,
                 name, namespace, file, f"Service/{name}", "Service", real_path,
                 type=_optional_str(data.get("service_type")), cluster_ip=data.get("cluster_ip", MISSING),
                 cluster_ips=data.get("cluster_ips", MISSING), selector=_string_map(data.get("selector")),
-                selector_valid=_check(data.get("selector_valid"), bool)))
+                selector_valid=_check(data.get("selector_valid"), bool),
+                headless_valid=_check(data.get("headless_valid", True), bool)))
         elif kind == "storage_class":
             classes.append(StorageClassEntry(name, None, file, f"StorageClass/{name}", "StorageClass", real_path,
-                                             reclaim_policy=data.get("reclaim_policy", MISSING)))
+                                             reclaim_policy=data.get("reclaim_policy", MISSING),
+                                             reclaim_valid=_check(data.get("reclaim_valid", True), bool)))
         else:
             raise BadRecord(f"unknown entry type {kind!r}")
     return workloads, services, classes

@@ -36,6 +36,11 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
 MAX_DEPTH = 1000
 """Nesting deeper than this is refused as invalid YAML (no real manifest comes close)."""
 
+MAX_INT_LENGTH = 1000
+"""Longer integers are refused: Python cannot print an integer of more than 4,300 digits (hex
+digits build one without that limit), YAML 1.1's base-60 integers take quadratic time to build, and no
+Kubernetes field holds more than 64 bits."""
+
 MAX_VALUES = 1_000_000
 """A file holding more values than this is refused as unreadable: documents, scalars, aliases,
 collections and the keys merge keys copy all count. Memory grows with the values built (a few hundred
@@ -116,12 +121,19 @@ def _scalar(event: ScalarEvent) -> Any:
         node = ScalarNode(tag, event.value, event.start_mark, event.end_mark)
         try:
             if tag == _Y + "int":
+                if len(event.value) > MAX_INT_LENGTH:
+                    raise LoadError("STS001", f"integer longer than {MAX_INT_LENGTH} characters", *_start(event))
                 return _CONSTRUCTOR.construct_yaml_int(node)
             return _CONSTRUCTOR.construct_yaml_float(node)
         except (ValueError, ConstructorError):
-            raise LoadError("STS001", f"invalid {tag[len(_Y):]} {event.value!r}", *_start(event)) from None
+            raise LoadError("STS001", f"invalid {tag[len(_Y):]} {clip(event.value)!r}", *_start(event)) from None
     raise LoadError("STS001", f"unsupported YAML tag {_short(tag)} (only YAML 1.1's own tags are read)",
                     *_start(event))
+
+
+def clip(text: str, limit: int = 80) -> str:
+    """``text`` cut to ``limit`` characters for a message (a scalar can be megabytes long)."""
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def _char_at(text: str, line: int, column: int) -> str:
@@ -298,7 +310,7 @@ def load_text(text: str) -> Loaded:
                     parent.merges.append((value, key_span))
                     continue
                 if key in parent.seen:
-                    result.duplicate_keys.append((str(key), key_span))
+                    result.duplicate_keys.append((clip(str(key)), key_span))
                 parent.seen.add(key)
                 holder[key] = value
                 holder.spans[key] = (key_span, span)

@@ -62,6 +62,8 @@ class ServiceEntry(Entry):
     cluster_ips: Any = MISSING
     selector: dict[str, str] | None = None
     selector_valid: bool = True
+    headless_valid: bool = True
+    """False when spec, type, clusterIP or clusterIPs has the wrong type (STS006): not judged."""
 
 
 @dataclass
@@ -69,6 +71,8 @@ class StorageClassEntry(Entry):
     """A StorageClass and its reclaim policy (MISSING when omitted)."""
 
     reclaim_policy: Any = MISSING
+    reclaim_valid: bool = True
+    """False when reclaimPolicy has the wrong type (STS006): not judged."""
 
 
 def _identity(res: Resource) -> dict[str, Any]:
@@ -77,8 +81,18 @@ def _identity(res: Resource) -> dict[str, Any]:
 
 
 def _collect(res: Resource, group: str, problems: dict[str, list[Finding]]) -> None:
-    """Route the view's wrong-type reports into ``problems[group]`` from now on."""
-    res.with_sink(problems.setdefault(group, []).append)
+    """Route the view's wrong-type reports into ``problems[group]`` from now on (each place once: an
+    alias repeated a million times must not make a million reports)."""
+    found = problems.setdefault(group, [])
+    seen: set[tuple[Any, ...]] = set()
+
+    def collect(finding: Finding) -> None:
+        key = (finding.span, finding.anchor)
+        if key not in seen:
+            seen.add(key)
+            found.append(finding)
+
+    res.with_sink(collect)
 
 
 def workload_entry(sts: StatefulSet) -> WorkloadEntry:
@@ -104,10 +118,21 @@ def service_entry(svc: Service) -> ServiceEntry:
     entry = ServiceEntry(**_identity(svc))
     _collect(svc, "headless", entry.problems)
     spec = svc.spec()
-    if spec is not None:
+    if spec is None:
+        entry.headless_valid = entry.selector_valid = not svc.fields.present("spec")
+    else:
         entry.type = spec.str("type")
-        entry.cluster_ip = spec.raw("clusterIP") if spec.has_key("clusterIP") else MISSING
-        entry.cluster_ips = spec.raw("clusterIPs") if spec.has_key("clusterIPs") else MISSING
+        cluster_ips = spec.seq("clusterIPs")
+        ips_valid = cluster_ips is not None or not spec.present("clusterIPs")
+        for index, ip in enumerate(cluster_ips or []):
+            if not isinstance(ip, str):
+                spec.report(f"spec.clusterIPs[{index}]", cluster_ips.item_span(index), "a string", ip)  # type: ignore[union-attr]
+                ips_valid = False
+        entry.headless_valid = spec.str_readable("type") and spec.str_readable("clusterIP") and ips_valid
+        if entry.headless_valid:  # only plain strings go into an entry (the context cache stores them)
+            entry.cluster_ip = spec.raw("clusterIP") if spec.has_key("clusterIP") else MISSING
+            entry.cluster_ips = list(cluster_ips) if cluster_ips is not None else (
+                None if spec.has_key("clusterIPs") else MISSING)
         _collect(svc, "selector", entry.problems)
         if spec.present("selector"):
             entry.selector = spec.string_map("selector")
@@ -119,7 +144,11 @@ def service_entry(svc: Service) -> ServiceEntry:
 def storage_class_entry(sc: StorageClass) -> StorageClassEntry:
     """The compact entry of a StorageClass."""
     entry = StorageClassEntry(**_identity(sc))
-    entry.reclaim_policy = sc.data.get("reclaimPolicy", MISSING)
+    _collect(sc, "reclaim", entry.problems)
+    entry.reclaim_valid = sc.fields.str_readable("reclaimPolicy")
+    if entry.reclaim_valid:  # only plain strings go into an entry (the context cache stores them)
+        entry.reclaim_policy = sc.data.get("reclaimPolicy", MISSING)
+    sc.with_sink(None)
     return entry
 
 

@@ -85,6 +85,23 @@ class Fields:
         """The list under ``key``, or None."""
         return self._typed(key, list, "a list")  # type: ignore[no-any-return]
 
+    def maps_readable(self, key: str) -> bool:
+        """True when the list under ``key`` is absent, null, or a list of mappings (null items are
+        skipped); otherwise the bad value or items are reported and the answer is False."""
+        items = self.seq(key)
+        if items is None:
+            return not self.present(key)
+        readable = True
+        for index, item in enumerate(items):
+            if item is not None and not isinstance(item, dict):
+                self.report(f"{self.sub(key)}[{index}]", items.item_span(index), "a mapping", item)
+                readable = False
+        return readable
+
+    def str_readable(self, key: str) -> bool:
+        """True when the value under ``key`` is absent, null or a string (otherwise it is reported)."""
+        return self.str(key) is not None or not self.present(key)
+
     def maps(self, key: str) -> Iterator[tuple[int, Fields]]:
         """The mapping items of the list under ``key`` with their indexes; other items are reported."""
         items = self.seq(key)
@@ -109,7 +126,8 @@ class Fields:
         for item_key, item in value.items():
             if not isinstance(item_key, str) or not isinstance(item, str):
                 bad_span = value.value_span(item_key)
-                self.report(f"{self.sub(key)}.{item_key}", bad_span, "a string (quote it)", item)
+                shown = item_key if isinstance(item_key, str) and len(item_key) <= DESCRIBE_LIMIT else describe(item_key)
+                self.report(f"{self.sub(key)}.{shown}", bad_span, "a string (quote it)", item)
                 ok = False
         return dict(value) if ok else None
 
@@ -132,7 +150,7 @@ class Resource:
         meta = data.get("metadata")
         self.meta = Fields(meta if isinstance(meta, dict) else YMap(data.span), "metadata", report)
         name = self.meta.raw("name")
-        self.name = name if isinstance(name, str) else ("" if name is None else str(name))
+        self.name = name if isinstance(name, str) else ("" if name is None else _scalar_text(name))
         namespace = self.meta.raw("namespace")
         explicit = namespace if isinstance(namespace, str) and namespace else None
         self.namespace_explicit = explicit
@@ -142,6 +160,14 @@ class Resource:
     def ref(self) -> str:
         """``Kind/name``."""
         return f"{self.kind}/{self.name}"
+
+    def check_identity(self) -> None:
+        """Report a wrong-typed ``metadata``, ``metadata.name`` or ``metadata.namespace`` (every rule
+        reads an object's identity: its name is in every message and names are what objects are
+        looked up by)."""
+        if self.fields.map("metadata") is not None:
+            self.meta.str("name")
+            self.meta.str("namespace")
 
     def _report(self, path: str, span: Span, expected: str, value: Any) -> None:
         assert self.sink is not None
@@ -175,10 +201,14 @@ class Container:
 
     def __init__(self, fields: Fields, role: str, span: Span) -> None:
         self.fields = fields
-        name = fields.raw("name")
-        self.name = name if isinstance(name, str) else None
+        self.name = fields.str("name")
         self.role = role  # "container", "init" or "sidecar"
         self.span = span
+
+    @property
+    def label(self) -> str:
+        """The name to show in messages."""
+        return self.name if self.name is not None else "(unnamed)"
 
     @property
     def name_span(self) -> Span:
@@ -195,15 +225,25 @@ class StatefulSet(Resource):
         return spec.map("template") if spec else None
 
     def is_patch(self) -> bool:
-        """True for a StatefulSet without ``spec.template``: a kustomize patch, not an object to judge."""
+        """True for a StatefulSet without ``spec.template`` (or without ``spec``): a kustomize patch, not
+        an object to judge. A ``spec`` or ``template`` of the wrong type is an object (STS006)."""
         spec = self.data.get("spec")
-        return not (isinstance(spec, dict) and isinstance(spec.get("template"), dict))
+        if not isinstance(spec, dict):
+            return spec is None
+        return spec.get("template") is None
 
     def template_labels(self) -> dict[str, str] | None:
-        """``spec.template.metadata.labels`` ({} when absent; None when badly typed)."""
+        """``spec.template.metadata.labels`` ({} when absent; None when it, or a mapping on the way to
+        it, is badly typed)."""
         template = self.template()
-        meta = template.map("metadata") if template else None
-        if meta is None or not meta.present("labels"):
+        if template is None:
+            return None
+        if not template.present("metadata"):
+            return {}
+        meta = template.map("metadata")
+        if meta is None:
+            return None
+        if not meta.present("labels"):
             return {}
         return meta.string_map("labels")
 
@@ -226,6 +266,27 @@ class StatefulSet(Resource):
                     role = "sidecar" if item.raw("restartPolicy") == "Always" else "init"
                 yield Container(item, role, items.item_span(index))
 
+    def containers_readable(self, *, include_init: bool = False) -> bool:
+        """True when every container list of the pod template can be read; the wrong-typed values on
+        the way are reported (a rule that needs all containers then stays quiet)."""
+        template = self.template()
+        if template is None:
+            return False
+        if not template.present("spec"):
+            return True
+        pod = template.map("spec")
+        if pod is None:
+            return False
+        groups = ["containers", "initContainers"] if include_init else ["containers"]
+        return all([pod.maps_readable(group) for group in groups])
+
+    def claim_templates_readable(self) -> bool:
+        """True when ``spec.volumeClaimTemplates`` and each template's name can be read."""
+        spec = self.spec()
+        if spec is None or not spec.maps_readable("volumeClaimTemplates"):
+            return False
+        return all([ClaimTemplate(fields, index).name_readable for index, fields in self.claim_templates()])
+
     def claim_templates(self) -> Iterator[tuple[int, Fields]]:
         """``spec.volumeClaimTemplates`` items."""
         spec = self.spec()
@@ -236,19 +297,22 @@ class StatefulSet(Resource):
 class ClaimTemplate:
     """A volumeClaimTemplate: its name, where its ``metadata.name`` is, and the class it asks for."""
 
-    __slots__ = ("name", "span", "class_name", "class_given", "anchor")
+    __slots__ = ("name", "span", "class_name", "class_given", "anchor", "name_readable")
 
     def __init__(self, fields: Fields, index: int) -> None:
         meta = fields.map("metadata")
-        name = meta.raw("name") if meta else None
-        self.name = name if isinstance(name, str) else None
+        self.name = meta.str("name") if meta else None
+        self.name_readable = meta.str_readable("name") if meta else not fields.present("metadata")
         self.span = meta.key_span("name") if meta and meta.has_key("name") else fields.data.span
         self.anchor = f"spec.volumeClaimTemplates[{index}].metadata.name"
-        annotations = meta.string_map("annotations") if meta and meta.present("annotations") else None
+        annotations = meta.string_map("annotations") if meta and meta.present("annotations") else {}
         legacy = (annotations or {}).get("volume.beta.kubernetes.io/storage-class")
         spec = fields.map("spec")
         field_class = spec.str("storageClassName") if spec else None
-        self.class_given = legacy is not None or field_class is not None
+        # a class that cannot be read is "given" (no STS404) but unknown (no STS402): STS006 tells
+        unreadable = (annotations is None or (spec is None and fields.present("spec"))
+                      or (spec is not None and field_class is None and spec.present("storageClassName")))
+        self.class_given = legacy is not None or field_class is not None or unreadable
         self.class_name = legacy if legacy is not None else field_class
 
     @classmethod
@@ -258,6 +322,7 @@ class ClaimTemplate:
         claim = cls.__new__(cls)
         claim.name, claim.span, claim.class_name, claim.class_given, claim.anchor = (
             name, span, class_name, class_given, anchor)
+        claim.name_readable = True
         return claim
 
 
@@ -312,8 +377,18 @@ def view_for(data: YMap, file: str, default_namespace: str | None, sink: Finding
     return cls(data, file, default_namespace, sink, source_path)
 
 
+def _scalar_text(value: Any) -> str:
+    """A wrong-typed name as text: a number or boolean as written, a collection as nothing (it may be
+    an alias-shared structure that printing would expand exponentially)."""
+    return "" if isinstance(value, (dict, list)) else str(value)
+
+
+DESCRIBE_LIMIT = 60
+"""Longer strings are cut in messages (a value can be megabytes long)."""
+
+
 def describe(value: Any) -> str:
     """A short rendering of a value for messages."""
     if isinstance(value, str):
-        return f'"{value}"'
-    return type_name(value) if isinstance(value, (dict, list)) else repr(value)
+        return f'"{value}"' if len(value) <= DESCRIBE_LIMIT else f'"{value[:DESCRIBE_LIMIT]}..."'
+    return type_name(value) if isinstance(value, (dict, list)) else repr(value)[:DESCRIBE_LIMIT]

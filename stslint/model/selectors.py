@@ -14,7 +14,8 @@ def requirement_problem(expr: Any) -> str | None:
     if not isinstance(key, str) or not key:
         return "has no key"
     if operator not in OPERATORS:
-        return f"has operator {operator!r}, which is not one of {', '.join(OPERATORS)}"
+        shown = repr(operator[:60]) if isinstance(operator, str) else "that is not a string"
+        return f"has operator {shown}, which is not one of {', '.join(OPERATORS)}"
     if operator in ("In", "NotIn") and not (isinstance(values, list) and values):
         return f"uses {operator} without values"
     if operator in ("Exists", "DoesNotExist") and values:

@@ -61,9 +61,17 @@ def _governed(index: Index) -> Iterator[tuple[WorkloadEntry, list[ServiceEntry]]
             yield workload, index.services_named(workload.service_name, workload.namespace)
 
 
+def _service_name_problems(index: Index) -> Iterator[Finding]:
+    """STS006 for serviceNames of the wrong type (each rule reading serviceName reports them; the
+    engine keeps one per field)."""
+    for workload in index.workloads:
+        yield from workload.problems.get("serviceName", ())
+
+
 @rule("STS102", "service-not-found", "error", scope="index")
 def service_not_found(index: Index, options: dict[str, Any]) -> Iterator[Finding]:
     """No Service of the serviceName in the StatefulSet's namespace among the scanned files."""
+    yield from _service_name_problems(index)
     for sts, services in _governed(index):
         if services:
             continue
@@ -83,6 +91,8 @@ def service_not_found(index: Index, options: dict[str, Any]) -> Iterator[Finding
 
 def _suggest(index: Index, sts: WorkloadEntry) -> str | None:
     """A Service name the serviceName was probably meant to be."""
+    if len(sts.service_name or "") > 253:
+        return None  # not a Service name (at most 253 characters); comparing it would be slow
     candidates = index.services_in(sts.namespace)
     names = sorted({s.name for s in candidates})
     good = sorted({s.name for s in candidates
@@ -96,12 +106,13 @@ def _suggest(index: Index, sts: WorkloadEntry) -> str | None:
 @rule("STS103", "service-not-headless", "error", scope="index")
 def service_not_headless(index: Index, options: dict[str, Any]) -> Iterator[Finding]:
     """The governing Service's clusterIP is not None."""
+    yield from _service_name_problems(index)
     for sts, services in _governed(index):
         if not services:
             continue
         for svc in services:
             yield from svc.problems.get("headless", ())
-        if any(_is_headless(s) for s in services):
+        if any(_is_headless(s) for s in services) or not all(s.headless_valid for s in services):
             continue
         svc = services[0]
         if svc.type not in (None, "ClusterIP"):
@@ -121,6 +132,7 @@ def service_not_headless(index: Index, options: dict[str, Any]) -> Iterator[Find
 @rule("STS104", "service-selector-mismatch", "error", scope="index")
 def service_selector_mismatch(index: Index, options: dict[str, Any]) -> Iterator[Finding]:
     """The governing Service selects no pods of the StatefulSet."""
+    yield from _service_name_problems(index)
     for sts, services in _governed(index):
         if not services:
             continue

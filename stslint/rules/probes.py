@@ -23,7 +23,7 @@ def _missing(sts: StatefulSet, options: dict[str, Any], probe: str) -> Iterator[
     for container in sts.containers():
         if container.fields.present(probe) or _exempt(container, options):
             continue
-        yield container, container.name or "(unnamed)"
+        yield container, container.label
 
 
 @rule("STS301", "readiness-probe-missing", "warning")
@@ -46,13 +46,29 @@ def liveness_probe_missing(sts: StatefulSet, options: dict[str, Any]) -> Iterato
                           container=container.name, anchor="livenessProbe")
 
 
+def _declared_ports(container: Container) -> set[str] | None:
+    """The port names a container declares, or None when its ports cannot be read (STS006)."""
+    if not container.fields.maps_readable("ports"):
+        return None
+    declared: set[str] = set()
+    for _, port in container.fields.maps("ports"):
+        if not port.str_readable("name"):
+            return None
+        name = port.str("name")
+        if name is not None:
+            declared.add(name)
+    return declared
+
+
 @rule("STS303", "probe-port-unknown", "error")
 def probe_port_unknown(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Finding]:
     """A probe's named port is not declared by the container."""
     for container in sts.containers(include_init=True):
         if container.role == "init":
             continue  # plain init containers cannot have probes
-        declared = {p.raw("name") for _, p in container.fields.maps("ports") if isinstance(p.raw("name"), str)}
+        declared = _declared_ports(container)
+        if declared is None:
+            continue  # unreadable ports: STS006
         for probe_name in PROBES:
             probe = container.fields.map(probe_name)
             if probe is None:
@@ -64,7 +80,7 @@ def probe_port_unknown(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Fi
                     continue
                 assert action is not None
                 known = ", ".join(sorted(declared)) or "none"
-                yield sts.finding("STS303", f'StatefulSet "{sts.name}": container "{container.name}" {probe_name} '
+                yield sts.finding("STS303", f'StatefulSet "{sts.name}": container "{container.label}" {probe_name} '
                                   f'uses port "{port}", which the container does not declare (named ports: '
                                   f"{known}); the probe fails every time — declare the port or use its number",
                                   action.value_span("port"), container=container.name,

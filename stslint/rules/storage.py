@@ -37,6 +37,10 @@ def storage_class_reclaim_delete(index: Index, options: dict[str, Any]) -> Itera
         yield from sts.problems.get("claims", ())
         for claim in sts.claims:
             classes = index.storage_classes.get(claim.class_name or "", [])
+            for storage_class in classes:
+                yield from storage_class.problems.get("reclaim", ())
+            if not all(c.reclaim_valid for c in classes):
+                continue  # a reclaimPolicy of the wrong type: STS006
             deleting = [c for c in classes if c.reclaim_policy is MISSING or c.reclaim_policy in (None, "Delete")]
             if not claim.class_name or not deleting:
                 continue

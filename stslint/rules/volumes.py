@@ -20,19 +20,34 @@ def _claim_names(sts: StatefulSet) -> set[str]:
     return {c.name for c in (ClaimTemplate(f, i) for i, f in sts.claim_templates()) if c.name}
 
 
+def _volume_names(pod: Fields) -> set[str] | None:
+    """The names of the pod's volumes, or None when they cannot be read (STS006)."""
+    if not pod.maps_readable("volumes"):
+        return None
+    names: set[str] = set()
+    for _, volume in pod.maps("volumes"):
+        if not volume.str_readable("name"):
+            return None
+        names.add(volume.str("name") or "")
+    return names
+
+
 @rule("STS405", "volume-mount-unknown", "error")
 def volume_mount_unknown(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Finding]:
     """A volumeMount names neither a pod volume nor a claim template."""
     pod = sts.pod_spec()
     if pod is None:
         return
-    volumes = {v.raw("name") for _, v in pod.maps("volumes")} | _claim_names(sts)
+    pod_volumes = _volume_names(pod)
+    if pod_volumes is None or not sts.claim_templates_readable():
+        return  # what a mount may name cannot be read: STS006
+    volumes = pod_volumes | _claim_names(sts)
     for container in sts.containers(include_init=True):
         for key, mount in _mounts(container):
             name = mount.str("name")
             if name is None or name in volumes:
                 continue
-            yield sts.finding("STS405", f'StatefulSet "{sts.name}": container "{container.name}" {key[:-1]} '
+            yield sts.finding("STS405", f'StatefulSet "{sts.name}": container "{container.label}" {key[:-1]} '
                               f'"{name}" names no volume of the pod and no volumeClaimTemplate; every pod '
                               "creation fails — add the volume or fix the name", mount.key_span("name"),
                               container=container.name, anchor=f"{key}.name")
@@ -41,12 +56,17 @@ def volume_mount_unknown(sts: StatefulSet, options: dict[str, Any]) -> Iterator[
 @rule("STS406", "claim-template-unused", "warning")
 def claim_template_unused(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Finding]:
     """A claim template that no container mounts."""
+    if not sts.containers_readable(include_init=True):
+        return  # unreadable containers: cannot tell (STS006)
     mounted: set[str] = set()
     for container in sts.containers(include_init=True):
         for key in MOUNT_LISTS:
-            if container.fields.present(key) and container.fields.seq(key) is None:
+            if not container.fields.maps_readable(key):
                 return  # unreadable mounts: cannot tell (STS006)
-        mounted.update(m.raw("name") for _, m in _mounts(container))
+        for _, mount in _mounts(container):
+            if not mount.str_readable("name"):
+                return
+            mounted.add(mount.str("name") or "")
     for index, fields in sts.claim_templates():
         claim = ClaimTemplate(fields, index)
         if claim.name and claim.name not in mounted:
