@@ -13,7 +13,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
-from stslint.context.listing import Candidate, GitError, Listing, add_git_files, add_paths, work_tree_of
+from stslint.context.listing import (Candidate, GitError, Listing, add_git_files, add_paths, still_matches,
+                                     work_tree_of)
 from stslint.context.records import BadRecord, Record, entries_of, error_of, patches_of, record_of
 from stslint.loading import DEFAULT_MAX_FILE_SIZE
 from stslint.loading.discover import PathFilter, Source
@@ -143,7 +144,7 @@ def load_context(request: ContextRequest, checked: set[str], anchors: Sequence[s
         if loaded is None:
             record = _parse(candidate, max_file_size)
             context.parsed += 1
-            if cache is not None and _cacheable(record):
+            if cache is not None and _cacheable(record) and still_matches(candidate):
                 cache.put(candidate.real_path, candidate.key, record)
             loaded = _context_file(candidate, record, namespace)
         error = error_of(record)  # type: ignore[arg-type]

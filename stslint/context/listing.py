@@ -55,6 +55,25 @@ def stat_key(path: str) -> str | None:
     return f"stat:{st.st_size}:{st.st_mtime_ns}"
 
 
+def still_matches(candidate: Candidate) -> bool:
+    """True when the file still has the content its key names (it may have changed while being
+    read: a record is cached only under the key of the content it was made from)."""
+    if not candidate.key.startswith("git:"):
+        return stat_key(candidate.real_path) == candidate.key
+    import hashlib
+
+    oid = candidate.key[4:]
+    try:
+        with open(candidate.real_path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return False
+    digest = hashlib.sha256() if len(oid) == 64 else hashlib.sha1()  # noqa: S324 - git's object id
+    digest.update(b"blob %d\0" % len(data))
+    digest.update(data)
+    return digest.hexdigest() == oid
+
+
 def work_tree_of(directory: str) -> str | None:
     """The root of the git work tree holding ``directory`` (None outside git)."""
     current = os.path.realpath(directory)
