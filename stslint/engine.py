@@ -125,6 +125,7 @@ class Linter:
         self.context_paths: set[str] = set()
         self.suppressions: dict[str, FileSuppressions] = {}
         self.warnings: list[tuple[str, int, str]] = []
+        self._cross_file_findings_possible = False
 
     def _options(self, rule: Rule) -> dict[str, Any]:
         return self.settings.rule_options.get(rule.code, {})
@@ -143,6 +144,7 @@ class Linter:
         source = result.source
         self.file_names.append(source.display)
         before = len(self.findings)
+        self._cross_file_findings_possible = False
         self.findings.extend(result.errors)
         is_kustomization = os.path.basename(source.path or "") in KUSTOMIZATION_NAMES
         for doc in result.documents:
@@ -171,7 +173,8 @@ class Linter:
                 self.objects += 1
                 self._lint_object(obj, source, result.real_path)
         self._note_directives(result)
-        if len(self.findings) > before or self._has_suppressions(source.display):
+        if (len(self.findings) > before or self._has_suppressions(source.display)
+                or self._cross_file_findings_possible):  # index rules may report in this file later
             self.texts[source.display] = result.text
 
     def _note_directives(self, result: FileResult) -> None:
@@ -207,6 +210,8 @@ class Linter:
         if isinstance(res, StatefulSet) and res.is_patch():
             return  # a kustomize patch, not an object to judge
         self._note_annotation(data, res, real_path)
+        if isinstance(res, StatefulSet) and self._index_rules:
+            self._cross_file_findings_possible = True
         rules = self._rules.get(type(res).__name__, ())
         if rules or (self._index_rules and isinstance(res, INDEXED_VIEWS)):
             res.check_identity()

@@ -62,3 +62,14 @@ def test_helm_template_is_one_input_error(tmp_path):
     path.write_text("apiVersion: apps/v1\nkind: StatefulSet\nspec:\n  template:\n    spec:\n      containers:\n"
                     "      - name: web\n        image: {{.Image}}\n")
     assert run(path)[0] == [("STS001", 8, 17)]
+
+
+def test_text_is_kept_for_files_whose_only_findings_come_from_the_index(tmp_path):
+    sts = tmp_path / "sts.yaml"
+    sts.write_text("apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: web}\nspec:\n  serviceName: web\n"
+                   "  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n"
+                   "    spec:\n      containers:\n      - name: app\n        readinessProbe: {exec: {command: [a]}}\n"
+                   "        livenessProbe: {exec: {command: [a]}}\n")
+    result = lint(discover([str(sts)]))
+    assert [(f.code, f.line) for f in result.findings] == [("STS102", 5)]
+    assert result.texts == {str(sts): sts.read_text()}

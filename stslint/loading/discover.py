@@ -82,7 +82,7 @@ def walk_checked(directory: str, exclude: PathFilter | None = None) -> Iterator[
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (chart and d == "templates")
                          and not (exclude is not None and exclude.matches_entry(os.path.join(root, d), True)))
         for name in sorted(files):
-            if is_manifest_name(name):
+            if is_manifest_name(name) and not name.startswith("."):  # .gitlab-ci.yml, .stslint.yaml
                 path = os.path.join(root, name)
                 if exclude is None or not exclude.matches_entry(path, False):
                     yield path, OUTSIDE_LINK if _leads_outside(path, top) else ""

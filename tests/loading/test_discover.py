@@ -42,3 +42,8 @@ def test_dot_shows_relative_paths_and_no_path_means_dot(tmp_path, monkeypatch):
 def test_stdin_and_its_name():
     assert [(s.display, s.path) for s in discover(["-"])] == [("-", None)]
     assert [s.display for s in discover(["-"], stdin_filename="x/y.yaml")] == ["x/y.yaml"]
+
+
+def test_walk_skips_hidden_files(tmp_path):
+    tree(tmp_path, ".gitlab-ci.yml", ".stslint.yaml", "sts.yaml")
+    assert [s.display for s in discover([str(tmp_path)])] == [str(tmp_path / "sts.yaml")]
