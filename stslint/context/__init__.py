@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from stslint.context.listing import (Candidate, GitError, Listing, add_git_files, add_paths, still_matches,
                                      work_tree_of)
@@ -19,6 +19,9 @@ from stslint.context.records import BadRecord, Record, entries_of, error_of, pat
 from stslint.loading import DEFAULT_MAX_FILE_SIZE
 from stslint.loading.discover import PathFilter, Source
 from stslint.model.index import ServiceEntry, StorageClassEntry, WorkloadEntry
+
+if TYPE_CHECKING:
+    from stslint.context.cache import ContextCache
 
 
 @dataclass
@@ -132,22 +135,7 @@ def load_context(request: ContextRequest, checked: set[str], anchors: Sequence[s
 
         cache = ContextCache(os.path.join(cache_root(cwd), CACHE_DIR), {"max_file_size": max_file_size})
     for candidate in listing.candidates.values():
-        record = cache.get(candidate.real_path, candidate.key) if cache is not None else None
-        loaded = None
-        if record is not None:
-            try:
-                loaded = _context_file(candidate, record, namespace)
-                context.from_cache += 1
-            except BadRecord:
-                assert cache is not None
-                cache.discard(candidate.real_path)
-        if loaded is None:
-            record = _parse(candidate, max_file_size)
-            context.parsed += 1
-            if cache is not None and _cacheable(record) and still_matches(candidate):
-                cache.put(candidate.real_path, candidate.key, record)
-            loaded = _context_file(candidate, record, namespace)
-        error = error_of(record)  # type: ignore[arg-type]
+        loaded, error = _load_one(candidate, cache, context, namespace, max_file_size)
         if error is not None:
             context.skipped.append((candidate.display, error))
             continue
@@ -158,6 +146,25 @@ def load_context(request: ContextRequest, checked: set[str], anchors: Sequence[s
         cache.forget_unlisted(listing.scopes, set(listing.candidates))
         cache.save()
     return context
+
+
+def _load_one(candidate: Candidate, cache: ContextCache | None, context: Context, namespace: str | None,
+              max_file_size: int) -> tuple[ContextFile, str | None]:
+    """A context file from its cached record, or parsed (and then cached); and why it was skipped."""
+    record = cache.get(candidate.real_path, candidate.key) if cache is not None else None
+    if record is not None:
+        assert cache is not None
+        try:
+            loaded = _context_file(candidate, record, namespace)
+            context.from_cache += 1
+            return loaded, error_of(record)
+        except BadRecord:
+            cache.discard(candidate.real_path)
+    record = _parse(candidate, max_file_size)
+    context.parsed += 1
+    if cache is not None and _cacheable(record) and still_matches(candidate):
+        cache.put(candidate.real_path, candidate.key, record)
+    return _context_file(candidate, record, namespace), error_of(record)
 
 
 def checked_files(sources: Iterable[Source], stdin_filename: str | None) -> tuple[set[str], list[str]]:
