@@ -41,11 +41,12 @@ MAX_INT_LENGTH = 1000
 digits build one without that limit), YAML 1.1's base-60 integers take quadratic time to build, and no
 Kubernetes field holds more than 64 bits."""
 
-MAX_VALUES = 1_000_000
+MAX_VALUES = 2_000_000
 """A file holding more values than this is refused as unreadable: documents, scalars, aliases,
-collections and the keys merge keys copy all count. Memory grows with the values built (a few hundred
-bytes each), not with the bytes read, so this bounds it: about 30 MB of typical YAML, far beyond any
-real manifest, and a few hundred MB of memory at most."""
+collections and the keys merge keys copy all count. Memory grows with the values built (up to about
+330 bytes each), not with the bytes read (`[{},{},...]` is 3 bytes a value), so this bounds a file's
+memory to about 700 MB; typical YAML has 30 bytes a value, so the limit sits near the 64 MiB size
+limit for real manifests."""
 
 MAX_FLOW_WORK = 20_000_000
 """A file whose values, each counted once per flow collection ([...] or {...}) enclosing it, add up

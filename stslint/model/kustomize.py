@@ -20,6 +20,6 @@ def patch_paths(kustomization: Any, real_path: str | None) -> set[str]:
             continue
         for entry in entries:
             path = entry.get("path") if isinstance(entry, dict) else entry if key == "patchesStrategicMerge" else None
-            if isinstance(path, str) and path and "\n" not in path:
+            if isinstance(path, str) and path and "\n" not in path and "\0" not in path:
                 found.add(os.path.realpath(os.path.join(base, path)))
     return found
