@@ -8,6 +8,7 @@ construct objects without ever constructing anything.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -146,6 +147,47 @@ def _char_at(text: str, line: int, column: int) -> str:
             return ""
     index = start + column - 1
     return text[index] if index < len(text) else ""
+
+
+_SLASH_COMMENT = re.compile(r"^[ \t]*(//|/\*)", re.MULTILINE)
+
+
+def _template_before(text: str, marker: str, line: int) -> tuple[int, int] | None:
+    """Where a template ``marker`` ({{ or {%) stands unquoted (starting a line or a value) on ``line``
+    or the line before: the template is then why the text does not parse there."""
+    for number in (line, line - 1):
+        content = _line(text, number)
+        match = re.match(r"[ \t]*(?:- )?(?:[^\"'#{]*?:[ \t]+)?(" + re.escape(marker) + ")", content)
+        if match:
+            return number, match.start(1) + 1
+    return None
+
+
+def _line(text: str, number: int) -> str:
+    """Line ``number`` (1-based) of ``text``; "" when out of range."""
+    if number < 1:
+        return ""
+    start = 0
+    for _ in range(number - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return ""
+    end = text.find("\n", start)
+    return text[start:] if end == -1 else text[start:end]
+
+
+def _comment_before(text: str, line: int) -> tuple[int, int] | None:
+    """Where a line starting with ``//`` or ``/*`` (a JSON-with-comments comment) stands, when one
+    does at or before ``line`` in a JSON-looking text (the comment is then why it does not parse)."""
+    if not text.lstrip("\ufeff \t\r\n").startswith(("{", "[")):
+        return None
+    match = _SLASH_COMMENT.search(text)
+    if match is None:
+        return None
+    comment_line = text.count("\n", 0, match.start()) + 1
+    if comment_line > line:
+        return None
+    return comment_line, match.start(1) - match.start() + 1
 
 
 def _short(tag: str) -> str:
@@ -321,8 +363,16 @@ def load_text(text: str) -> Loaded:
         problem = (exc.problem or exc.context or "invalid YAML").strip()
         if mark is not None and _char_at(text, line, column) == "\t":
             problem = "a tab character where YAML forbids one (indent with spaces)"
-        if "{{" in text and ("unhashable" in problem or "could not find expected" in problem):
-            problem += " (a Go/Helm template?)"
+        for marker, hint in (("{{", "a Go/Helm template"), ("{%", "a Jinja template")):
+            template = _template_before(text, marker, line)
+            if template is not None:
+                problem = f"{problem} ({hint}?)" if "template" not in problem else problem
+                line, column = template
+                break
+        comment = _comment_before(text, line)
+        if comment is not None:
+            raise LoadError("STS001", "a // or /* comment, which neither JSON nor YAML has (YAML comments "
+                            "start with #)", *comment) from None
         raise LoadError("STS001", problem, line, column) from None
     except yaml.reader.ReaderError as exc:  # control characters: a character offset, not a mark
         before = text[: exc.position]

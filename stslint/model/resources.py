@@ -124,10 +124,13 @@ class Fields:
             return None
         ok = True
         for item_key, item in value.items():
-            if not isinstance(item_key, str) or not isinstance(item, str):
-                bad_span = value.value_span(item_key)
-                shown = item_key if isinstance(item_key, str) and len(item_key) <= DESCRIBE_LIMIT else describe(item_key)
-                self.report(f"{self.sub(key)}.{shown}", bad_span, "a string (quote it)", item)
+            if not isinstance(item_key, str):
+                self.report(f"{self.sub(key)}.{describe(item_key)}", value.key_span(item_key),
+                            "a string key (quote it)", item_key)
+                ok = False
+            elif not isinstance(item, str):
+                shown = item_key if len(item_key) <= DESCRIBE_LIMIT else describe(item_key)
+                self.report(f"{self.sub(key)}.{shown}", value.value_span(item_key), "a string (quote it)", item)
                 ok = False
         return dict(value) if ok else None
 
@@ -172,7 +175,7 @@ class Resource:
     def _report(self, path: str, span: Span, expected: str, value: Any) -> None:
         assert self.sink is not None
         message = (f'{self.kind} "{self.name}": {path} must be {expected}, not {type_name(value)} '
-                   f"{describe(value) if not isinstance(value, (dict, list)) else ''}".rstrip())
+                   f"{describe(value) if value is not None and not isinstance(value, (dict, list)) else ''}".rstrip())
         self.sink(self.finding("STS006", message, span, anchor=path))
 
     def with_sink(self, sink: FindingSink | None) -> None:
@@ -314,16 +317,6 @@ class ClaimTemplate:
                       or (spec is not None and field_class is None and spec.present("storageClassName")))
         self.class_given = legacy is not None or field_class is not None or unreadable
         self.class_name = legacy if legacy is not None else field_class
-
-    @classmethod
-    def restore(cls, name: str | None, span: Span, class_name: str | None, class_given: bool,
-                anchor: str) -> ClaimTemplate:
-        """A claim template from values read before (the context cache)."""
-        claim = cls.__new__(cls)
-        claim.name, claim.span, claim.class_name, claim.class_given, claim.anchor = (
-            name, span, class_name, class_given, anchor)
-        claim.name_readable = True
-        return claim
 
 
 class Service(Resource):
