@@ -136,7 +136,7 @@ class Linter:
         for file in context.files:
             self.context_paths.add(file.real_path)
             self.patch_files.update(file.patches)
-            self.index.add_context(file.workloads, file.services, file.storage_classes)
+            self.index.add_context(file.services, file.storage_classes)
 
     def add_file(self, result: FileResult) -> None:
         """Lint the documents of one loaded file and index its objects."""

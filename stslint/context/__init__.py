@@ -1,8 +1,8 @@
 """Context: manifests loaded only to resolve references of the checked files.
 
 A StatefulSet's governing Service and StorageClass often live in other files. ``--context PATH``
-and ``--context-git`` (config ``context``) name those files; their StatefulSets, Services,
-StorageClasses and kustomize patch lists enter the index, but they give no findings and no input
+and ``--context-git`` (config ``context``) name those files; their Services, StorageClasses and
+kustomize patch lists enter the index, but they give no findings and no input
 errors (a file that fails to load is skipped and listed with ``--verbose``). A checked file is
 never also context. What each context file contributes is cached by content (see ``cache``), so a
 warm run parses only the files being checked.
@@ -18,7 +18,7 @@ from stslint.context.listing import (Candidate, GitError, Listing, add_git_files
 from stslint.context.records import BadRecord, Record, entries_of, error_of, patches_of, record_of
 from stslint.loading import DEFAULT_MAX_FILE_SIZE
 from stslint.loading.discover import PathFilter, Source
-from stslint.model.index import ServiceEntry, StorageClassEntry, WorkloadEntry
+from stslint.model.index import ServiceEntry, StorageClassEntry
 
 if TYPE_CHECKING:
     from stslint.context.cache import ContextCache
@@ -30,7 +30,6 @@ class ContextFile:
 
     display: str
     real_path: str
-    workloads: list[WorkloadEntry] = field(default_factory=list)
     services: list[ServiceEntry] = field(default_factory=list)
     storage_classes: list[StorageClassEntry] = field(default_factory=list)
     patches: list[str] = field(default_factory=list)
@@ -140,7 +139,7 @@ def load_context(request: ContextRequest, checked: set[str], anchors: Sequence[s
             context.skipped.append((candidate.display, error))
             continue
         context.loaded += 1
-        if loaded.workloads or loaded.services or loaded.storage_classes or loaded.patches:
+        if loaded.services or loaded.storage_classes or loaded.patches:
             context.files.append(loaded)
     if cache is not None:
         cache.forget_unlisted(listing.scopes, set(listing.candidates))
@@ -198,5 +197,5 @@ def _context_file(candidate: Candidate, record: Record, namespace: str | None) -
     error_of(record)
     if record.get("entries") == [] and record.get("patches") == []:
         return ContextFile(candidate.display, candidate.real_path)  # most files: nothing to rebuild
-    workloads, services, classes = entries_of(record, candidate.display, candidate.real_path, namespace)
-    return ContextFile(candidate.display, candidate.real_path, workloads, services, classes, patches_of(record))
+    services, classes = entries_of(record, candidate.display, candidate.real_path, namespace)
+    return ContextFile(candidate.display, candidate.real_path, services, classes, patches_of(record))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from stslint.loading.discover import PathFilter, is_manifest_name, walk
 
@@ -18,8 +18,7 @@ GITLINK_MODE = "160000"
 SYMLINK_MODE = "120000"
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """A context file: its resolved path, the path to show, and the key of its content."""
 
     real_path: str
@@ -128,20 +127,19 @@ def add_git_files(listing: Listing, top: str, checked: set[str], cwd_real: str,
     Raises GitError when git cannot list it."""
     staged = _git(top, "ls-files", "-s", "-z")
     modified = _git(top, "diff-files", "--name-only", "-z")
-    rows = _finish(staged).split(b"\0")
+    rows = os.fsdecode(_finish(staged)).split("\0")  # "<mode> <oid> <stage>\t<path>"
     changed = set(os.fsdecode(_finish(modified)).split("\0"))
     entries: list[tuple[str, str, str, str]] = []
     charts: set[str] = set()
     for row in rows:
-        meta, _, raw_path = row.partition(b"\t")
-        if not raw_path:
+        meta, _, path = row.partition("\t")
+        if not path:
             continue
-        path = os.fsdecode(raw_path)
         directory, _, name = path.rpartition("/")
         if name == "Chart.yaml":
             charts.add(directory)
         if is_manifest_name(name):
-            mode, oid, stage = meta.decode("ascii").split(" ")
+            mode, oid, stage = meta.split(" ")
             if mode != GITLINK_MODE:
                 entries.append((mode, oid, stage, path))
     listing.scopes.append(top)

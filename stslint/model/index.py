@@ -157,8 +157,6 @@ class Index:
 
     def __init__(self) -> None:
         self.workloads: list[WorkloadEntry] = []
-        self.context_workloads: list[WorkloadEntry] = []
-        """StatefulSets of context files: known, but never judged by the rules."""
         self.services: dict[str, list[ServiceEntry]] = {}
         self.storage_classes: dict[str, list[StorageClassEntry]] = {}
 
@@ -172,11 +170,9 @@ class Index:
         elif isinstance(res, StorageClass):
             self.storage_classes.setdefault(res.name, []).append(storage_class_entry(res))
 
-    def add_context(self, workloads: list[WorkloadEntry], services: list[ServiceEntry],
-                    storage_classes: list[StorageClassEntry]) -> None:
+    def add_context(self, services: list[ServiceEntry], storage_classes: list[StorageClassEntry]) -> None:
         """Add the entries of a context file: its Services and StorageClasses resolve references
-        like any others; its StatefulSets are kept apart, since the rules judge checked files only."""
-        self.context_workloads.extend(workloads)
+        like any others (its StatefulSets are not judged, so they are not kept)."""
         for service in services:
             self.services.setdefault(service.name, []).append(service)
         for storage_class in storage_classes:
@@ -187,7 +183,6 @@ class Index:
         if not real_paths:
             return
         self.workloads = [w for w in self.workloads if w.source_path not in real_paths]
-        self.context_workloads = [w for w in self.context_workloads if w.source_path not in real_paths]
         for table in (self.services, self.storage_classes):
             for name in list(table):
                 kept = [e for e in table[name] if e.source_path not in real_paths]  # type: ignore[attr-defined]
