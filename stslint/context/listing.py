@@ -3,7 +3,8 @@ lists in the work tree of the checked files; each with the key its content is ca
 
 The key is the git blob id when git's own stat information says the work-tree file still matches
 the index (``git ls-files -s`` minus what ``git diff-files`` reports), else the file's size and
-modification time. Walk skips apply to both: hidden directories and a Helm chart's ``templates/``.
+modification time. Walk skips apply to both: hidden files and directories, a Helm chart's
+``templates/``, and symbolic links leading out of the tree.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import subprocess
 from dataclasses import dataclass, field
 from typing import Iterable, NamedTuple
 
-from stslint.loading.discover import PathFilter, is_manifest_name, walk
+from stslint.loading.discover import OUTSIDE_LINK, PathFilter, is_manifest_name, walk_checked
 
 GITLINK_MODE = "160000"
 SYMLINK_MODE = "120000"
@@ -138,7 +139,7 @@ def add_git_files(listing: Listing, top: str, checked: set[str], cwd_real: str,
         directory, _, name = path.rpartition("/")
         if name == "Chart.yaml":
             charts.add(directory)
-        if is_manifest_name(name):
+        if is_manifest_name(name) and not name.startswith("."):
             mode, oid, stage = meta.split(" ")
             if mode != GITLINK_MODE:
                 entries.append((mode, oid, stage, path))
@@ -153,6 +154,9 @@ def add_git_files(listing: Listing, top: str, checked: set[str], cwd_real: str,
         real = base + (path if os.sep == "/" else path.replace("/", os.sep))
         if mode == SYMLINK_MODE:
             real = os.path.realpath(real)
+            if not real.startswith(base):
+                listing.skipped.append((path, OUTSIDE_LINK))
+                continue
         if real in checked:
             continue
         display = real[len(cwd_prefix):] if real.startswith(cwd_prefix) else real
@@ -173,13 +177,16 @@ def add_paths(listing: Listing, paths: Iterable[str], checked: set[str], cwd_rea
     for given in paths:
         if os.path.isdir(given):
             listing.scopes.append(os.path.realpath(given))
-            files: Iterable[str] = walk(given, exclude)
+            found: Iterable[tuple[str, str]] = walk_checked(given, exclude)
         elif os.path.exists(given):
-            files = [given]
+            found = [(given, "")]
         else:
             listing.skipped.append((given, "no such file or directory"))
             continue
-        for path in files:
+        for path, problem in found:
+            if problem:
+                listing.skipped.append((path, problem))
+                continue
             real = os.path.realpath(path)
             if real in checked or (exclude is not None and exclude.matches(real)):
                 continue

@@ -181,3 +181,20 @@ def test_a_file_gives_the_same_findings_alone_with_context_as_in_the_whole_repos
         alone = check_json(name, extra=("--context-git",), cwd=repo)
         expected = [f for f in whole["findings"] if f["file"] == name]
         assert alone["findings"] == expected, name
+
+
+def test_hidden_files_and_links_out_of_the_work_tree_are_not_context(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.yaml"
+    outside.write_text(service())
+    repo = make_repo(tmp_path / "r", {STS: statefulset(), ".db.yaml": service()})
+    os.symlink(outside, repo / "services.yaml")
+    git(repo, "add", "services.yaml")
+    git(repo, "commit", "-qm", "link")
+    done = run_stslint("check", "--context-git", "--verbose", STS, cwd=repo)
+    assert "STS102" in done.stdout
+    assert "skipped services.yaml: symbolic link to a file outside" in done.stderr
+    write(tmp_path, {"ctx/.hidden.yaml": service()})
+    os.symlink(outside, tmp_path / "ctx" / "linked.yaml")
+    done = run_stslint("check", "--context", str(tmp_path / "ctx"), "--verbose", STS, cwd=repo)
+    assert "STS102" in done.stdout
+    assert "linked.yaml: symbolic link to a file outside" in done.stderr
