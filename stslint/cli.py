@@ -43,7 +43,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True, readable=False))  # unreadable: STS004
 @click.option("--format", "output_format", type=click.Choice(list(FORMATS)), default=None,
               help="Output format (default: text; github when GITHUB_ACTIONS=true).")
 @click.option("--output-file", "-o", metavar="PATH", type=click.Path(allow_dash=True),

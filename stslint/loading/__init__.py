@@ -47,7 +47,7 @@ def _read_bytes(source: Source, max_size: int) -> bytes:
     if source.error is not None:
         raise ValueError(source.error)
     descriptor = os.open(source.path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
-    with os.fdopen(descriptor, "rb", buffering=0) as handle:
+    try:
         st = os.fstat(descriptor)
         if stat.S_ISDIR(st.st_mode):
             raise ValueError("is a directory")
@@ -55,6 +55,11 @@ def _read_bytes(source: Source, max_size: int) -> bytes:
             raise ValueError("not a regular file (a device, FIFO or socket)")
         if st.st_size > max_size:
             raise ValueError(f"file is {st.st_size} bytes, larger than the {max_size}-byte limit (--max-file-size)")
+        handle = os.fdopen(descriptor, "rb", buffering=0)
+    except BaseException:
+        os.close(descriptor)
+        raise
+    with handle:
         data = _read_at_most(handle, st.st_size + 1, max_size + 1)
     if len(data) > max_size:
         raise ValueError(f"file grew past the {max_size}-byte limit (--max-file-size) while being read")
