@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, NamedTuple
 
 from stslint.loading.discover import OUTSIDE_LINK, PathFilter, is_manifest_name, walk_checked
+from stslint.repository import repository_root
 
 GITLINK_MODE = "160000"
 SYMLINK_MODE = "120000"
@@ -76,14 +77,7 @@ def still_matches(candidate: Candidate) -> bool:
 
 def work_tree_of(directory: str) -> str | None:
     """The root of the git work tree holding ``directory`` (None outside git)."""
-    current = os.path.realpath(directory)
-    while True:
-        if os.path.exists(os.path.join(current, ".git")):
-            return current
-        parent = os.path.dirname(current)
-        if parent == current:
-            return None
-        current = parent
+    return repository_root(os.path.realpath(directory))
 
 
 def _git(top: str, *args: str) -> subprocess.Popen[bytes]:

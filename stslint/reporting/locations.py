@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from functools import lru_cache
 
 from stslint.reporting import valid_unicode
+from stslint.repository import repository_root
 
 STDIN_NAME = "-"
 
@@ -21,19 +21,6 @@ class RepoPath:
 
     root: str
     path: str
-
-
-@lru_cache(maxsize=1024)
-def repository_root(directory: str) -> str | None:
-    """The nearest directory at or above ``directory`` (absolute) that holds ``.git``, or None."""
-    current = directory
-    while True:
-        if os.path.lexists(os.path.join(current, ".git")):
-            return current
-        parent = os.path.dirname(current)
-        if parent == current:
-            return None
-        current = parent
 
 
 def repo_path(file: str, cwd: str | None = None) -> RepoPath:
