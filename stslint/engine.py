@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
@@ -19,6 +20,8 @@ from stslint.suppress import apply as apply_suppressions
 
 if TYPE_CHECKING:
     from stslint.context import Context
+
+_LIST_INDEX = re.compile(r"\[\d+\]")
 
 INDEXED_VIEWS = (StatefulSet, Service, StorageClass)
 """The kinds cross-object rules read."""
@@ -227,8 +230,9 @@ class Linter:
             self.index.add(res)
 
     def _add_type_error(self, finding: Finding) -> None:
-        """Keep an STS006 finding unless the same field was reported before (several rules read it)."""
-        key = (finding.file, finding.span, finding.anchor)
+        """Keep an STS006 finding unless the same field was reported before: several rules read it, or
+        it sits in an item aliased many times (indexes aside, its path is the same)."""
+        key = (finding.file, finding.span, _LIST_INDEX.sub("[]", finding.anchor))
         if key not in self._type_error_keys:
             self._type_error_keys.add(key)
             self.type_errors.append(finding)

@@ -237,3 +237,16 @@ def test_the_flow_work_limit_counts_values_by_enclosing_flow_collections(monkeyp
     with pytest.raises(LoadError) as info:
         load_text("a: [[1, 2]]\nb: [3]\n")
     assert (info.value.code, info.value.line, info.value.column) == ("STS004", 2, 5)
+
+
+def test_an_object_or_container_aliased_many_times_is_judged_once(tmp_path):
+    container = "- &c {name: app, image: nginx, readinessProbe: {tcpSocket: {port: 80}}, ports: 80}\n"
+    many = GOOD.replace("        - name: app\n          image: nginx:1.25\n          readinessProbe: {tcpSocket: {port: 80}}\n",
+                        "        " + container + "        - *c\n" * 20_000)
+    sts = many.split("---\n")[0]
+    (tmp_path / "aliased.yaml").write_text(
+        "apiVersion: v1\nkind: List\nitems:\n- &sts\n" + "\n".join("  " + line for line in sts.splitlines())
+        + "\n" + "- *sts\n" * 20_000)
+    run = run_limited("aliased.yaml", cwd=tmp_path)
+    # 20,001 StatefulSets of 20,001 containers: one finding of each kind, where the anchors are
+    assert run.at("aliased.yaml") == [("STS102", 10, 5), ("STS302", 20, 14), ("STS006", 20, 90)]
