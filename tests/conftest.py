@@ -36,7 +36,7 @@ def check_json(*paths: str, extra: tuple[str, ...] = (), cwd: str | os.PathLike[
 
     result = CliRunner().invoke(cli, ["check", "--format", "json", *extra, *paths], catch_exceptions=False) \
         if cwd is None else _invoke_in(cwd, ["check", "--format", "json", *extra, *paths])
-    data: dict[str, Any] = json.loads(result.output)
+    data: dict[str, Any] = json.loads(result.stdout)
     data["exit_code"] = result.exit_code
     return data
 
