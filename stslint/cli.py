@@ -113,8 +113,7 @@ def check(paths: tuple[str, ...], output_format: str | None, output_file: str | 
     result = lint(sources, settings, context)
     for file, line, message in result.warnings:
         click.echo(f"stslint: {safe_text(file)}:{line}: warning: {safe_text(message)}", err=True)
-    config_format = config.format
-    final_format = output_format or config_format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true"
+    final_format = output_format or config.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true"
                                                       else "text")
     out = _open_output(output_file)
     try:
