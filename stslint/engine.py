@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 from stslint.findings import INPUT_ERROR_CODES, Finding
 from stslint.loading import DEFAULT_MAX_FILE_SIZE, FileResult, load_source
 from stslint.loading.discover import KUSTOMIZATION_NAMES, Source
+from stslint.model.documents import non_object_items, objects_of
 from stslint.model.index import Index
 from stslint.model.kustomize import patch_paths
 from stslint.model.nodes import YMap
@@ -74,29 +75,6 @@ class RunResult:
         if fail_on == "warning":
             return bool(self.findings)
         return any(self.severity(f.code) == "error" for f in self.findings)
-
-
-def _objects(root: YMap) -> Iterable[YMap]:
-    """The objects a document holds: itself, or the items of a ``kind: *List``."""
-    kind = root.get("kind")
-    items = root.get("items")
-    if isinstance(kind, str) and kind.endswith("List") and isinstance(items, list):
-        seen: set[int] = set()  # an object aliased into the list many times is one object
-        for item in items:
-            if isinstance(item, dict) and item.get("apiVersion") is not None and item.get("kind") is not None \
-                    and id(item) not in seen:
-                seen.add(id(item))
-                yield item
-        return
-    yield root
-
-
-def indexable_objects(root: Any) -> list[YMap]:
-    """The objects of a loaded document that enter the index: none unless the document is a mapping
-    with both apiVersion and kind (what context files contribute; they get no findings)."""
-    if not isinstance(root, dict) or root.get("apiVersion") is None or root.get("kind") is None:
-        return []
-    return list(_objects(root))
 
 
 def _describe_document(root: Any) -> str:
@@ -172,7 +150,11 @@ class Linter:
                 continue
             if not has_api:
                 continue  # Helm values, CI configs, a kustomization: not objects
-            for obj in _objects(root):
+            for span, problem in non_object_items(root):
+                self.findings.append(Finding(
+                    "STS003", f"document {doc.index + 1}: {problem}; a List holds only Kubernetes objects",
+                    source.display, span, source_path=result.real_path))
+            for obj in objects_of(root):
                 self.objects += 1
                 self._lint_object(obj, source, result.real_path)
         self._note_directives(result)

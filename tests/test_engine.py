@@ -73,3 +73,16 @@ def test_text_is_kept_for_files_whose_only_findings_come_from_the_index(tmp_path
     result = lint(discover([str(sts)]))
     assert [(f.code, f.line) for f in result.findings] == [("STS102", 5)]
     assert result.texts == {str(sts): sts.read_text()}
+
+
+def test_list_items_that_are_not_objects(tmp_path):
+    path = tmp_path / "list.yaml"
+    path.write_text("apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n- kind: Service\n- 3\n- {a: 1}\n"
+                    "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: ok}\n")
+    assert run(path) == ([("STS003", 4, 3), ("STS003", 5, 3), ("STS003", 6, 3), ("STS003", 7, 3)], 1, 1)
+
+
+def test_a_list_without_items_holds_no_object(tmp_path):
+    path = tmp_path / "list.yaml"
+    path.write_text("apiVersion: v1\nkind: List\nitems:\n")
+    assert run(path) == ([], 1, 0)

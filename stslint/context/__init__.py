@@ -71,7 +71,7 @@ class ContextRequest:
 
 def _parse(candidate: Candidate, max_file_size: int) -> Record:
     """Load a context file and make its record (its input errors become the record's error)."""
-    from stslint.engine import indexable_objects
+    from stslint.model.documents import indexable_objects
     from stslint.loading import load_source
     from stslint.loading.discover import KUSTOMIZATION_NAMES, Source
     from stslint.model.kustomize import patch_paths

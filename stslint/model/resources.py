@@ -384,4 +384,7 @@ def describe(value: Any) -> str:
     """A short rendering of a value for messages."""
     if isinstance(value, str):
         return f'"{value}"' if len(value) <= DESCRIBE_LIMIT else f'"{value[:DESCRIBE_LIMIT]}..."'
+    if isinstance(value, list) and len(value) <= 4 and all(isinstance(v, (str, int, float)) or v is None
+                                                           for v in value):
+        return f"[{', '.join(describe(v) for v in value)}]"[:DESCRIBE_LIMIT]
     return type_name(value) if isinstance(value, (dict, list)) else repr(value)[:DESCRIBE_LIMIT]

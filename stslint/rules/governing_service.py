@@ -37,12 +37,28 @@ def _where(namespace: str | None) -> str:
     return f'in namespace "{namespace}"' if namespace else "in the StatefulSet's namespace"
 
 
+CLUSTER_IP_TYPES = (None, "", "ClusterIP")
+"""Service types that can be headless (an empty type defaults to ClusterIP)."""
+
+
 def _is_headless(svc: ServiceEntry) -> bool:
-    if svc.type not in (None, "ClusterIP"):
+    """clusterIP None and, when clusterIPs is set, exactly [None] (an empty list counts as unset)."""
+    if svc.type not in CLUSTER_IP_TYPES or svc.cluster_ip != "None":
         return False
-    if svc.cluster_ip != "None":
-        return False
-    return svc.cluster_ips in (MISSING, None, ["None"])
+    return svc.cluster_ips in (MISSING, None, [], ["None"])
+
+
+def _not_headless_reason(svc: ServiceEntry) -> str:
+    """Why a Service is not headless, in its own terms."""
+    if svc.type not in CLUSTER_IP_TYPES:
+        return f"type {svc.type} cannot be headless"
+    if svc.cluster_ip is MISSING or svc.cluster_ip is None:
+        if svc.cluster_ips == ["None"]:
+            return "spec.clusterIPs is [None] but spec.clusterIP is not set, which the API rejects"
+        return "type ClusterIP, spec.clusterIP is not set, so it gets a cluster IP"
+    if svc.cluster_ip == "None":
+        return f"spec.clusterIPs is {describe(svc.cluster_ips)}, not [None]"
+    return f"spec.clusterIP is {describe(svc.cluster_ip)}"
 
 
 def _selects(svc: ServiceEntry, labels: dict[str, str], sts_name: str) -> bool:
@@ -72,6 +88,7 @@ def _service_name_problems(index: Index) -> Iterator[Finding]:
 def service_not_found(index: Index, options: dict[str, Any]) -> Iterator[Finding]:
     """No Service of the serviceName in the StatefulSet's namespace among the scanned files."""
     yield from _service_name_problems(index)
+    suggestions = _Suggestions(index)
     for sts, services in _governed(index):
         if services:
             continue
@@ -83,24 +100,48 @@ def service_not_found(index: Index, options: dict[str, Any]) -> Iterator[Finding
         if elsewhere:
             message += (f' (a Service "{name}" exists in namespace {", ".join(map(repr, elsewhere))}, '
                         "but a governing Service must be in the pods' namespace)")
-        suggestion = _suggest(index, sts)
+        suggestion = suggestions.suggest(sts)
         if suggestion:
             message += f'; did you mean "{suggestion}"?'
         yield sts.finding("STS102", message, sts.service_name_span, anchor="spec.serviceName")
 
 
-def _suggest(index: Index, sts: WorkloadEntry) -> str | None:
-    """A Service name the serviceName was probably meant to be."""
-    if len(sts.service_name or "") > 253:
-        return None  # not a Service name (at most 253 characters); comparing it would be slow
-    candidates = index.services_in(sts.namespace)
-    names = sorted({s.name for s in candidates})
-    good = sorted({s.name for s in candidates
-                   if _is_headless(s) and sts.pod_labels is not None and _selects(s, sts.pod_labels, sts.name)})
-    close = difflib.get_close_matches(sts.service_name or "", good or names, n=1, cutoff=0.6)
-    if close:
-        return close[0]
-    return good[0] if len(good) == 1 else None
+class _Suggestions:
+    """"Did you mean" for an unresolved serviceName: a close name, else the only headless Service that
+    selects the pods. Candidates are grouped once per namespace, close names are looked for among the
+    names sharing the first two characters, so thousands of Services keep a run linear."""
+
+    MAX_HEADLESS = 50
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self._namespaces: dict[str | None, tuple[dict[str, list[str]], list[ServiceEntry]]] = {}
+
+    def _candidates(self, namespace: str | None) -> tuple[dict[str, list[str]], list[ServiceEntry]]:
+        if namespace not in self._namespaces:
+            buckets: dict[str, set[str]] = {}
+            headless = []
+            for svc in self.index.services_in(namespace):
+                buckets.setdefault(svc.name[:2].lower(), set()).add(svc.name)
+                if _is_headless(svc):
+                    headless.append(svc)
+            self._namespaces[namespace] = ({k: sorted(v) for k, v in buckets.items()}, headless)
+        return self._namespaces[namespace]
+
+    def suggest(self, sts: WorkloadEntry) -> str | None:
+        """A Service name the StatefulSet's serviceName was probably meant to be."""
+        name = sts.service_name or ""
+        if len(name) > 253:
+            return None  # not a Service name (at most 253 characters)
+        buckets, headless = self._candidates(sts.namespace)
+        close = difflib.get_close_matches(name, buckets.get(name[:2].lower(), []), n=3, cutoff=0.6)
+        if len(headless) > self.MAX_HEADLESS or sts.pod_labels is None:
+            return close[0] if close else None
+        selecting = sorted({s.name for s in headless if _selects(s, sts.pod_labels, sts.name)})
+        preferred = [c for c in close if c in selecting]
+        if preferred or close:
+            return (preferred or close)[0]
+        return selecting[0] if len(selecting) == 1 else None
 
 
 @rule("STS103", "service-not-headless", "error", scope="index")
@@ -115,14 +156,7 @@ def service_not_headless(index: Index, options: dict[str, Any]) -> Iterator[Find
         if any(_is_headless(s) for s in services) or not all(s.headless_valid for s in services):
             continue
         svc = services[0]
-        if svc.type not in (None, "ClusterIP"):
-            why = f"type {svc.type} cannot be headless"
-        elif svc.cluster_ip is MISSING or svc.cluster_ip is None:
-            why = "type ClusterIP, spec.clusterIP is not set, so it gets a cluster IP"
-        elif svc.cluster_ip == "None":
-            why = f"spec.clusterIPs is {describe(svc.cluster_ips)}, not [None]"
-        else:
-            why = f"spec.clusterIP is {describe(svc.cluster_ip)}"
+        why = _not_headless_reason(svc)
         yield sts.finding("STS103", f'StatefulSet "{sts.name}": governing Service "{svc.name}" is not headless '
                           f"({why}); per-pod DNS names are not guaranteed by the Kubernetes DNS spec — "
                           "set clusterIP: None (clusterIP cannot change: recreate the Service)",

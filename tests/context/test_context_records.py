@@ -10,7 +10,8 @@ import pytest
 from context_helpers import service, statefulset, storage_class, write
 
 from stslint.context.records import BadRecord, entries_of, record_of
-from stslint.engine import Linter, Settings, indexable_objects
+from stslint.engine import Linter, Settings
+from stslint.model.documents import indexable_objects
 from stslint.loading import load_source
 from stslint.loading.discover import Source
 from stslint.model.index import MISSING

@@ -84,3 +84,30 @@ def _write(tmp_path, *docs: str) -> str:
     path = tmp_path / "main.yaml"
     path.write_text("---\n".join(docs), encoding="utf-8")
     return str(path)
+
+
+def test_empty_type_and_empty_cluster_ips_are_defaults_not_problems(tmp_path):
+    assert codes(tmp_path, sts(), service(extra='  type: ""\n')) == []
+    assert codes(tmp_path, sts(), service(extra="  clusterIPs: []\n")) == []
+
+
+def test_not_headless_messages_show_the_values(tmp_path):
+    def message(svc: str) -> str:
+        [finding] = lint(discover([_write(tmp_path, sts(), svc)])).findings
+        assert (finding.code, finding.line, finding.column) == ("STS103", 6, 3)
+        return finding.message
+
+    assert "(spec.clusterIPs is [\"10.0.0.9\"], not [None])" in message(service(extra="  clusterIPs: [10.0.0.9]\n"))
+    assert "(type LoadBalancer cannot be headless)" in message(service(extra="  type: LoadBalancer\n"))
+    assert "spec.clusterIPs is [None] but spec.clusterIP is not set" in message(
+        service(cluster_ip=None, extra="  clusterIPs: [None]\n"))
+
+
+def test_did_you_mean_prefers_a_headless_service_that_selects_the_pods(tmp_path):
+    docs = [sts(service="web-hl", namespace="db"), service("web-h1", cluster_ip=None), service("web-hs"),
+            service("cache", namespace="db")]
+    [finding] = lint(discover([_write(tmp_path, *docs)])).findings
+    assert finding.message.endswith('did you mean "web-hs"?')
+    lone = [sts(service="database", namespace="db"), service("pods")]
+    [finding] = lint(discover([_write(tmp_path, *lone)])).findings
+    assert finding.message.endswith('did you mean "pods"?')
