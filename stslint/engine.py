@@ -168,7 +168,8 @@ class Linter:
         source = result.source
         ignores = self.settings.file_ignores
         ignored = ignores(source.path or source.display) if ignores and source.display != "-" else frozenset()
-        items, warnings = parse_comments(result.text) if result.documents and "stslint:" in result.text else ([], [])
+        items, warnings = ([], []) if not result.documents or "stslint:" not in result.text else \
+            parse_comments(result.text, result.multiline_scalars)
         self.warnings.extend((source.display, line, message) for line, message in warnings)
         entry = self.suppressions.get(source.display)
         if entry is not None:

@@ -16,8 +16,9 @@ codes selected in the run, suppressions that suppressed nothing.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 from stslint.findings import INPUT_ERROR_CODES, Finding
 from stslint.model.nodes import Span, YMap
@@ -93,12 +94,13 @@ def _bad_names_warning(bad: list[str], where: str) -> str:
     return "; ".join(parts)
 
 
-def _comment_start(line: str) -> int:
-    """The index of the ``#`` that starts the line's comment, or -1. A quote opens a quoted scalar
-    only where a value can start (so the apostrophe of ``it's`` does not)."""
+def _comment_start(line: str, start: int = 0) -> int:
+    """The index of the ``#`` that starts the line's comment, or -1, looking from index ``start`` on
+    (what comes before it ends a scalar begun on an earlier line). A quote opens a quoted scalar only
+    where a value can start (so the apostrophe of ``it's`` does not)."""
     quote = ""
-    previous = ""  # the last non-blank character outside quotes
-    i = 0
+    previous = line[start - 1] if start else ""  # the last non-blank character outside quotes
+    i = start
     while i < len(line):
         ch = line[i]
         if quote:
@@ -120,11 +122,15 @@ def _comment_start(line: str) -> int:
     return -1
 
 
-def parse_comments(text: str) -> tuple[list[Suppression], list[DirectiveWarning]]:
+def parse_comments(text: str, multiline_scalars: Sequence[tuple[int, int, int]] = ()
+                   ) -> tuple[list[Suppression], list[DirectiveWarning]]:
     """The comment directives of a file's text, and warnings for those that are ignored. Only
-    lines holding ``stslint:`` are looked at."""
+    lines holding ``stslint:`` are looked at. ``multiline_scalars`` are the (start line, end line,
+    end column) of the scalars that span lines, in text order (``Loaded.multiline_scalars``): a
+    ``#`` inside one (a block scalar's text, a quoted string's continuation) is not a comment."""
     found: list[Suppression] = []
     warnings: list[DirectiveWarning] = []
+    starts = [scalar[0] for scalar in multiline_scalars]
     position = text.find("stslint:")
     counted_to, line_number = 0, 1
     while position != -1:
@@ -134,14 +140,29 @@ def parse_comments(text: str) -> tuple[list[Suppression], list[DirectiveWarning]
         line_number += text.count("\n", counted_to, start)
         counted_to = start
         line = text[start:end].rstrip("\r")
-        _parse_line(text, line, line_number, end, found, warnings)
+        offset = _outside_scalars(multiline_scalars, starts, line_number)
+        if offset is not None:
+            _parse_line(text, line, line_number, end, found, warnings, offset)
         position = text.find("stslint:", end)
     return found, warnings
 
 
+def _outside_scalars(scalars: Sequence[tuple[int, int, int]], starts: list[int], number: int) -> int | None:
+    """The index in line ``number`` from which on it is outside every multi-line scalar (0 for the
+    whole line), or None when a scalar covers all of it. Scalars do not overlap: only the last one
+    starting before the line can reach it."""
+    index = bisect_left(starts, number) - 1
+    if index < 0:
+        return 0
+    _, end_line, end_column = scalars[index]
+    if end_line < number:
+        return 0
+    return None if end_line > number else end_column - 1
+
+
 def _parse_line(text: str, line: str, number: int, end: int, found: list[Suppression],
-                warnings: list[DirectiveWarning]) -> None:
-    hash_at = _comment_start(line)
+                warnings: list[DirectiveWarning], offset: int = 0) -> None:
+    hash_at = _comment_start(line, offset)
     if hash_at == -1:
         return
     match = _DIRECTIVE.match(line, hash_at)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from stslint.loading.yamlload import load_text
 from stslint.suppress import parse_codes, parse_comments
 from tests.config_helpers import PV_DELETE, STATEFULSET, repo, stslint
 from tests.conftest import run_stslint
@@ -59,6 +60,48 @@ def test_disable_file_anywhere_covers_the_whole_file(tmp_path):
 def test_a_directive_inside_a_quoted_value_is_not_a_comment(tmp_path):
     text = STATEFULSET.replace("  name: web\nspec:", '  name: web\n  labels: {note: "x # stslint: disable-file=STS301"}\nspec:', 1)
     assert [code for code, _, _ in lint(tmp_path, text).triples()] == ["STS301", "STS302"]
+
+
+CONFIGMAP = """\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: notes
+data:
+"""
+
+
+@pytest.mark.parametrize("data", [
+    "  notes: |\n    # stslint: disable-file=STS301,STS302\n",  # block scalar text
+    "  notes: >-\n    folded\n\n    # stslint: disable-file=STS301,STS302\n    more\n",
+    '  notes: "first line\n    # stslint: disable-file=STS301,STS302"\n',  # a quoted string's continuation
+    "  notes: 'first line\n    # stslint: disable-file=STS301,STS302\n    last'\n",
+])
+def test_a_directive_inside_a_multi_line_scalar_is_not_a_comment(tmp_path, data):
+    text = CONFIGMAP + data + "---\n" + STATEFULSET
+    lines = (CONFIGMAP + data).count("\n") + 1  # the StatefulSet's lines are shifted by the ConfigMap's
+    run = lint(tmp_path, text)
+    assert (run.exit_code, run.triples(), run.stderr) == (1, [("STS301", 14 + lines, 11), ("STS302", 14 + lines, 11)], "")
+
+
+def test_a_comment_after_a_multi_line_scalar_still_counts(tmp_path):
+    # on the header line of a block scalar, after the closing quote of a multi-line string, and on the
+    # first line less indented than a block scalar's text, "#" starts a comment
+    for data in ("  notes: |  # stslint: disable-file=STS301\n    text\n",
+                 '  notes: "first\n    # not a comment" # stslint: disable-file=STS301\n',
+                 "  notes: |\n    text\n# stslint: disable-file=STS301\n"):
+        run = lint(tmp_path / str(len(data)), CONFIGMAP + data + "---\n" + STATEFULSET)
+        assert [code for code, _, _ in run.triples()] == ["STS302"], data
+
+
+def test_parse_comments_skips_the_lines_of_multi_line_scalars():
+    text = 'a: |\n  # stslint: disable-file=STS301\nb: "x\n  # stslint: disable-file=STS302" # stslint: disable=STS404\n'
+    scalars = load_text(text).multiline_scalars
+    assert scalars == [(1, 3, 1), (3, 4, 34)]  # (start line, end line, end column)
+    found, warnings = parse_comments(text, scalars)
+    assert ([(s.kind, sorted(s.codes), s.span) for s in found], warnings) == ([("line", ["STS404"], (4, 35, 4, 60))], [])
+    # without the scalars' positions the block scalar's text looks like a comment
+    assert [s.kind for s in parse_comments(text)[0]] == ["file"]
 
 
 def test_parse_codes_and_reason():

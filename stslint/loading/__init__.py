@@ -25,6 +25,8 @@ class FileResult:
     text: str = ""
     errors: list[Finding] = field(default_factory=list)
     real_path: str | None = None
+    multiline_scalars: list[tuple[int, int, int]] = field(default_factory=list)
+    """Where scalars span lines (see yamlload.Loaded): their lines hold no comments."""
 
 
 def _error(source: Source, code: str, message: str, line: int = 1, column: int = 1) -> Finding:
@@ -105,6 +107,7 @@ def load_source(source: Source, max_size: int = DEFAULT_MAX_FILE_SIZE) -> FileRe
         result.errors.append(_error(source, exc.code, exc.message, exc.line, exc.column))
         return result
     result.documents = loaded.documents
+    result.multiline_scalars = loaded.multiline_scalars
     for key, span in loaded.duplicate_keys:
         result.errors.append(Finding("STS002", f"duplicate key {key!r}: Kubernetes rejects a mapping that repeats "
                                      "a key (the last value is used for linting)", source.display, span))

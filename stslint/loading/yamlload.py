@@ -90,6 +90,9 @@ class Loaded:
 
     documents: list[Document] = field(default_factory=list)
     duplicate_keys: list[tuple[str, Span]] = field(default_factory=list)
+    multiline_scalars: list[tuple[int, int, int]] = field(default_factory=list)
+    """(start line, end line, end column) of every scalar spanning lines (block scalars, multi-line
+    quoted or plain ones), in text order: a ``#`` inside one is text, not a comment."""
 
 
 def _start(event: Any) -> tuple[int, int]:
@@ -289,6 +292,8 @@ def load_text(text: str) -> Loaded:
             if cls is ScalarEvent:
                 value: Any = _scalar(event)
                 span = _span(event, event)
+                if span[2] != span[0]:
+                    result.multiline_scalars.append((span[0], span[2], span[3]))
             elif cls is AliasEvent:
                 if event.anchor not in anchors:
                     raise LoadError("STS001", f"undefined alias *{event.anchor}", *_start(event))
