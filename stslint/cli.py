@@ -153,8 +153,10 @@ def _load_context(request: ContextRequest, sources: list[Source], stdin_filename
     context = context_for(request, sources, stdin_filename, namespace=settings.namespace,
                           max_file_size=settings.max_file_size, exclude=exclude)
     if verbose:
+        from stslint.reporting import safe_text
+
         for display, reason in context.skipped:
-            click.echo(f"stslint: context: skipped {display}: {reason}", err=True)
+            click.echo(f"stslint: context: skipped {safe_text(display)}: {safe_text(reason)}", err=True)
         click.echo(f"stslint: context: {context.loaded} files ({context.from_cache} from the cache, "
                    f"{context.parsed} parsed), {len(context.skipped)} skipped", err=True)
     return context
@@ -223,7 +225,23 @@ def main() -> None:
     except (AttributeError, ValueError):
         pass
     try:
-        cli.main(prog_name="stslint")
+        code = cli.main(prog_name="stslint", standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else EXIT_CLEAN)
+    except click.exceptions.NoArgsIsHelpError as exc:  # plain `stslint`: the help, as usage (exit 2)
+        click.echo(exc.format_message(), err=True)
+        sys.exit(EXIT_ERROR)
+    except click.UsageError as exc:
+        from stslint.reporting import safe_text
+
+        command = f"stslint {exc.ctx.info_name} --help" if exc.ctx and exc.ctx.parent else "stslint --help"
+        click.echo(f"stslint: error: {safe_text(exc.format_message())} (see {command})", err=True)
+        sys.exit(EXIT_ERROR)
+    except click.ClickException as exc:
+        click.echo(f"stslint: error: {exc.format_message()}", err=True)
+        sys.exit(EXIT_ERROR)
+    except click.Abort:
+        click.echo("stslint: aborted", err=True)
+        sys.exit(EXIT_ERROR)
     except BrokenPipeError:
         try:
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit

@@ -129,3 +129,14 @@ def test_python_dash_m_and_from_another_directory(tmp_path):
     done = run_stslint("check", str(ROOT / "fixtures" / "example-app"), cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert os.path.isabs(str(ROOT))
+
+
+@pytest.mark.parametrize("args, words", [
+    (["check", "--format", "bogus"], "Invalid value for '--format'"),
+    (["check", "--bogus"], "No such option '--bogus'"),
+    (["nosuch"], "No such command 'nosuch'"),
+])
+def test_usage_errors_are_one_line_on_stderr(args, words):
+    done = run_stslint(*args)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith("stslint: error: ") and words in done.stderr

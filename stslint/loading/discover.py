@@ -127,7 +127,21 @@ def discover(paths: list[str], stdin_filename: str | None = None, exclude: PathF
              force_exclude: bool = False) -> Iterator[Source]:
     """The sources for the paths of a command line ("-" is standard input; none means ".").
     ``exclude`` applies to what directory walks find; with ``force_exclude`` it applies, together
-    with the walk's built-in skips, to paths named on the command line (and --stdin-filename) too."""
+    with the walk's built-in skips, to paths named on the command line (and --stdin-filename) too.
+    A regular file reached twice (named twice, or named and found by a walk) is read once, as first
+    met; what cannot be read is reported under every name it was given."""
+    seen: set[str] = set()
+    for source in _all_sources(paths, stdin_filename, exclude, force_exclude):
+        if source.path is not None and os.path.isfile(source.path):
+            real = os.path.realpath(source.path)
+            if real in seen:
+                continue
+            seen.add(real)
+        yield source
+
+
+def _all_sources(paths: list[str], stdin_filename: str | None, exclude: PathFilter | None,
+                 force_exclude: bool) -> Iterator[Source]:
     for given in paths or ["."]:
         if given == STDIN:
             if force_exclude and stdin_filename and _force_excluded(stdin_filename, exclude, False):

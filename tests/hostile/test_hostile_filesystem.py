@@ -58,7 +58,8 @@ def test_a_walk_reports_what_it_cannot_read_and_does_not_leave_the_directory(tmp
     (root / "linked-dir").symlink_to(tmp_path, target_is_directory=True)  # never walked into
     run = run_limited("repo", cwd=tmp_path, timeout=30)
     assert run.exit_code == 1
-    assert run.at("repo/sub.yaml/inner.yaml") == run.at("repo/inside.yaml") == [GOOD_FINDING]
+    # the link within the tree is followed; the file it leads to is read once, under the first name met
+    assert run.at("repo/inside.yaml") == [GOOD_FINDING] and run.at("repo/sub.yaml/inner.yaml") == []
     assert run.messages("repo/loop.yaml") == [LOOP]
     assert run.messages("repo/fifo.yaml") == [NOT_REGULAR]
     assert run.messages("repo/zero.yaml") == run.messages("repo/secret.yaml") == [OUTSIDE]

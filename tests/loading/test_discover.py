@@ -47,3 +47,10 @@ def test_stdin_and_its_name():
 def test_walk_skips_hidden_files(tmp_path):
     tree(tmp_path, ".gitlab-ci.yml", ".stslint.yaml", "sts.yaml")
     assert [s.display for s in discover([str(tmp_path)])] == [str(tmp_path / "sts.yaml")]
+
+
+def test_a_file_reached_twice_is_read_once(tmp_path):
+    tree(tmp_path, "k8s/a.yaml", "k8s/b.yaml")
+    a = str(tmp_path / "k8s" / "a.yaml")
+    sources = list(discover([a, str(tmp_path / "k8s"), a]))
+    assert [(s.display, s.explicit) for s in sources] == [(a, True), (str(tmp_path / "k8s" / "b.yaml"), False)]
