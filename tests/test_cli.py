@@ -140,3 +140,15 @@ def test_usage_errors_are_one_line_on_stderr(args, words):
     done = run_stslint(*args)
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.count("\n") == 1 and done.stderr.startswith("stslint: error: ") and words in done.stderr
+
+
+def test_verbose_context_lines_are_terminal_safe(tmp_path):
+    context = tmp_path / "ctx"
+    context.mkdir()
+    (context / "evil\x1b]0;pwn\x07.yaml").write_text("a: [\n")
+    checked = tmp_path / "pv.yaml"
+    checked.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n")
+    done = run_stslint("check", str(checked), "--context", str(context), "-v")
+    assert done.returncode == 0
+    assert "\x1b" not in done.stderr and "\x07" not in done.stderr
+    assert "skipped" in done.stderr and "\\x1b]0;pwn\\x07.yaml" in done.stderr
