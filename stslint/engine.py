@@ -156,7 +156,7 @@ class Linter:
                     source.display, span, source_path=result.real_path))
             for obj in objects_of(root):
                 self.objects += 1
-                self._lint_object(obj, source, result.real_path)
+                self._lint_object(obj, source, result.real_path, doc.index)
         self._note_directives(result)
         if (len(self.findings) > before or self._has_suppressions(source.display)
                 or self._cross_file_findings_possible):  # index rules may report in this file later
@@ -183,16 +183,17 @@ class Linter:
         return entry is not None and bool(entry.items)
 
     def _note_annotation(self, data: YMap, res: Resource, real_path: str | None) -> None:
-        """Record an object's stslint.io/ignore annotation, covering the object's lines."""
-        suppression, warning = annotation_suppression(data, res.ref, res.namespace)
+        """Record an object's stslint.io/ignore annotation, covering the findings about that object."""
+        suppression, warning = annotation_suppression(data, res.ref, res.namespace, res.document)
         if warning is not None:
             self.warnings.append((res.file, *warning))
         if suppression is not None:
             entry = self.suppressions.setdefault(res.file, FileSuppressions(res.file, real_path))
             entry.items.append(suppression)
 
-    def _lint_object(self, data: YMap, source: Source, real_path: str | None) -> None:
-        res: Resource = view_for(data, source.display, self.settings.namespace, self._add_type_error, real_path)
+    def _lint_object(self, data: YMap, source: Source, real_path: str | None, document: int | None = None) -> None:
+        res: Resource = view_for(data, source.display, self.settings.namespace, self._add_type_error, real_path,
+                                 document)
         if isinstance(res, StatefulSet) and res.is_patch():
             return  # a kustomize patch, not an object to judge
         self._note_annotation(data, res, real_path)

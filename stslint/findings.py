@@ -15,7 +15,8 @@ class Finding:
     ``file`` is the path as shown to the user; ``object`` is ``Kind/name`` of the object the location
     is in (None for input errors); ``namespace`` its effective namespace (None when unknown or
     cluster-scoped); ``anchor`` is the dotted path of the field the finding points at, which keeps
-    fingerprints stable when lines move.
+    fingerprints stable when lines move. ``document`` is the 0-based index, in its file, of the
+    document that holds the object (what tells apart two definitions of one object in one file).
     """
 
     code: str
@@ -28,6 +29,7 @@ class Finding:
     container: str | None = None
     anchor: str = ""
     source_path: str | None = field(default=None, compare=False)
+    document: int | None = field(default=None, compare=False)
 
     @property
     def line(self) -> int:

@@ -8,7 +8,8 @@ Grammar (codes or rule names, comma-separated; an optional reason after `` -- ``
     # stslint: disable-file=STS501 -- reason                       (the whole file, anywhere in it)
     metadata.annotations["stslint.io/ignore"]: "STS301,STS404 -- reason"   (the whole object)
 
-A finding is suppressed when a suppression of its file names its code and covers its start line.
+A finding is suppressed when a suppression of its file names its code and covers its start line (an
+annotation: when the finding is about its object, in the same document, wherever the finding points).
 Input errors (STS001-STS004) are never suppressed. A directive in the wrong place or naming an
 unknown rule becomes a warning and is otherwise ignored. STS005 unused-suppression reports, for the
 codes selected in the run, suppressions that suppressed nothing.
@@ -22,6 +23,7 @@ from typing import Callable, Iterable, Sequence
 
 from stslint.findings import INPUT_ERROR_CODES, Finding
 from stslint.model.nodes import Span, YMap
+from stslint.model.resources import Fields
 from stslint.rules import lookup
 
 ANNOTATION = "stslint.io/ignore"
@@ -46,11 +48,19 @@ class Suppression:
     reason: str = ""
     object: str | None = None
     namespace: str | None = None
+    document: int | None = None
     used: set[str] = field(default_factory=set)
 
     def covers(self, finding: Finding) -> bool:
-        """True when this suppression names the finding's code and covers its start line."""
-        return finding.code in self.codes and self.first <= finding.span[0] <= self.last
+        """True when this suppression names the finding's code and covers it: its start line, or for
+        an annotation its object (the same ``Kind/name`` and namespace, in the same document — a
+        finding's position can lie outside the object's lines, and another object's inside them)."""
+        if finding.code not in self.codes:
+            return False
+        if self.kind == "annotation":
+            return (finding.object == self.object and finding.namespace == self.namespace
+                    and finding.document == self.document)
+        return self.first <= finding.span[0] <= self.last
 
 
 @dataclass
@@ -218,16 +228,19 @@ def _next_code_line(text: str, end: int, number: int) -> int | None:
     return None
 
 
-def annotation_suppression(obj: YMap, ref: str, namespace: str | None) -> tuple[Suppression | None,
-                                                                                 DirectiveWarning | None]:
-    """The suppression an object's ``stslint.io/ignore`` annotation asks for (covering the object's
-    lines), and a warning when it is malformed."""
-    meta = obj.get("metadata")
-    annotations = meta.get("annotations") if isinstance(meta, dict) else None
-    if not isinstance(annotations, YMap) or ANNOTATION not in annotations:
+def annotation_suppression(obj: YMap, ref: str, namespace: str | None, document: int | None = None
+                           ) -> tuple[Suppression | None, DirectiveWarning | None]:
+    """The suppression an object's ``stslint.io/ignore`` annotation asks for (covering the findings
+    about the object ``ref`` in ``namespace`` and in the file's ``document``), and a warning when it
+    is malformed."""
+    fields = Fields(obj, "")
+    meta = fields.raw("metadata")
+    meta_fields = fields.nested("metadata", meta) if isinstance(meta, YMap) else None
+    annotations = meta_fields.raw("annotations") if meta_fields is not None else None
+    if meta_fields is None or not isinstance(annotations, YMap) or ANNOTATION not in annotations:
         return None, None
     value = annotations[ANNOTATION]
-    span = annotations.value_span(ANNOTATION)
+    span = meta_fields.nested("annotations", annotations).value_span(ANNOTATION)  # where used, if aliased
     if not isinstance(value, str):
         return None, (span[0], f'the {ANNOTATION} annotation must be a string of rule codes or names; ignored')
     codes, bad, reason = parse_codes(value)
@@ -235,7 +248,7 @@ def annotation_suppression(obj: YMap, ref: str, namespace: str | None) -> tuple[
     if not codes:
         return None, warning or (span[0], f"the {ANNOTATION} annotation names no rule; ignored")
     return Suppression("annotation", frozenset(codes), span, obj.span[0], obj.span[2], reason, ref,
-                       namespace), warning
+                       namespace, document), warning
 
 
 def _describe(suppression: Suppression) -> str:
@@ -285,6 +298,6 @@ def _unused(files: dict[str, FileSuppressions], selected: frozenset[str],
                               kind=suppression.object.split("/", 1)[0] if suppression.object else None,
                               namespace=suppression.namespace,
                               anchor=f"metadata.annotations.{ANNOTATION}" if suppression.kind == "annotation"
-                              else "", source_path=entry.real_path)
+                              else "", source_path=entry.real_path, document=suppression.document)
             if not any(s.covers(finding) for s in entry.items if "STS005" in s.codes):
                 yield finding

@@ -34,13 +34,15 @@ class Entry:
     kind: str
     source_path: str | None
     problems: dict[str, list[Finding]] = field(default_factory=dict)
+    document: int | None = None
+    """The index of the document holding the object in its file."""
 
     def finding(self, code: str, message: str, span: Span, *, container: str | None = None,
                 anchor: str = "") -> Finding:
         """A finding located in this entry's object."""
         return Finding(code, message, self.file, span, object=self.ref, kind=self.kind,
                        namespace=self.namespace, container=container, anchor=anchor,
-                       source_path=self.source_path)
+                       source_path=self.source_path, document=self.document)
 
 
 @dataclass
@@ -77,7 +79,7 @@ class StorageClassEntry(Entry):
 
 def _identity(res: Resource) -> dict[str, Any]:
     return dict(name=res.name, namespace=res.namespace, file=res.file, ref=res.ref, kind=res.kind,
-                source_path=res.source_path)
+                source_path=res.source_path, document=res.document)
 
 
 def _collect(res: Resource, group: str, problems: dict[str, list[Finding]]) -> None:
@@ -126,7 +128,7 @@ def service_entry(svc: Service) -> ServiceEntry:
         ips_valid = cluster_ips is not None or not spec.present("clusterIPs")
         for index, ip in enumerate(cluster_ips or []):
             if not isinstance(ip, str):
-                spec.report(f"spec.clusterIPs[{index}]", cluster_ips.item_span(index), "a string", ip)  # type: ignore[union-attr]
+                spec.report(f"spec.clusterIPs[{index}]", spec.item_span("clusterIPs", index), "a string", ip)
                 ips_valid = False
         entry.headless_valid = spec.str_readable("type") and spec.str_readable("clusterIP") and ips_valid
         if entry.headless_valid:  # only plain strings go into an entry (the context cache stores them)

@@ -23,14 +23,25 @@ def _ignore(path: str, span: Span, expected: str, value: Any) -> None:
 
 
 class Fields:
-    """Typed, position-aware reads of one mapping; ``path`` is its dotted path in the object."""
+    """Typed, position-aware reads of one mapping; ``path`` is its dotted path in the object.
 
-    __slots__ = ("data", "path", "report")
+    ``site`` is set when the mapping was reached through an alias or a merge key (``containers:
+    [*c]``, ``template: *t``, ``<<: *base``): the mapping's own positions are then those of its
+    anchor, elsewhere in the file (often inside another object), so every position read through it
+    is the place where it is used instead — the alias item, or the key whose value the alias is."""
 
-    def __init__(self, data: YMap, path: str, report: TypeReport = _ignore) -> None:
+    __slots__ = ("data", "path", "report", "site")
+
+    def __init__(self, data: YMap, path: str, report: TypeReport = _ignore, site: Span | None = None) -> None:
         self.data = data
         self.path = path
         self.report = report
+        self.site = site
+
+    @property
+    def span(self) -> Span:
+        """Where the mapping is (where it is used, when reached through an alias)."""
+        return self.site or self.data.span
 
     def sub(self, key: str) -> str:
         """The dotted path of ``key`` below this mapping."""
@@ -50,28 +61,57 @@ class Fields:
 
     def key_span(self, key: str) -> Span:
         """Where ``key`` is written (the mapping itself when absent)."""
-        return self.data.key_span(key)
+        return self.site or self.data.key_span(key)
 
     def value_span(self, key: str) -> Span:
         """Where the value of ``key`` is written (the mapping itself when absent)."""
-        return self.data.value_span(key)
+        return self.site or self.data.value_span(key)
+
+    def _site_of(self, key: str, value: YMap | YSeq) -> Span | None:
+        """The use site of the collection under ``key``: this mapping's own site, or the key when the
+        value is an alias or merged in (then its recorded value span is not the collection's own)."""
+        if self.site is not None:
+            return self.site
+        return self.data.key_span(key) if self.data.value_span(key) != value.span else None
+
+    def item_site(self, key: str, items: YSeq, index: int) -> Span | None:
+        """The use site of item ``index`` of the list ``items`` under ``key`` (None when the item is
+        where it is written): the list's site, or the alias item itself."""
+        site = self._site_of(key, items)
+        if site is not None:
+            return site
+        item = items[index]
+        if isinstance(item, (YMap, YSeq)) and items.item_span(index) != item.span:
+            return items.item_span(index)
+        return None
+
+    def item_span(self, key: str, index: int) -> Span:
+        """Where item ``index`` of the list under ``key`` is (where it is used, through an alias)."""
+        items = self.data.get(key)
+        if not isinstance(items, YSeq):
+            return self.value_span(key)
+        return self.item_site(key, items, index) or items.item_span(index)
+
+    def nested(self, key: str, value: YMap) -> Fields:
+        """The mapping ``value`` under ``key`` as Fields, located where it is used."""
+        return Fields(value, self.sub(key), self.report, self._site_of(key, value))
 
     def _typed(self, key: str, kind: type | tuple[type, ...], expected: str) -> Any:
         value = self.data.get(key)
         if value is None:
             return None
         if isinstance(value, bool) and kind is not bool and bool not in (kind if isinstance(kind, tuple) else ()):
-            self.report(self.sub(key), self.data.value_span(key), expected, value)
+            self.report(self.sub(key), self.value_span(key), expected, value)
             return None
         if not isinstance(value, kind):
-            self.report(self.sub(key), self.data.value_span(key), expected, value)
+            self.report(self.sub(key), self.value_span(key), expected, value)
             return None
         return value
 
     def map(self, key: str) -> Fields | None:
         """The mapping under ``key`` as Fields, or None when absent, null or not a mapping."""
         value = self._typed(key, dict, "a mapping")
-        return Fields(value, self.sub(key), self.report) if value is not None else None
+        return self.nested(key, value) if value is not None else None
 
     def str(self, key: str) -> str | None:
         """The string under ``key``, or None."""
@@ -94,7 +134,7 @@ class Fields:
         readable = True
         for index, item in enumerate(items):
             if item is not None and not isinstance(item, dict):
-                self.report(f"{self.sub(key)}[{index}]", items.item_span(index), "a mapping", item)
+                self.report(f"{self.sub(key)}[{index}]", self.item_span(key, index), "a mapping", item)
                 readable = False
         return readable
 
@@ -112,9 +152,9 @@ class Fields:
                 continue
             path = f"{self.sub(key)}[{index}]"
             if not isinstance(item, dict):
-                self.report(path, items.item_span(index), "a mapping", item)
+                self.report(path, self.item_span(key, index), "a mapping", item)
                 continue
-            yield index, Fields(item, path, self.report)
+            yield index, Fields(item, path, self.report, self.item_site(key, items, index))
 
     def string_map(self, key: str) -> dict[str, str] | None:
         """A map of strings (labels, selectors, annotations): wrong-typed values are reported and the
@@ -123,14 +163,15 @@ class Fields:
         if value is None:
             return None
         ok = True
+        where = self.nested(key, value)
         for item_key, item in value.items():
             if not isinstance(item_key, str):
-                self.report(f"{self.sub(key)}.{describe(item_key)}", value.key_span(item_key),
+                self.report(f"{self.sub(key)}.{describe(item_key)}", where.key_span(item_key),
                             "a string key (quote it)", item_key)
                 ok = False
             elif not isinstance(item, str):
                 shown = item_key if len(item_key) <= DESCRIBE_LIMIT else describe(item_key)
-                self.report(f"{self.sub(key)}.{shown}", value.value_span(item_key), "a string (quote it)", item)
+                self.report(f"{self.sub(key)}.{shown}", where.value_span(item_key), "a string (quote it)", item)
                 ok = False
         return dict(value) if ok else None
 
@@ -141,17 +182,20 @@ class Resource:
     cluster_scoped = False
 
     def __init__(self, data: YMap, file: str, default_namespace: str | None,
-                 sink: FindingSink | None = None, source_path: str | None = None) -> None:
+                 sink: FindingSink | None = None, source_path: str | None = None,
+                 document: int | None = None) -> None:
         self.data = data
         self.file = file
         self.source_path = source_path
+        self.document = document
         self.sink = sink
         report = self._report if sink is not None else _ignore
         self.fields = Fields(data, "", report)
         self.api_version = data.get("apiVersion") if isinstance(data.get("apiVersion"), str) else ""
         self.kind = data.get("kind") if isinstance(data.get("kind"), str) else ""
         meta = data.get("metadata")
-        self.meta = Fields(meta if isinstance(meta, dict) else YMap(data.span), "metadata", report)
+        self.meta = self.fields.nested("metadata", meta) if isinstance(meta, dict) else \
+            Fields(YMap(data.span), "metadata", report)
         name = self.meta.raw("name")
         self.name = name if isinstance(name, str) else ("" if name is None else _scalar_text(name))
         namespace = self.meta.raw("namespace")
@@ -194,7 +238,7 @@ class Resource:
         """A finding located in this object."""
         return Finding(code, message, self.file, span, object=self.ref, kind=self.kind,
                        namespace=self.namespace, container=container, anchor=anchor,
-                       source_path=self.source_path)
+                       source_path=self.source_path, document=self.document)
 
 
 class Container:
@@ -262,12 +306,11 @@ class StatefulSet(Resource):
             return
         groups = ["containers", "initContainers"] if include_init else ["containers"]
         for group in groups:
-            items = pod.data.get(group)
-            for index, item in pod.maps(group):
+            for _, item in pod.maps(group):
                 role = "container"
                 if group == "initContainers":
                     role = "sidecar" if item.raw("restartPolicy") == "Always" else "init"
-                yield Container(item, role, items.item_span(index))
+                yield Container(item, role, item.span)
 
     def containers_readable(self, *, include_init: bool = False) -> bool:
         """True when every container list of the pod template can be read; the wrong-typed values on
@@ -306,7 +349,7 @@ class ClaimTemplate:
         meta = fields.map("metadata")
         self.name = meta.str("name") if meta else None
         self.name_readable = meta.str_readable("name") if meta else not fields.present("metadata")
-        self.span = meta.key_span("name") if meta and meta.has_key("name") else fields.data.span
+        self.span = meta.key_span("name") if meta and meta.has_key("name") else fields.span
         self.anchor = f"spec.volumeClaimTemplates[{index}].metadata.name"
         annotations = meta.string_map("annotations") if meta and meta.present("annotations") else {}
         legacy = (annotations or {}).get("volume.beta.kubernetes.io/storage-class")
@@ -354,8 +397,9 @@ VIEWS: dict[str, type[Resource]] = {
 
 
 def view_for(data: YMap, file: str, default_namespace: str | None, sink: FindingSink | None = None,
-             source_path: str | None = None) -> Resource:
-    """The typed view for an object (a plain Resource for kinds stslint does not model)."""
+             source_path: str | None = None, document: int | None = None) -> Resource:
+    """The typed view for an object (a plain Resource for kinds stslint does not model);
+    ``document`` is the index of the document holding it in its file."""
     kind = data.get("kind")
     cls = VIEWS.get(kind, Resource) if isinstance(kind, str) else Resource
     api = data.get("apiVersion")
@@ -367,7 +411,7 @@ def view_for(data: YMap, file: str, default_namespace: str | None, sink: Finding
         cls = Resource
     if cls is PodDisruptionBudget and not (isinstance(api, str) and api.startswith("policy/")):
         cls = Resource
-    return cls(data, file, default_namespace, sink, source_path)
+    return cls(data, file, default_namespace, sink, source_path, document)
 
 
 def _scalar_text(value: Any) -> str:

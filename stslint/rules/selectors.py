@@ -48,7 +48,7 @@ def _expressions(selector: Fields) -> list[Any] | None:
             continue
         for index, value in enumerate(values):
             if not isinstance(value, str):
-                expr.report(f"{expr.sub('values')}[{index}]", values.item_span(index), "a string (quote it)", value)
+                expr.report(f"{expr.sub('values')}[{index}]", expr.item_span("values", index), "a string (quote it)", value)
                 readable = False
     items = selector.seq("matchExpressions")
     return [item for item in items or [] if item is not None] if readable else None

@@ -65,9 +65,10 @@ spec:
 
 
 def _fields(entry: object) -> dict[str, object]:
-    """Every field of an entry (problems aside) in comparable form."""
+    """Every field of an entry (problems aside, and the document index, which only tells apart the
+    definitions of an object for suppressions: context files are never reported on) in comparable form."""
     data = {f.name: getattr(entry, f.name) for f in dataclasses.fields(entry)  # type: ignore[arg-type]
-            if f.name != "problems"}
+            if f.name not in ("problems", "document")}
     return {k: "<MISSING>" if v is MISSING else repr(v) if isinstance(v, float) else v for k, v in data.items()}
 
 
