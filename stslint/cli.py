@@ -107,7 +107,7 @@ def check(paths: tuple[str, ...], output_format: str | None, output_file: str | 
         _fail(str(exc))
         return
     exclude = config.exclude_matcher()
-    sources = list(discover(list(paths), stdin_filename, exclude, force_exclude))
+    sources = list(discover(list(paths), stdin_filename, exclude, force_exclude, config.directory))
     request = ContextRequest(context_paths, context_git, not no_cache).with_config(config.context, config.directory)
     context = _load_context(request, sources, stdin_filename, settings, verbose, exclude)
     result = lint(sources, settings, context)

@@ -13,7 +13,7 @@ import subprocess
 from dataclasses import dataclass, field
 from typing import Iterable, NamedTuple
 
-from stslint.loading.discover import OUTSIDE_LINK, PathFilter, is_manifest_name, walk_checked
+from stslint.loading.discover import OUTSIDE_LINK, PathFilter, in_skipped_directory, is_manifest_name, walk_checked
 from stslint.repository import repository_root
 
 GITLINK_MODE = "160000"
@@ -100,21 +100,6 @@ class GitError(Exception):
     """git could not list the work tree."""
 
 
-def _in_skipped_directory(path: str, charts: set[str]) -> bool:
-    """True when a path (relative, "/"-separated) lies in a hidden directory or a chart's templates/."""
-    directory = path.rpartition("/")[0]
-    if not directory:
-        return False
-    if directory.startswith(".") or "/." in directory:
-        return True
-    if "templates" in directory:
-        parts = directory.split("/")
-        for index, part in enumerate(parts):
-            if part == "templates" and "/".join(parts[:index]) in charts:
-                return True
-    return False
-
-
 def add_git_files(listing: Listing, top: str, checked: set[str], cwd_real: str,
                   exclude: PathFilter | None = None) -> None:
     """Add every manifest ``git ls-files`` lists in the work tree at ``top`` (a resolved path).
@@ -142,7 +127,7 @@ def add_git_files(listing: Listing, top: str, checked: set[str], cwd_real: str,
     cwd_prefix = cwd_real.rstrip(os.sep) + os.sep
     seen: set[str] = set()
     for mode, oid, stage, path in entries:
-        if path in seen or _in_skipped_directory(path, charts):
+        if path in seen or in_skipped_directory(path, charts.__contains__):
             continue
         seen.add(path)
         real = base + (path if os.sep == "/" else path.replace("/", os.sep))

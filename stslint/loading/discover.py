@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Iterator, Protocol
+from typing import Callable, Iterator, Protocol
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
@@ -19,11 +19,6 @@ class Source:
     explicit: bool
     error: str | None = None
     """Why the file must not be read (set by a directory walk), reported as an unreadable file."""
-
-    @property
-    def is_stdin(self) -> bool:
-        """True for standard input."""
-        return self.path is None
 
 
 def printable(path: str) -> str:
@@ -56,13 +51,24 @@ def _join(base: str, *parts: str) -> str:
     return os.path.join(base, *parts)
 
 
-def walk(directory: str, exclude: PathFilter | None = None) -> Iterator[str]:
-    """Manifest files below ``directory`` in a stable order, skipping hidden directories, the
-    ``templates/`` directory of a Helm chart and what ``exclude`` matches. Symbolic links to
-    directories are not followed."""
-    for path, problem in walk_checked(directory, exclude):
-        if not problem.startswith(_DIRECTORY_PROBLEM):
-            yield path
+def skips_directory(name: str, parent_holds_chart: Callable[[], bool]) -> bool:
+    """The built-in skips of a walk, for a directory ``name`` below the walked root: a hidden
+    directory, or the ``templates/`` directory of a Helm chart (``parent_holds_chart()`` says whether
+    the directory holding it holds Chart.yaml; it is asked only about a ``templates``)."""
+    return name.startswith(".") or (name == "templates" and parent_holds_chart())
+
+
+def in_skipped_directory(relative: str, holds_chart: Callable[[str], bool]) -> bool:
+    """True when ``relative``, a "/"-separated normalised path below a root (a directory when it
+    ends with "/"), lies in a directory a walk of that root skips (:func:`skips_directory`).
+    ``holds_chart(directory)`` says whether a directory, relative to the root ("" for the root
+    itself), holds Chart.yaml. What lies above the root never counts."""
+    directory = relative.rpartition("/")[0]
+    if "/." not in "/" + directory and "templates" not in directory:
+        return False  # the common case, without splitting (git ls-files lists whole repositories)
+    parts = directory.split("/")
+    return any(skips_directory(name, lambda: holds_chart("/".join(parts[:index])))
+               for index, name in enumerate(parts))
 
 
 _DIRECTORY_PROBLEM = "cannot read directory"
@@ -71,7 +77,9 @@ OUTSIDE_LINK = ("symbolic link to a file outside the directory being checked, no
 
 
 def walk_checked(directory: str, exclude: PathFilter | None = None) -> Iterator[tuple[str, str]]:
-    """What :func:`walk` finds, each path with the reason it must not be read ("" for none): a
+    """Manifest files below ``directory`` in a stable order, skipping hidden files and directories,
+    the ``templates/`` directory of a Helm chart and what ``exclude`` matches (symbolic links to
+    directories are not followed); each path with the reason it must not be read ("" for none): a
     directory that cannot be listed, or a symbolic link leading out of ``directory`` (a checkout
     must not make stslint read, and echo, files elsewhere such as credentials or /proc)."""
     top = os.path.realpath(directory)
@@ -79,7 +87,7 @@ def walk_checked(directory: str, exclude: PathFilter | None = None) -> Iterator[
     for root, dirs, files in os.walk(directory, onerror=failures.append, followlinks=False):
         yield from _failed_directories(failures)
         chart = "Chart.yaml" in files
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (chart and d == "templates")
+        dirs[:] = sorted(d for d in dirs if not skips_directory(d, lambda: chart)
                          and not (exclude is not None and exclude.matches_entry(os.path.join(root, d), True)))
         for name in sorted(files):
             if is_manifest_name(name) and not name.startswith("."):  # .gitlab-ci.yml, .stslint.yaml
@@ -103,35 +111,37 @@ def _leads_outside(path: str, top: str) -> bool:
     return not (target == top or target.startswith(os.path.join(top, "")))
 
 
-def in_skipped_directory(path: str) -> bool:
-    """True when ``path`` lies in a directory a walk skips: a hidden one, or a Helm chart's
-    ``templates/`` (what ``--force-exclude`` also applies to files named on the command line)."""
+def _walk_would_skip(path: str, is_dir: bool, config_dir: str | None) -> bool:
+    """True when a walk would skip ``path`` (a hidden directory, a chart's ``templates/``, or the
+    directory itself when ``is_dir``), walking from the current directory or the configuration's
+    directory, whichever is the closer one holding it: only the parts below that root count (the
+    checkout itself may well sit below a hidden directory). A path below neither is never skipped."""
     absolute = os.path.abspath(path)
-    cwd = os.getcwd()
-    top = cwd if absolute.startswith(os.path.join(cwd, "")) else ""
-    current = os.path.dirname(absolute)
-    while current != top and os.path.dirname(current) != current:
-        name = os.path.basename(current)
-        if name.startswith(".") or (name == "templates" and os.path.isfile(os.path.join(os.path.dirname(current),
-                                                                                         "Chart.yaml"))):
-            return True
-        current = os.path.dirname(current)
-    return False
+    roots = [os.getcwd()] + ([os.path.abspath(config_dir)] if config_dir else [])
+    holding = [root for root in roots if absolute.startswith(os.path.join(root, ""))]
+    if not holding:
+        return False
+    root = max(holding, key=len)
+    relative = os.path.relpath(absolute, root).replace(os.sep, "/") + ("/" if is_dir else "")
+    return in_skipped_directory(relative, lambda directory: os.path.isfile(os.path.join(root, directory,
+                                                                                         "Chart.yaml")))
 
 
-def _force_excluded(path: str, exclude: PathFilter | None, is_dir: bool) -> bool:
-    return in_skipped_directory(path) or (exclude is not None and exclude.matches(path, is_dir))
+def _force_excluded(path: str, exclude: PathFilter | None, is_dir: bool, config_dir: str | None = None) -> bool:
+    return _walk_would_skip(path, is_dir, config_dir) or (exclude is not None and exclude.matches(path, is_dir))
 
 
 def discover(paths: list[str], stdin_filename: str | None = None, exclude: PathFilter | None = None,
-             force_exclude: bool = False) -> Iterator[Source]:
+             force_exclude: bool = False, config_dir: str | None = None) -> Iterator[Source]:
     """The sources for the paths of a command line ("-" is standard input; none means ".").
     ``exclude`` applies to what directory walks find; with ``force_exclude`` it applies, together
-    with the walk's built-in skips, to paths named on the command line (and --stdin-filename) too.
+    with the walk's built-in skips, to paths named on the command line (and --stdin-filename) too
+    (the skips counting only the directories below the current directory or ``config_dir``, the
+    configuration's directory).
     A regular file reached twice (named twice, or named and found by a walk) is read once, as first
     met; what cannot be read is reported under every name it was given."""
     seen: set[str] = set()
-    for source in _all_sources(paths, stdin_filename, exclude, force_exclude):
+    for source in _all_sources(paths, stdin_filename, exclude, force_exclude, config_dir):
         if source.path is not None and os.path.isfile(source.path):
             real = os.path.realpath(source.path)
             if real in seen:
@@ -141,15 +151,15 @@ def discover(paths: list[str], stdin_filename: str | None = None, exclude: PathF
 
 
 def _all_sources(paths: list[str], stdin_filename: str | None, exclude: PathFilter | None,
-                 force_exclude: bool) -> Iterator[Source]:
+                 force_exclude: bool, config_dir: str | None) -> Iterator[Source]:
     for given in paths or ["."]:
         if given == STDIN:
-            if force_exclude and stdin_filename and _force_excluded(stdin_filename, exclude, False):
+            if force_exclude and stdin_filename and _force_excluded(stdin_filename, exclude, False, config_dir):
                 continue
             yield Source(printable(stdin_filename or STDIN), None, True)
             continue
         is_dir = os.path.isdir(given) and not given.endswith(MANIFEST_SUFFIXES)
-        if force_exclude and _force_excluded(given, exclude, is_dir):
+        if force_exclude and _force_excluded(given, exclude, is_dir, config_dir):
             continue
         if is_dir:
             for path, problem in walk_checked(given, exclude):

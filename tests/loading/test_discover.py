@@ -54,3 +54,55 @@ def test_a_file_reached_twice_is_read_once(tmp_path):
     a = str(tmp_path / "k8s" / "a.yaml")
     sources = list(discover([a, str(tmp_path / "k8s"), a]))
     assert [(s.display, s.explicit) for s in sources] == [(a, True), (str(tmp_path / "k8s" / "b.yaml"), False)]
+
+
+# --- the walk's built-in skips, and --force-exclude ----------------------------------------------------
+
+def test_in_skipped_directory_counts_only_the_directories_of_the_path():
+    from stslint.loading.discover import in_skipped_directory
+
+    charts = {"chart", ""}.__contains__
+    skipped = [".h/a.yaml", "x/.h/a.yaml", "x/.h/", "chart/templates/a.yaml", "chart/templates/", "templates/a.yaml"]
+    kept = ["a.yaml", ".a.yaml", "x.y/a.yaml", "plain/templates/a.yaml", "x/templates.d/a.yaml", ".h"]
+    assert [p for p in skipped + kept if in_skipped_directory(p, charts)] == skipped
+
+
+def test_force_exclude_counts_only_directories_below_the_current_one(tmp_path, monkeypatch):
+    repo = tmp_path / ".hid" / "repo"  # a checkout below a hidden directory (~/.cache/..., /tmp/.x/...)
+    tree(repo, "k8s/a.yaml", ".hidden/b.yaml", "chart/Chart.yaml", "chart/templates/c.yaml", "d/.e/f.yaml")
+    monkeypatch.chdir(repo)
+    assert [s.display for s in discover(["."], force_exclude=True)] == ["chart/Chart.yaml", "k8s/a.yaml"]
+    named = ["k8s/a.yaml", ".hidden/b.yaml", "chart/templates/c.yaml", "d/.e/f.yaml", ".hidden", "chart/templates"]
+    assert [s.display for s in discover(named, force_exclude=True)] == ["k8s/a.yaml"]
+    assert [s.display for s in discover(["k8s", str(repo / "k8s" / "a.yaml")], force_exclude=True)] == \
+        ["k8s/a.yaml"]  # (the same file, read once)
+    monkeypatch.chdir(repo / "chart")  # a chart's templates/ below the current directory
+    assert [s.display for s in discover(["templates/c.yaml", "Chart.yaml"], force_exclude=True)] == ["Chart.yaml"]
+    monkeypatch.chdir(repo / "chart" / "templates")  # ... and not when it is the current directory
+    assert [s.display for s in discover(["c.yaml"], force_exclude=True)] == ["c.yaml"]
+
+
+def test_force_exclude_counts_directories_below_the_configuration_directory(tmp_path, monkeypatch):
+    repo = tmp_path / ".hid" / "repo"
+    tree(repo, "k8s/a.yaml", ".hidden/b.yaml")
+    tree(tmp_path, "elsewhere/.h/c.yaml")
+    monkeypatch.chdir(repo / "k8s")
+    named = ["../.hidden/b.yaml", "a.yaml", str(tmp_path / "elsewhere" / ".h" / "c.yaml")]
+    # below the configuration's directory, .hidden is skipped; below neither root, nothing is
+    assert [s.display for s in discover(named, force_exclude=True, config_dir=str(repo))] == named[1:]
+    assert [s.display for s in discover(named, force_exclude=True)] == named
+
+
+def test_force_exclude_from_a_checkout_below_a_hidden_directory_end_to_end(tmp_path):
+    from tests.conftest import check_json, triples
+
+    repo = tmp_path / ".hid" / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "k8s").mkdir()
+    (repo / "k8s" / "broken.yaml").write_text("a: [\n")
+    (repo / ".hidden").mkdir()
+    (repo / ".hidden" / "broken.yaml").write_text("a: [\n")
+    for args in ((".",), ("k8s/broken.yaml", ".hidden/broken.yaml")):
+        report = check_json(*args, extra=("--force-exclude",), cwd=repo)
+        assert ([f["file"] for f in report["findings"]], triples(report)) == (["k8s/broken.yaml"], [("STS001", 2, 1)])
+        assert report["summary"]["files"] == 1
