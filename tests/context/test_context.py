@@ -4,8 +4,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from conftest import check_json, run_stslint
-from context_helpers import codes, git, make_repo, service, statefulset, storage_class, write
+from tests.conftest import check_json, run_stslint
+from tests.context.context_helpers import codes, git, make_repo, service, statefulset, storage_class, write
 
 from stslint.context import ContextRequest, list_context
 

@@ -7,8 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import check_json
-from context_helpers import codes, git, make_repo, service, statefulset, storage_class, write
+from tests.conftest import check_json
+from tests.context.context_helpers import codes, git, make_repo, service, statefulset, storage_class, write
 
 from stslint import __version__
 from stslint.context import Context, ContextRequest, load_context

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from context_helpers import service, statefulset, storage_class, write
+from tests.context.context_helpers import service, statefulset, storage_class, write
 
 from stslint.context.records import BadRecord, entries_of, record_of
 from stslint.engine import Linter, Settings

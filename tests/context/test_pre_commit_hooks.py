@@ -11,8 +11,8 @@ from typing import Iterator
 
 import pytest
 import yaml
-from conftest import FIXTURES, ROOT, run_stslint
-from context_helpers import GIT_IDENTITY, git, make_repo, service, statefulset, write
+from tests.conftest import FIXTURES, ROOT, run_stslint
+from tests.context.context_helpers import GIT_IDENTITY, git, make_repo, service, statefulset, write
 
 pytestmark = pytest.mark.slow
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import check_json
+from tests.conftest import check_json
 
 STS = """\
 apiVersion: apps/v1

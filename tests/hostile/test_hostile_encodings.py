@@ -7,7 +7,7 @@ import gzip
 
 import pytest
 
-from hostile_helpers import GOOD, GOOD_FINDING, assert_good_linted, run_limited, write_good
+from tests.hostile.hostile_helpers import GOOD, GOOD_FINDING, assert_good_linted, run_limited, write_good
 
 
 @pytest.mark.parametrize("encoding, bom", [

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import check_json
-from hostile_helpers import GOOD, GOOD_FINDING, _limits, assert_good_linted, run_limited, write_good
+from tests.conftest import check_json
+from tests.hostile.hostile_helpers import GOOD, GOOD_FINDING, _limits, assert_good_linted, run_limited, write_good
 
 NOT_REGULAR = "cannot read file: not a regular file (a device, FIFO or socket)"
 LOOP = "cannot read file: Too many levels of symbolic links"

@@ -2,7 +2,7 @@
 correctly, what is not gets a located one-line STS001, and no tag ever constructs anything."""
 from __future__ import annotations
 
-from hostile_helpers import GOOD, assert_good_linted, run_limited, write_good
+from tests.hostile.hostile_helpers import GOOD, assert_good_linted, run_limited, write_good
 
 INVALID = {
     "helm.yaml": ("apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n"

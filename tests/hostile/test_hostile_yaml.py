@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from hostile_helpers import GOOD, assert_good_linted, run_limited, write_good
+from tests.hostile.hostile_helpers import GOOD, assert_good_linted, run_limited, write_good
 from stslint.loading import yamlload
 from stslint.loading.yamlload import LoadError, load_text
 

@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from conftest import check_json
+from tests.conftest import check_json
 
 MANIFESTS = {
     "sts.yaml": """\

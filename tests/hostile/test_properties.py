@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import CORPUS, FIXTURES
+from tests.conftest import CORPUS, FIXTURES
 from stslint.cli import cli
 from stslint.reporting import FORMATS
 
