@@ -106,6 +106,9 @@ def check(paths: tuple[str, ...], output_format: str | None, output_file: str | 
     except SelectionError as exc:
         _fail(str(exc))
         return
+    final_format = output_format or config.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true"
+                                                      else "text")
+    settings.keep_texts = final_format == "full" and not statistics  # only code frames need the text
     exclude = config.exclude_matcher()
     sources = list(discover(list(paths), stdin_filename, exclude, force_exclude, config.directory))
     request = ContextRequest(context_paths, context_git, not no_cache).with_config(config.context, config.directory)
@@ -113,8 +116,6 @@ def check(paths: tuple[str, ...], output_format: str | None, output_file: str | 
     result = lint(sources, settings, context)
     for file, line, message in result.warnings:
         click.echo(f"stslint: {safe_text(file)}:{line}: warning: {safe_text(message)}", err=True)
-    final_format = output_format or config.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true"
-                                                      else "text")
     out = _open_output(output_file)
     try:
         options = ReportOptions(color=color_enabled(color, out, os.environ), quiet=quiet, version=__version__)

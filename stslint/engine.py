@@ -42,6 +42,8 @@ class Settings:
     severities: dict[str, str] = field(default_factory=dict)
     file_ignores: Callable[[str], frozenset[str]] | None = None
     """The codes per-file-ignores turns off for a file path (None: no per-file-ignores)."""
+    keep_texts: bool = True
+    """Keep the text of files with findings for the report (code frames); off saves memory."""
 
 
 @dataclass
@@ -158,8 +160,8 @@ class Linter:
                 self.objects += 1
                 self._lint_object(obj, source, result.real_path, doc.index)
         self._note_directives(result)
-        if (len(self.findings) > before or self._has_suppressions(source.display)
-                or self._cross_file_findings_possible):  # index rules may report in this file later
+        if self.settings.keep_texts and (len(self.findings) > before or self._has_suppressions(source.display)
+                                         or self._cross_file_findings_possible):  # index rules may report later
             self.texts[source.display] = result.text
 
     def _note_directives(self, result: FileResult) -> None:
@@ -238,7 +240,8 @@ class Linter:
             findings = apply_suppressions(findings, self.suppressions, self.settings.selected,
                                           lambda entry: entry.real_path in self.patch_files)
         findings.sort(key=Finding.sort_key)
-        texts = {name: text for name, text in self.texts.items() if any(f.file == name for f in findings)}
+        reported = {f.file for f in findings}
+        texts = {name: text for name, text in self.texts.items() if name in reported}
         return RunResult(findings, self.files, self.objects, texts, dict(self.settings.severities),
                          file_names=list(self.file_names), warnings=sorted(self.warnings))
 
@@ -262,7 +265,3 @@ def lint(sources: Iterable[Source], settings: Settings | None = None, context: C
         linter.add_file(load_source(source, settings.max_file_size))
     return linter.finish()
 
-
-def rule_for(code: str) -> Rule:
-    """The registered rule of a finding's code."""
-    return RULES[code]

@@ -86,3 +86,12 @@ def test_a_list_without_items_holds_no_object(tmp_path):
     path = tmp_path / "list.yaml"
     path.write_text("apiVersion: v1\nkind: List\nitems:\n")
     assert run(path) == ([], 1, 0)
+
+
+def test_texts_are_kept_only_when_asked(tmp_path):
+    from stslint.engine import Settings
+
+    path = tmp_path / "broken.yaml"
+    path.write_text("a: [\n")
+    assert lint(discover([str(path)])).texts == {str(path): "a: [\n"}
+    assert lint(discover([str(path)]), Settings(keep_texts=False)).texts == {}
