@@ -34,8 +34,10 @@ try:  # libyaml when present: an order of magnitude faster
 except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-MAX_DEPTH = 1000
-"""Nesting deeper than this is refused as invalid YAML (no real manifest comes close)."""
+MAX_DEPTH = 500
+"""Nesting deeper than this is refused as invalid YAML (no real manifest comes close). It is below
+libyaml's own limit (1,000 levels since libyaml 0.2.6; none before), so the refusal, its message and
+its position are the same whichever PyYAML build is installed."""
 
 MAX_INT_LENGTH = 1000
 """Longer integers are refused: Python cannot print an integer of more than 4,300 digits (hex
@@ -368,6 +370,8 @@ def load_text(text: str) -> Loaded:
         problem = (exc.problem or exc.context or "invalid YAML").strip()
         if mark is not None and _char_at(text, line, column) == "\t":
             problem = "a tab character where YAML forbids one (indent with spaces)"
+        if "maximum nesting depth" in problem:  # libyaml >= 0.2.6 scans flow collections ahead of us
+            problem = "nesting deeper than 1000 levels (libyaml's limit)"
         for marker, hint in (("{{", "a Go/Helm template"), ("{%", "a Jinja template")):
             template = _template_before(text, marker, line)
             if template is not None:
