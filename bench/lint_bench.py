@@ -1,0 +1,110 @@
+"""Benchmark: how fast stslint reads and lints, against baselines measured in the same run.
+
+In-process, over the manifests of the shared corpus (``../shared/corpus``, or ``--corpus DIR``):
+
+- baseline: PyYAML's ``load_all`` with the libyaml loader (the fastest plain read a PyYAML-based tool
+  can do, without positions);
+- stslint's loader alone (positions, aliases shared, duplicate keys, limits);
+- the whole lint of every file in one run (load, index, all rules, suppressions, sorting);
+- the same for the largest corpus file alone (a 2 MB, 35,780-line Argo CD install).
+
+As subprocesses (start-up, what a pre-commit hook pays): ``python -c pass`` as the baseline, then
+``stslint --version`` and ``stslint check`` of one small manifest.
+
+Prints each median and its ratio to its baseline. Run: ``python bench/lint_bench.py [--runs 7]``.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import yaml  # noqa: E402
+
+from stslint.engine import lint  # noqa: E402
+from stslint.loading.discover import discover  # noqa: E402
+from stslint.loading.yamlload import load_text  # noqa: E402
+
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def median_ms(action: Callable[[], object], runs: int) -> float:
+    """The median wall time of ``action`` in milliseconds."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def read_plain(texts: list[str]) -> None:
+    """The baseline: every document of every text, as PyYAML loads them (errors skipped)."""
+    for text in texts:
+        try:
+            list(yaml.load_all(text, Loader=LOADER))
+        except yaml.YAMLError:
+            pass
+
+
+def read_positioned(texts: list[str]) -> None:
+    """stslint's loader over every text (errors skipped)."""
+    for text in texts:
+        try:
+            load_text(text)
+        except Exception:  # noqa: BLE001 - a load error is a result here, not a failure
+            pass
+
+
+def command_ms(args: list[str], runs: int) -> float:
+    """The median wall time of a subprocess in milliseconds."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return median_ms(lambda: subprocess.run(args, env=env, capture_output=True), runs)
+
+
+def row(label: str, ms: float, base: float) -> str:
+    """One line of the report."""
+    return f"{label:<52} {ms:9.1f} ms  {ms / base:6.2f}x"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "corpus"))
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    files = sorted(str(p) for p in Path(args.corpus).rglob("*") if p.suffix in (".yaml", ".yml", ".json"))
+    if not files:
+        sys.exit(f"no manifests under {args.corpus}")
+    texts = [Path(f).read_text(encoding="utf-8", errors="replace") for f in files]
+    largest = max(files, key=os.path.getsize)
+    size = sum(len(t) for t in texts)
+    print(f"corpus: {len(files)} files, {size / 1e6:.1f} MB; largest {os.path.getsize(largest) / 1e6:.1f} MB; "
+          f"median of {args.runs} runs; libyaml: {LOADER is not yaml.SafeLoader}")
+
+    base = median_ms(lambda: read_plain(texts), args.runs)
+    print(row("baseline  PyYAML load_all (libyaml), whole corpus", base, base))
+    print(row("stslint loader (positions), whole corpus", median_ms(lambda: read_positioned(texts), args.runs), base))
+    print(row("stslint lint, whole corpus in one run", median_ms(lambda: lint(discover(files)), args.runs), base))
+    largest_text = [Path(largest).read_text(encoding="utf-8")]
+    one_base = median_ms(lambda: read_plain(largest_text), args.runs)
+    print(row("baseline  PyYAML load_all, largest file", one_base, one_base))
+    print(row("stslint lint, largest file", median_ms(lambda: lint(discover([largest])), args.runs), one_base))
+
+    small = str(ROOT / "fixtures" / "STS103-service-not-headless" / "good.yaml")
+    start = command_ms([sys.executable, "-c", "pass"], args.runs)
+    print(row("baseline  python -c pass", start, start))
+    print(row("stslint --version", command_ms([sys.executable, "-m", "stslint", "--version"], args.runs), start))
+    print(row("stslint check one.yaml", command_ms([sys.executable, "-m", "stslint", "check", "--isolated", small],
+                                                 args.runs), start))
+
+
+if __name__ == "__main__":
+    main()
