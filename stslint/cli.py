@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from stslint.loading.discover import PathFilter, Source
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+STATISTICS_FORMATS = ("text", "full", "json")
 
 
 def _fail(message: str) -> None:
@@ -48,7 +49,8 @@ def cli() -> None:
               help="Output format (default: text; github when GITHUB_ACTIONS=true).")
 @click.option("--output-file", "-o", metavar="PATH", type=click.Path(allow_dash=True),
               help="Write the report to PATH instead of standard output.")
-@click.option("--statistics", is_flag=True, help="Print the number of findings per code instead of the findings.")
+@click.option("--statistics", is_flag=True,
+              help="Print the number of findings per code instead of the findings (with text, full or json).")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour the text formats (auto: only on a terminal, and not when NO_COLOR is set).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="PATH",
@@ -108,6 +110,8 @@ def check(paths: tuple[str, ...], output_format: str | None, output_file: str | 
         return
     final_format = output_format or config.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true"
                                                       else "text")
+    if statistics and final_format not in STATISTICS_FORMATS:
+        _fail(f"--statistics prints text or json, not {final_format}")
     settings.keep_texts = final_format == "full" and not statistics  # only code frames need the text
     exclude = config.exclude_matcher()
     sources = list(discover(list(paths), stdin_filename, exclude, force_exclude, config.directory))

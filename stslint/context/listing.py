@@ -118,7 +118,7 @@ def add_git_files(listing: Listing, top: str, checked: set[str], cwd_real: str,
         directory, _, name = path.rpartition("/")
         if name == "Chart.yaml":
             charts.add(directory)
-        if is_manifest_name(name) and not name.startswith("."):
+        if is_manifest_name(name):
             mode, oid, stage = meta.split(" ")
             if mode != GITLINK_MODE:
                 entries.append((mode, oid, stage, path))

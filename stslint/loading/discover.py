@@ -40,8 +40,15 @@ class PathFilter(Protocol):
         """True when ``path`` or one of its parent directories is excluded."""
 
 
+NOT_MANIFESTS = ("Chart.yaml",)
+"""Files a walk never reads: a Helm chart's metadata (an apiVersion without a kind)."""
+
+
 def is_manifest_name(name: str) -> bool:
-    """True for the file names a directory walk reads."""
+    """True for the file names a directory walk reads: manifests and kustomizations, not hidden
+    files (.gitlab-ci.yml, .stslint.yaml) nor a Helm chart's Chart.yaml."""
+    if name.startswith(".") or name in NOT_MANIFESTS:
+        return False
     return name.endswith(MANIFEST_SUFFIXES) or name == "Kustomization"
 
 
@@ -90,7 +97,7 @@ def walk_checked(directory: str, exclude: PathFilter | None = None) -> Iterator[
         dirs[:] = sorted(d for d in dirs if not skips_directory(d, lambda: chart)
                          and not (exclude is not None and exclude.matches_entry(os.path.join(root, d), True)))
         for name in sorted(files):
-            if is_manifest_name(name) and not name.startswith("."):  # .gitlab-ci.yml, .stslint.yaml
+            if is_manifest_name(name):
                 path = os.path.join(root, name)
                 if exclude is None or not exclude.matches_entry(path, False):
                     yield path, OUTSIDE_LINK if _leads_outside(path, top) else ""

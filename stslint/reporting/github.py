@@ -2,7 +2,8 @@
 
 Every value is escaped by GitHub's rules (``%``, CR and LF in the message; also ``:`` and ``,`` in
 properties), so nothing a manifest or its file name contains can end a command or start another.
-Other control characters (ANSI escapes, which the log viewer renders) are shown as escapes.
+Other control characters (ANSI escapes, which the log viewer renders) and the bidirectional
+overrides that reorder what the page shows are shown as escapes.
 """
 from __future__ import annotations
 
@@ -18,11 +19,11 @@ if TYPE_CHECKING:
     from stslint.engine import RunResult
     from stslint.findings import Finding
 
-_OTHER_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_OTHER_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 
 
 def _printable(text: str) -> str:
-    return _OTHER_CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", valid_unicode(text))
+    return _OTHER_CONTROLS.sub(lambda m: repr(m.group())[1:-1], valid_unicode(text))
 
 
 def escape_data(text: str) -> str:

@@ -21,7 +21,7 @@ def test_walk_skips_hidden_directories_and_helm_templates(tmp_path):
     tree(tmp_path, ".git/x.yaml", "chart/Chart.yaml", "chart/templates/sts.yaml", "chart/values.yaml",
          "plain/templates/sts.yaml")
     shown = [s.display for s in discover([str(tmp_path)])]
-    assert shown == [str(tmp_path / n) for n in ("chart/Chart.yaml", "chart/values.yaml", "plain/templates/sts.yaml")]
+    assert shown == [str(tmp_path / n) for n in ("chart/values.yaml", "plain/templates/sts.yaml")]  # no Chart.yaml
 
 
 def test_named_files_are_always_read_and_explicit(tmp_path):
@@ -71,7 +71,7 @@ def test_force_exclude_counts_only_directories_below_the_current_one(tmp_path, m
     repo = tmp_path / ".hid" / "repo"  # a checkout below a hidden directory (~/.cache/..., /tmp/.x/...)
     tree(repo, "k8s/a.yaml", ".hidden/b.yaml", "chart/Chart.yaml", "chart/templates/c.yaml", "d/.e/f.yaml")
     monkeypatch.chdir(repo)
-    assert [s.display for s in discover(["."], force_exclude=True)] == ["chart/Chart.yaml", "k8s/a.yaml"]
+    assert [s.display for s in discover(["."], force_exclude=True)] == ["k8s/a.yaml"]  # a walk skips Chart.yaml
     named = ["k8s/a.yaml", ".hidden/b.yaml", "chart/templates/c.yaml", "d/.e/f.yaml", ".hidden", "chart/templates"]
     assert [s.display for s in discover(named, force_exclude=True)] == ["k8s/a.yaml"]
     assert [s.display for s in discover(["k8s", str(repo / "k8s" / "a.yaml")], force_exclude=True)] == \

@@ -105,3 +105,9 @@ def test_github_is_the_default_on_github_actions(tmp_path, env, github):
     assert result.output.startswith("::error file=web.yaml,line=6," if github else "web.yaml:6:3: STS101")
     explicit = invoke("--format", "text", "web.yaml", cwd=tmp_path, env=env)
     assert explicit.output.startswith("web.yaml:6:3: STS101")
+
+
+def test_bidirectional_overrides_are_shown_not_sent():
+    from stslint.reporting.github import escape_data
+
+    assert escape_data("name\u202eyaml.exe\u2066x\u2069") == "name\\u202eyaml.exe\\u2066x\\u2069"

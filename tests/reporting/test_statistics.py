@@ -32,3 +32,11 @@ def test_statistics_of_a_clean_run(tmp_path):
     assert invoke("--statistics", ".", cwd=tmp_path).output == ""
     result = invoke("--statistics", "--format", "json", ".", cwd=tmp_path)
     assert (result.exit_code, json.loads(result.output)) == (0, [])
+
+
+def test_statistics_with_a_ci_format_is_a_usage_error():
+    from tests.conftest import FIXTURES, run_stslint
+
+    done = run_stslint("check", "--statistics", "--format", "sarif", str(FIXTURES / "example-app"))
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("stslint: error: --statistics prints text or json, not sarif")
