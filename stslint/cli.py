@@ -162,8 +162,8 @@ def _load_context(request: ContextRequest, sources: list[Source], stdin_filename
 
         for display, reason in context.skipped:
             click.echo(f"stslint: context: skipped {safe_text(display)}: {safe_text(reason)}", err=True)
-        click.echo(f"stslint: context: {context.loaded} files ({context.from_cache} from the cache, "
-                   f"{context.parsed} parsed), {len(context.skipped)} skipped", err=True)
+        click.echo(f"stslint: context: {context.loaded} files loaded, {len(context.skipped)} skipped "
+                   f"({context.from_cache} read from the cache, {context.parsed} parsed)", err=True)
     return context
 
 

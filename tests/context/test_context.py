@@ -64,6 +64,7 @@ def test_context_files_give_no_findings_and_no_input_errors(tmp_path: Path) -> N
     assert "stslint: context: skipped broken.yaml: STS001" in done.stderr
     assert "stslint: context: skipped binary.json: STS004" in done.stderr
     assert "other/sts.yaml" not in done.stderr
+    assert "stslint: context: 3 files loaded, 2 skipped (0 read from the cache, 5 parsed)" in done.stderr
 
 
 def test_a_checked_file_is_never_also_context(tmp_path: Path) -> None:
