@@ -143,6 +143,20 @@ def clip(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[:limit] + "..."
 
 
+def _json_key(key: Any) -> Any:
+    """A mapping key as Kubernetes sees it: kubectl turns YAML into JSON, whose keys are strings, so
+    ``1:`` is "1", ``on:`` is "true" and ``~:`` is "null" (and ``1`` and ``true`` stay two keys)."""
+    if isinstance(key, str) or isinstance(key, _MergeKey):
+        return key
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if isinstance(key, float) and key.is_integer() and abs(key) < 1e21:
+        return str(int(key))
+    return str(key)
+
+
 def _char_at(text: str, line: int, column: int) -> str:
     """The character at a 1-based line and column ("" when out of range)."""
     start = 0
@@ -351,7 +365,7 @@ def load_text(text: str) -> Loaded:
                 if isinstance(value, (dict, list)):
                     raise LoadError("STS001", "a mapping or list cannot be a mapping key "
                                     "(a Go/Helm template such as {{ .Value }}?)", span[0], span[1])
-                parent.key, parent.key_span, parent.has_key = value, span, True
+                parent.key, parent.key_span, parent.has_key = _json_key(value), span, True
             else:
                 key, key_span = parent.key, parent.key_span
                 parent.has_key = False

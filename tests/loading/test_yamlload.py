@@ -35,9 +35,10 @@ def test_yaml_1_1_scalars_as_kubernetes_reads_them():
                     "h": 1.5, "i": 31}
 
 
-def test_non_string_keys_load():
-    root = only("on: push\n2: two\nnull: x\n")
-    assert root[True] == "push" and root[2] == "two" and root[None] == "x"
+def test_keys_become_strings_as_kubectl_makes_them():
+    root = only("on: push\n1: one\ntrue: yes\nnull: x\n1.0: f\n")
+    assert root == {"true": True, "1": "f", "null": "x"}  # `on`/`true` and `1`/`1.0` are the same JSON key
+    assert load_text("1: a\ntrue: b\n").duplicate_keys == []  # 1 and true are two keys, not a duplicate
 
 
 def test_alias_gets_the_position_where_it_is_used():
