@@ -446,6 +446,8 @@ WRONG: list[Any] = [
     ("null-probe-port", "containers", container("port: 8080", "port: ~"), None, []),
     # kubectl makes YAML keys JSON strings: the label keys 1 and true are "1" and "true"
     ("label-key-int", "labels", "{app: db, 1: one, true: two}", None, []),
+    ("two-volume-names-int", "volumes", "[{name: 1, emptyDir: {}}, {name: 2, emptyDir: {}}]", None,
+     [(STS, f"{POD}.volumes[0].name"), (STS, f"{POD}.volumes[1].name")]),
 ]
 
 # Bug reports, one per row: where stslint's STS006 and the Kubernetes types (so the schemas) part ways.
@@ -465,11 +467,6 @@ KNOWN_DISAGREEMENTS = [
                  marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
                      "stslint reads an init container's restartPolicy (sidecar or not) without a type "
                      "check: no STS006 for a boolean, which Kubernetes rejects")), id="restart-policy-bool"),
-    pytest.param("two-volume-names-int", "volumes", "[{name: 1, emptyDir: {}}, {name: 2, emptyDir: {}}]", None,
-                 [(STS, f"{POD}.volumes[0].name"), (STS, f"{POD}.volumes[1].name")],
-                 marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-                     "STS405 stops at the first unreadable volume name (likewise STS303 at the first port "
-                     "name): the second wrong-typed field gets no STS006")), id="two-volume-names-int"),
     pytest.param("service-type-and-cluster-ip", "service_type", {"service_type": "5", "cluster_ip": "[None]"}, None,
                  [("Service/db", "spec.type"), ("Service/db", "spec.clusterIP")],
                  marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=(

@@ -25,11 +25,13 @@ def _volume_names(pod: Fields) -> set[str] | None:
     if not pod.maps_readable("volumes"):
         return None
     names: set[str] = set()
-    for _, volume in pod.maps("volumes"):
-        if not volume.str_readable("name"):
-            return None
-        names.add(volume.str("name") or "")
-    return names
+    readable = True
+    for _, volume in pod.maps("volumes"):  # read them all: every wrong-typed name is reported
+        if volume.str_readable("name"):
+            names.add(volume.str("name") or "")
+        else:
+            readable = False
+    return names if readable else None
 
 
 @rule("STS405", "volume-mount-unknown", "error")
