@@ -63,6 +63,9 @@ _MERGE = _Y + "merge"
 _STRING_TAGS = {_Y + "str", _Y + "timestamp", _Y + "binary", _Y + "value", "!"}
 _COLLECTION_TAGS = {_Y + "map", _Y + "omap", _Y + "pairs", _Y + "set", _Y + "seq", "!"}
 _RESOLVER = Resolver()
+_GO_YAML_BOOLS = {"y": True, "Y": True, "n": False, "N": False}
+"""YAML 1.1 booleans that PyYAML leaves as strings but Kubernetes' YAML reader (go-yaml v2, through
+sigs.k8s.io/yaml) resolves: a plain ``app: y`` reaches the API server as ``true``."""
 _CONSTRUCTOR = SafeConstructor()
 
 
@@ -112,6 +115,8 @@ def _scalar(event: ScalarEvent) -> Any:
     if tag is None or tag == "!":
         if tag == "!" or not event.implicit[0]:
             return event.value  # quoted or non-specific: a string
+        if event.value in _GO_YAML_BOOLS:
+            return _GO_YAML_BOOLS[event.value]
         tag = _RESOLVER.resolve(ScalarNode, event.value, event.implicit)
     if tag in _STRING_TAGS:
         return event.value

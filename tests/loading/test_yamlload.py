@@ -35,6 +35,10 @@ def test_yaml_1_1_scalars_as_kubernetes_reads_them():
                     "h": 1.5, "i": 31}
 
 
+def test_y_and_n_are_booleans_as_kubernetes_reads_them():
+    assert only("a: y\nb: N\nc: 'y'\nd: yes\ne: yEs\n") == {"a": True, "b": False, "c": "y", "d": True, "e": "yEs"}
+
+
 def test_keys_become_strings_as_kubectl_makes_them():
     root = only("on: push\n1: one\ntrue: yes\nnull: x\n1.0: f\n")
     assert root == {"true": True, "1": "f", "null": "x"}  # `on`/`true` and `1`/`1.0` are the same JSON key
@@ -57,8 +61,8 @@ def test_merge_keys_are_located_at_the_merge_key():
 
 
 def test_merge_of_a_list_of_mappings():
-    root = only("a: &a {x: 1}\nb: &b {x: 2, y: 2}\nc:\n  <<: [*a, *b]\n")
-    assert root["c"] == {"x": 1, "y": 2}
+    root = only("a: &a {x: 1}\nb: &b {x: 2, z: 2}\nc:\n  <<: [*a, *b]\n")
+    assert root["c"] == {"x": 1, "z": 2}
 
 
 def test_aliases_are_shared_not_copied():
