@@ -448,32 +448,15 @@ WRONG: list[Any] = [
     ("label-key-int", "labels", "{app: db, 1: one, true: two}", None, []),
     ("two-volume-names-int", "volumes", "[{name: 1, emptyDir: {}}, {name: 2, emptyDir: {}}]", None,
      [(STS, f"{POD}.volumes[0].name"), (STS, f"{POD}.volumes[1].name")]),
+    # an integral float reaches the API server as the JSON number (8080), which IntOrString accepts
+    ("probe-port-integral-float", "containers", container("port: 8080", "port: 8080.0"), None, []),
+    ("image-int", "containers", container("image: postgres", "image: 5"), None, [(STS, f"{C0}.image")]),
+    ("restart-policy-bool", "init_containers", sidecar("restartPolicy: Always", "restartPolicy: true"), None,
+     [(STS, f"{POD}.initContainers[1].restartPolicy")]),
+    ("service-type-and-cluster-ip", "service_type", {"service_type": "5", "cluster_ip": "[None]"}, None,
+     [("Service/db", "spec.type"), ("Service/db", "spec.clusterIP")]),
 ]
 
-# Bug reports, one per row: where stslint's STS006 and the Kubernetes types (so the schemas) part ways.
-KNOWN_DISAGREEMENTS = [
-    pytest.param("probe-port-integral-float", "containers", container("port: 8080", "port: 8080.0"), None, [],
-                 marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-                     "stslint reports port 8080.0 as STS006; it reaches the API server as the JSON number "
-                     "8080, which IntOrString accepts (JSON Schema's integer accepts it too)")),
-                 id="probe-port-integral-float"),
-    pytest.param("image-int", "containers", container("image: postgres", "image: 5"), None,
-                 [(STS, f"{C0}.image")],
-                 marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-                     "STS301/STS302 read image (exempt-images) without a type check: no STS006 for a "
-                     "non-string image, which Kubernetes rejects")), id="image-int"),
-    pytest.param("restart-policy-bool", "init_containers", sidecar("restartPolicy: Always", "restartPolicy: true"),
-                 None, [(STS, f"{POD}.initContainers[1].restartPolicy")],
-                 marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-                     "stslint reads an init container's restartPolicy (sidecar or not) without a type "
-                     "check: no STS006 for a boolean, which Kubernetes rejects")), id="restart-policy-bool"),
-    pytest.param("service-type-and-cluster-ip", "service_type", {"service_type": "5", "cluster_ip": "[None]"}, None,
-                 [("Service/db", "spec.type"), ("Service/db", "spec.clusterIP")],
-                 marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-                     "index.service_entry checks clusterIP only when type is readable (and clusterIPs is "
-                     "ignored then too): a wrong clusterIP next to a wrong type gets no STS006")),
-                 id="service-type-and-cluster-ip"),
-]
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -505,11 +488,6 @@ def _agree(tmp_path: Path, field: str, bad: str | dict[str, str], fixed: str | N
 
 @pytest.mark.parametrize("field, bad, fixed, expected", [case[1:] for case in WRONG], ids=[case[0] for case in WRONG])
 def test_a_schema_rejects_exactly_where_stslint_reports_sts006(tmp_path, field, bad, fixed, expected):
-    _agree(tmp_path, field, bad, fixed, expected)
-
-
-@pytest.mark.parametrize("case, field, bad, fixed, expected", KNOWN_DISAGREEMENTS)
-def test_known_disagreements(tmp_path, case, field, bad, fixed, expected):
     _agree(tmp_path, field, bad, fixed, expected)
 
 

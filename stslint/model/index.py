@@ -130,7 +130,8 @@ def service_entry(svc: Service) -> ServiceEntry:
             if not isinstance(ip, str):
                 spec.report(f"spec.clusterIPs[{index}]", spec.item_span("clusterIPs", index), "a string", ip)
                 ips_valid = False
-        entry.headless_valid = spec.str_readable("type") and spec.str_readable("clusterIP") and ips_valid
+        type_valid, ip_valid = spec.str_readable("type"), spec.str_readable("clusterIP")  # both reported
+        entry.headless_valid = type_valid and ip_valid and ips_valid
         if entry.headless_valid:  # only plain strings go into an entry (the context cache stores them)
             entry.cluster_ip = spec.raw("clusterIP") if spec.has_key("clusterIP") else MISSING
             entry.cluster_ips = list(cluster_ips) if cluster_ips is not None else (

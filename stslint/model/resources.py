@@ -118,7 +118,11 @@ class Fields:
         return self._typed(key, str, "a string")  # type: ignore[no-any-return]
 
     def int_or_str(self, key: str) -> int | str | None:
-        """An IntOrString field (ports), or None."""
+        """An IntOrString field (ports), or None. An integral float (``8080.0``) is the integer it
+        reaches the API server as (YAML to JSON writes it ``8080``)."""
+        value = self.data.get(key)
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
         return self._typed(key, (int, str), "an integer or a string")  # type: ignore[no-any-return]
 
     def seq(self, key: str) -> YSeq | None:
@@ -309,7 +313,7 @@ class StatefulSet(Resource):
             for _, item in pod.maps(group):
                 role = "container"
                 if group == "initContainers":
-                    role = "sidecar" if item.raw("restartPolicy") == "Always" else "init"
+                    role = "sidecar" if item.str("restartPolicy") == "Always" else "init"
                 yield Container(item, role, item.span)
 
     def containers_readable(self, *, include_init: bool = False) -> bool:

@@ -14,14 +14,14 @@ PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 def _exempt(container: Container, options: dict[str, Any]) -> bool:
     if container.name is not None and container.name in (options.get("exempt-containers") or ()):
         return True
-    image = container.fields.raw("image")
-    return isinstance(image, str) and any(fnmatch.fnmatchcase(image, pattern)
+    image = container.fields.str("image")
+    return image is not None and any(fnmatch.fnmatchcase(image, pattern)
                                           for pattern in options.get("exempt-images") or ())
 
 
 def _missing(sts: StatefulSet, options: dict[str, Any], probe: str) -> Iterator[tuple[Container, str]]:
     for container in sts.containers():
-        if container.fields.present(probe) or _exempt(container, options):
+        if _exempt(container, options) or container.fields.present(probe):  # image read (and typed) always
             continue
         yield container, container.label
 
