@@ -110,7 +110,7 @@ def workload_entry(sts: StatefulSet) -> WorkloadEntry:
     entry.pod_labels = sts.template_labels()
     _collect(sts, "claims", entry.problems)
     if isinstance(spec, dict):
-        entry.claims = [ClaimTemplate(fields, index) for index, fields in sts.claim_templates()]
+        entry.claims = list(sts.claims())
     sts.with_sink(None)
     return entry
 

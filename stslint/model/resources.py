@@ -335,13 +335,14 @@ class StatefulSet(Resource):
         spec = self.spec()
         if spec is None or not spec.maps_readable("volumeClaimTemplates"):
             return False
-        return all([ClaimTemplate(fields, index).name_readable for index, fields in self.claim_templates()])
+        return all([claim.name_readable for claim in self.claims()])
 
-    def claim_templates(self) -> Iterator[tuple[int, Fields]]:
-        """``spec.volumeClaimTemplates`` items."""
+    def claims(self) -> Iterator[ClaimTemplate]:
+        """``spec.volumeClaimTemplates`` items as ClaimTemplates (read one by one, as iterated)."""
         spec = self.spec()
         if spec is not None:
-            yield from spec.maps("volumeClaimTemplates")
+            for index, fields in spec.maps("volumeClaimTemplates"):
+                yield ClaimTemplate(fields, index)
 
 
 class ClaimTemplate:

@@ -5,7 +5,7 @@ from typing import Any, Iterator
 
 from stslint.findings import Finding
 from stslint.model.index import MISSING, Index
-from stslint.model.resources import ClaimTemplate, PersistentVolume, StatefulSet
+from stslint.model.resources import PersistentVolume, StatefulSet
 from stslint.rules import rule
 
 
@@ -23,11 +23,6 @@ def retention_policy_delete(sts: StatefulSet, options: dict[str, Any]) -> Iterat
                               f"Delete; the PersistentVolumeClaims (and with a Delete reclaim policy the data) are "
                               f"deleted when {event} — use Retain", policy.key_span(key),
                               anchor=f"spec.persistentVolumeClaimRetentionPolicy.{key}")
-
-
-def _claims(sts: StatefulSet) -> Iterator[ClaimTemplate]:
-    for index, fields in sts.claim_templates():
-        yield ClaimTemplate(fields, index)
 
 
 @rule("STS402", "storage-class-reclaim-delete", "error", scope="index")
@@ -67,7 +62,7 @@ def pv_reclaim_delete(pv: PersistentVolume, options: dict[str, Any]) -> Iterator
 @rule("STS404", "storage-class-missing", "warning")
 def storage_class_missing(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Finding]:
     """A claim template names no StorageClass."""
-    for claim in _claims(sts):
+    for claim in sts.claims():
         if claim.class_given:
             continue
         yield sts.finding("STS404", f'StatefulSet "{sts.name}": volumeClaimTemplate "{claim.name}" has no '

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from stslint.findings import Finding
-from stslint.model.resources import ClaimTemplate, Container, Fields, StatefulSet
+from stslint.model.resources import Container, Fields, StatefulSet
 from stslint.rules import rule
 
 MOUNT_LISTS = ("volumeMounts", "volumeDevices")
@@ -17,7 +17,7 @@ def _mounts(container: Container) -> Iterator[tuple[str, Fields]]:
 
 
 def _claim_names(sts: StatefulSet) -> set[str]:
-    return {c.name for c in (ClaimTemplate(f, i) for i, f in sts.claim_templates()) if c.name}
+    return {c.name for c in sts.claims() if c.name}
 
 
 def _volume_names(pod: Fields) -> set[str] | None:
@@ -69,8 +69,7 @@ def claim_template_unused(sts: StatefulSet, options: dict[str, Any]) -> Iterator
             if not mount.str_readable("name"):
                 return
             mounted.add(mount.str("name") or "")
-    for index, fields in sts.claim_templates():
-        claim = ClaimTemplate(fields, index)
+    for claim in sts.claims():
         if claim.name and claim.name not in mounted:
             yield sts.finding("STS406", f'StatefulSet "{sts.name}": volumeClaimTemplate "{claim.name}" is mounted '
                               "by no container; a volume is still provisioned for every replica — mount it or "
