@@ -1,17 +1,16 @@
 """The pipeline of one run: load → index → rules → selection → sorted findings."""
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from stslint.findings import INPUT_ERROR_CODES, Finding
 from stslint.loading import DEFAULT_MAX_FILE_SIZE, FileResult, load_source
-from stslint.loading.discover import KUSTOMIZATION_NAMES, Source
+from stslint.loading.discover import Source
 from stslint.model.documents import non_object_items, objects_of
 from stslint.model.index import Index
-from stslint.model.kustomize import patch_paths
+from stslint.model.kustomize import kustomization_patches
 from stslint.model.nodes import YMap
 from stslint.model.resources import Resource, Service, StatefulSet, StorageClass, view_for
 from stslint.rules import RULES, Rule, index_rules, object_rules
@@ -129,7 +128,8 @@ class Linter:
         before = len(self.findings)
         self._cross_file_findings_possible = False
         self.findings.extend(result.errors)
-        is_kustomization = os.path.basename(source.path or "") in KUSTOMIZATION_NAMES
+        self.patch_files |= kustomization_patches(source.path, (doc.root for doc in result.documents),
+                                                  result.real_path)
         for doc in result.documents:
             root = doc.root
             if root is None:
@@ -141,8 +141,6 @@ class Linter:
                         "object (a mapping with apiVersion and kind)", source.display, doc.span,
                         source_path=result.real_path))
                 continue
-            if is_kustomization:
-                self.patch_files |= patch_paths(root, result.real_path)
             has_api, has_kind = root.get("apiVersion") is not None, root.get("kind") is not None
             if has_api != has_kind:
                 present, absent = ("apiVersion", "kind") if has_api else ("kind", "apiVersion")

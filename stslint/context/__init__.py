@@ -73,8 +73,8 @@ def _parse(candidate: Candidate, max_file_size: int) -> Record:
     """Load a context file and make its record (its input errors become the record's error)."""
     from stslint.model.documents import indexable_objects
     from stslint.loading import load_source
-    from stslint.loading.discover import KUSTOMIZATION_NAMES, Source
-    from stslint.model.kustomize import patch_paths
+    from stslint.loading.discover import Source
+    from stslint.model.kustomize import kustomization_patches
 
     result = load_source(Source(candidate.display, candidate.real_path, False), max_file_size)
     blocking = [e for e in result.errors if e.code != "STS002"]  # duplicate keys still load, as when checked
@@ -82,13 +82,9 @@ def _parse(candidate: Candidate, max_file_size: int) -> Record:
         first = blocking[0]
         return record_of([], candidate.display, candidate.real_path, set(),
                          f"{first.code} at {first.line}:{first.column}: {first.message}")
-    is_kustomization = os.path.basename(candidate.real_path) in KUSTOMIZATION_NAMES
-    objects = []
-    patches: set[str] = set()
-    for doc in result.documents:
-        if is_kustomization:
-            patches |= patch_paths(doc.root, candidate.real_path)
-        objects.extend(indexable_objects(doc.root))
+    objects = [obj for doc in result.documents for obj in indexable_objects(doc.root)]
+    patches = kustomization_patches(candidate.real_path, (doc.root for doc in result.documents),
+                                    candidate.real_path)
     return record_of(objects, candidate.display, candidate.real_path, patches, None)
 
 

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Callable, Iterator, Protocol
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
-KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 STDIN = "-"
 
 

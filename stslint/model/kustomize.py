@@ -2,9 +2,22 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, Iterable
 
+KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 PATCH_KEYS = ("patchesStrategicMerge", "patches", "patchesJson6902")
+
+
+def kustomization_patches(name: str | None, roots: Iterable[Any], real_path: str | None) -> set[str]:
+    """The patch files a loaded file lists: when the file ``name`` is a kustomization
+    (kustomization.yaml, kustomization.yml, Kustomization), the ``patch_paths`` of each of its
+    documents (``roots``) resolved against ``real_path``; otherwise none."""
+    if os.path.basename(name or "") not in KUSTOMIZATION_NAMES:
+        return set()
+    found: set[str] = set()
+    for root in roots:
+        found |= patch_paths(root, real_path)
+    return found
 
 
 def patch_paths(kustomization: Any, real_path: str | None) -> set[str]:

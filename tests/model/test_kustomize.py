@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 
-from stslint.model.kustomize import patch_paths
+from stslint.model.kustomize import kustomization_patches, patch_paths
 
 
 def test_patch_paths_from_every_patch_key(tmp_path):
@@ -24,3 +24,11 @@ def test_nothing_from_a_non_mapping_or_stdin():
     assert patch_paths(["a"], "/x/kustomization.yaml") == set()
     assert patch_paths({"patchesStrategicMerge": ["a.yaml"]}, None) == set()
     assert patch_paths({"patchesStrategicMerge": "a.yaml", "patches": [3, None]}, "/x/kustomization.yaml") == set()
+
+
+def test_kustomization_patches_only_from_a_kustomization_by_name():
+    docs = [{"patchesStrategicMerge": ["a.yaml"]}, None, {"patches": [{"path": "b.yaml"}]}]
+    assert kustomization_patches("/x/kustomization.yml", docs, "/x/kustomization.yml") == {"/x/a.yaml", "/x/b.yaml"}
+    assert kustomization_patches("/x/Kustomization", docs[:1], "/x/Kustomization") == {"/x/a.yaml"}
+    assert kustomization_patches("/x/base.yaml", docs, "/x/base.yaml") == set()
+    assert kustomization_patches(None, docs, None) == set()
