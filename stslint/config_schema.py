@@ -10,11 +10,12 @@ import json
 from typing import Any
 
 from stslint.config_validation import NAMESPACE, rule_options_spec
+from stslint.reporting import FORMATS
 from stslint.rules import RULES, lookup
 from stslint.selection import canonical_selectors
 
-FORMAT_NAMES = ["text", "full", "json", "sarif", "github", "gitlab", "junit"]
-"""The report formats the configuration may name (what issue 13's reporters provide)."""
+FORMAT_NAMES = list(FORMATS)
+"""The report formats the configuration may name: the reporters' formats, in their order."""
 
 _OPTION_SCHEMAS: dict[str, dict[str, Any]] = {
     "string": {"type": "string"},
