@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from stslint.resources import data_dir
+from stslint.package_data import data_dir
 from stslint.rules import RULES, lookup
 
 

@@ -13,7 +13,7 @@ import pytest
 from stslint.config_schema import FORMAT_NAMES, render
 from stslint.config_validation import VALIDATORS, ConfigInvalid, validate
 from stslint.reporting import FORMATS
-from stslint.resources import data_dir
+from stslint.package_data import data_dir
 from tests.conftest import ROOT
 
 SCHEMA_FILE = ROOT / "schemas" / "config.schema.json"

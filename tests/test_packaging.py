@@ -42,6 +42,6 @@ def test_installed_wheel_runs_from_another_directory(wheel: Path, tmp_path: Path
     check = subprocess.run([str(stslint), "check", str(FIXTURES / "example-app")], cwd=elsewhere,
                            capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
-    where = subprocess.run([str(python), "-c", "import stslint.resources as r; print(r.data_dir('rules'))"],
+    where = subprocess.run([str(python), "-c", "import stslint.package_data as r; print(r.data_dir('rules'))"],
                            cwd=elsewhere, capture_output=True, text=True)
     assert str(env_dir) in where.stdout  # read from the installed package, not the checkout
