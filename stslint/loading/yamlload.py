@@ -162,13 +162,22 @@ def _json_key(key: Any) -> Any:
     return str(key)
 
 
-def _char_at(text: str, line: int, column: int) -> str:
-    """The character at a 1-based line and column ("" when out of range)."""
+def _line_start(text: str, number: int) -> int | None:
+    """The offset where line ``number`` (1-based, lines ended by "\\n") starts; None past the end."""
     start = 0
-    for _ in range(line - 1):
+    for _ in range(number - 1):
         start = text.find("\n", start) + 1
         if start == 0:
-            return ""
+            return None
+    return start
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    """The character at a 1-based line and column ("" when out of range); a column past the end of
+    the line reads on into the lines after it."""
+    start = _line_start(text, line)
+    if start is None:
+        return ""
     index = start + column - 1
     return text[index] if index < len(text) else ""
 
@@ -189,13 +198,9 @@ def _template_before(text: str, marker: str, line: int) -> tuple[int, int] | Non
 
 def _line(text: str, number: int) -> str:
     """Line ``number`` (1-based) of ``text``; "" when out of range."""
-    if number < 1:
+    start = _line_start(text, number) if number >= 1 else None
+    if start is None:
         return ""
-    start = 0
-    for _ in range(number - 1):
-        start = text.find("\n", start) + 1
-        if start == 0:
-            return ""
     end = text.find("\n", start)
     return text[start:] if end == -1 else text[start:end]
 
