@@ -39,7 +39,7 @@ def storage_class_reclaim_delete(index: Index, options: dict[str, Any]) -> Itera
             deleting = [c for c in classes if c.reclaim_policy is MISSING or c.reclaim_policy in (None, "Delete")]
             if not claim.class_name or not deleting:
                 continue
-            how = ("omits reclaimPolicy, which defaults to Delete" if deleting[0].reclaim_policy in (MISSING, None)
+            how = ("omits reclaimPolicy (the default is Delete)" if deleting[0].reclaim_policy in (MISSING, None)
                    else "has reclaimPolicy: Delete")
             count = f" ({len(deleting)} of its {len(classes)} definitions)" if len(classes) > 1 else ""
             yield sts.finding("STS402", f'StatefulSet "{sts.name}": volumeClaimTemplate "{claim.name}" uses '
