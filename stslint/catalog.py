@@ -1,12 +1,14 @@
-"""Rule documentation from ``rules/<CODE>-<name>.yaml``: summary, rationale, remediation, examples,
-options. Read only by the commands and formats that show it, never by a plain check."""
+"""Rule documentation: summary, rationale, remediation, examples and option descriptions, from
+``rules/<CODE>-<name>.yaml`` for the built-in rules (a rule of another origin carries its own). Read
+only by the commands and formats that show it, never by a plain check. Code, name, severity, opt-in
+and option types and defaults are the rule's own (declared in Python, stslint.rules)."""
 from __future__ import annotations
 
 from functools import lru_cache
 from typing import Any
 
 from stslint.package_data import data_dir
-from stslint.rules import RULES, lookup
+from stslint.rules import BUILTIN, Rule, RuleSet
 
 
 class UnknownRule(LookupError):
@@ -14,22 +16,43 @@ class UnknownRule(LookupError):
 
 
 @lru_cache(maxsize=None)
-def rule_doc(code: str) -> dict[str, Any]:
-    """The documentation of one rule, by code."""
+def _builtin_doc(code: str, name: str) -> dict[str, Any]:
     import yaml
 
-    rule = RULES[code]
-    entry = data_dir("rules") / f"{rule.code}-{rule.name}.yaml"
+    entry = data_dir("rules") / f"{code}-{name}.yaml"
     doc = yaml.safe_load(entry.read_text(encoding="utf-8"))
     return doc if isinstance(doc, dict) else {}
 
 
-def explain(code_or_name: str) -> dict[str, Any]:
+def rule_doc(code: str, rules: RuleSet = BUILTIN) -> dict[str, Any]:
+    """The documentation of one rule, by code."""
+    return documentation(rules[code])
+
+
+def documentation(rule: Rule) -> dict[str, Any]:
+    """The documentation of a rule: its own ``doc``, else its ``rules/*.yaml`` file."""
+    if rule.doc is not None:
+        return rule.doc
+    return _builtin_doc(rule.code, rule.name)
+
+
+def options_of(rule: Rule) -> dict[str, dict[str, Any]]:
+    """Each option of a rule: type and default (declared with the rule) and description (documented)."""
+    described = documentation(rule).get("options") or {}
+    result = {}
+    for option in rule.options:
+        entry = described.get(option.name) if isinstance(described, dict) else None
+        result[option.name] = {**option.describe(),
+                               "description": (entry or {}).get("description", "") if isinstance(entry, dict) else ""}
+    return result
+
+
+def explain(code_or_name: str, rules: RuleSet = BUILTIN) -> dict[str, Any]:
     """Everything known about a rule, for ``stslint explain``."""
-    rule = lookup(code_or_name)
+    rule = rules.lookup(code_or_name)
     if rule is None:
         raise UnknownRule(code_or_name)
-    doc = rule_doc(rule.code)
+    doc = documentation(rule)
     return {
         "code": rule.code,
         "name": rule.name,
@@ -38,12 +61,12 @@ def explain(code_or_name: str) -> dict[str, Any]:
         "summary": doc.get("summary", ""),
         "rationale": doc.get("rationale", ""),
         "remediation": doc.get("remediation", ""),
-        "options": doc.get("options") or {},
+        "options": options_of(rule),
         "examples": doc.get("examples") or {},
     }
 
 
-def all_rules() -> list[dict[str, Any]]:
+def all_rules(rules: RuleSet = BUILTIN) -> list[dict[str, Any]]:
     """The catalog: code, name, severity, opt-in and summary of every rule, in code order."""
     return [{"code": r.code, "name": r.name, "severity": r.severity, "opt_in": r.opt_in,
-             "summary": rule_doc(r.code).get("summary", "")} for _, r in sorted(RULES.items())]
+             "summary": documentation(r).get("summary", "")} for r in rules.values()]

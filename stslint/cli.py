@@ -15,9 +15,7 @@ from stslint import __version__
 from stslint.reporting import FORMATS
 
 if TYPE_CHECKING:
-    from stslint.context import Context, ContextRequest
-    from stslint.engine import Settings
-    from stslint.loading.discover import PathFilter, Source
+    from stslint.context import Context
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 STATISTICS_FORMATS = ("text", "full", "json")
@@ -88,10 +86,9 @@ def check(paths: tuple[str, ...], output_format: str | None, output_file: str | 
           isolated: bool = False, fail_on: str | None = None, exit_zero: bool = False) -> None:
     """Lint manifests: files, directories (walked for *.yaml, *.yml, *.json) or - for stdin.
     No path means the current directory."""
+    from stslint.api import lint_paths
     from stslint.config import ConfigError, resolve_config
     from stslint.context import ContextRequest
-    from stslint.engine import lint
-    from stslint.loading.discover import discover
     from stslint.reporting import ReportOptions, color_enabled, report, safe_text
     from stslint.selection import SelectionError, split_list
 
@@ -113,11 +110,11 @@ def check(paths: tuple[str, ...], output_format: str | None, output_file: str | 
     if statistics and final_format not in STATISTICS_FORMATS:
         _fail(f"--statistics prints text or json, not {final_format}")
     settings.keep_texts = final_format == "full" and not statistics  # only code frames need the text
-    exclude = config.exclude_matcher()
-    sources = list(discover(list(paths), stdin_filename, exclude, force_exclude, config.directory))
     request = ContextRequest(context_paths, context_git, not no_cache).with_config(config.context, config.directory)
-    context = _load_context(request, sources, stdin_filename, settings, verbose, exclude)
-    result = lint(sources, settings, context)
+    result = lint_paths(paths, settings, request, stdin_filename=stdin_filename, exclude=config.exclude_matcher(),
+                        force_exclude=force_exclude, exclude_root=config.directory)
+    if verbose and result.context is not None:
+        _report_context(result.context)
     for file, line, message in result.warnings:
         click.echo(f"stslint: {safe_text(file)}:{line}: warning: {safe_text(message)}", err=True)
     out = _open_output(output_file)
@@ -147,24 +144,14 @@ def _open_output(path: str | None) -> TextIO:
         sys.exit(EXIT_ERROR)
 
 
-def _load_context(request: ContextRequest, sources: list[Source], stdin_filename: str | None,
-                  settings: Settings, verbose: bool, exclude: PathFilter | None = None) -> Context | None:
-    """The context a run asks for (None when none); with ``verbose``, what was loaded and skipped
-    goes to stderr."""
-    if not request:
-        return None
-    from stslint.context import context_for
+def _report_context(context: Context) -> None:
+    """What context was loaded and skipped, on stderr (``--verbose``)."""
+    from stslint.reporting import safe_text
 
-    context = context_for(request, sources, stdin_filename, namespace=settings.namespace,
-                          max_file_size=settings.max_file_size, exclude=exclude)
-    if verbose:
-        from stslint.reporting import safe_text
-
-        for display, reason in context.skipped:
-            click.echo(f"stslint: context: skipped {safe_text(display)}: {safe_text(reason)}", err=True)
-        click.echo(f"stslint: context: {context.loaded} files loaded, {len(context.skipped)} skipped "
-                   f"({context.from_cache} read from the cache, {context.parsed} parsed)", err=True)
-    return context
+    for display, reason in context.skipped:
+        click.echo(f"stslint: context: skipped {safe_text(display)}: {safe_text(reason)}", err=True)
+    click.echo(f"stslint: context: {context.loaded} files loaded, {len(context.skipped)} skipped "
+               f"({context.from_cache} read from the cache, {context.parsed} parsed)", err=True)
 
 
 def _print_json(data: Any) -> None:

@@ -14,11 +14,12 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
-from stslint.config_validation import ConfigInvalid, KeyPath, rule_options_spec, validate
+from stslint.config_validation import ConfigInvalid, KeyPath, validate
 
 if TYPE_CHECKING:
     from stslint.engine import Settings
     from stslint.globs import PathMatcher
+    from stslint.rules import RuleSet
 
 CONFIG_FILES = (".stslint.yaml", ".stslint.yml")
 PYPROJECT = "pyproject.toml"
@@ -58,14 +59,18 @@ class Config:
     context: list[str] | str | None = None
     policies: list[str] = field(default_factory=list)
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    rule_set: RuleSet | None = None
+    """The rules this configuration was validated against (None: the built-in rules)."""
+
+    def rule_set_or_builtin(self) -> RuleSet:
+        """The run's rule set."""
+        from stslint.rules import BUILTIN
+
+        return self.rule_set or BUILTIN
 
     def rule_options(self) -> dict[str, dict[str, Any]]:
-        """The options of every rule the file configures, declared defaults filled in."""
-        result: dict[str, dict[str, Any]] = {}
-        for code, given in self.rules.items():
-            defaults = {name: spec.get("default") for name, spec in rule_options_spec(code).items()}
-            result[code] = {**defaults, **given}
-        return result
+        """The options the file sets, by rule code (a run fills in every rule's declared defaults)."""
+        return {code: dict(given) for code, given in self.rules.items()}
 
     def exclude_matcher(self) -> PathMatcher | None:
         """The matcher of the ``exclude`` globs (None when there are none)."""
@@ -83,7 +88,7 @@ class Config:
         from stslint.globs import PathMatcher
         from stslint.selection import expand_ignored
 
-        table = [(PathMatcher([glob], self.directory), expand_ignored(codes))
+        table = [(PathMatcher([glob], self.directory), expand_ignored(codes, self.rule_set_or_builtin()))
                  for glob, codes in self.per_file_ignores.items()]
 
         def codes_for(path: str) -> frozenset[str]:
@@ -104,12 +109,13 @@ class Config:
         from stslint.loading import DEFAULT_MAX_FILE_SIZE
         from stslint.selection import resolve_layers
 
+        rules = self.rule_set_or_builtin()
         selected = resolve_layers([(self.select, self.ignore, self.extend_select),
-                                   (select, ignore or [], extend_select or [])])
+                                   (select, ignore or [], extend_select or [])], rules)
         return Settings(selected=selected, namespace=namespace or self.namespace,
                         max_file_size=max_file_size or DEFAULT_MAX_FILE_SIZE,
                         rule_options=self.rule_options(), severities=dict(self.severity),
-                        file_ignores=self.file_ignores())
+                        file_ignores=self.file_ignores(), rules=rules)
 
 
 def _is_git_root(directory: str) -> bool:

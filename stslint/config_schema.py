@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from stslint.config_validation import NAMESPACE, rule_options_spec
+from stslint.catalog import options_of
+from stslint.config_validation import NAMESPACE
 from stslint.reporting import FORMATS
 from stslint.rules import RULES, lookup
 from stslint.selection import canonical_selectors
@@ -17,21 +18,15 @@ from stslint.selection import canonical_selectors
 FORMAT_NAMES = list(FORMATS)
 """The report formats the configuration may name: the reporters' formats, in their order."""
 
-_OPTION_SCHEMAS: dict[str, dict[str, Any]] = {
-    "string": {"type": "string"},
-    "integer": {"type": "integer"},
-    "boolean": {"type": "boolean"},
-    "array": {"type": "array", "items": {"type": "string"}},
-}
-
-
 def _rule_options(code: str) -> dict[str, Any]:
+    rule = RULES[code]
+    described = options_of(rule)
     properties = {}
-    for name, spec in sorted(rule_options_spec(code).items()):
-        schema = dict(_OPTION_SCHEMAS[spec.get("type", "string")])
-        schema["description"] = spec.get("description", "")
-        schema["default"] = spec.get("default")
-        properties[name] = schema
+    for option in sorted(rule.options, key=lambda o: o.name):
+        schema = option.json_schema()
+        schema["description"] = described[option.name]["description"]
+        schema["default"] = option.default
+        properties[option.name] = schema
     return {"type": "object", "additionalProperties": False, "properties": properties}
 
 

@@ -3,7 +3,8 @@ import on every commit). ``schemas/config.schema.json`` describes the same file 
 the tests check that the two agree.
 
 Errors carry the path of the offending key (``("rules", "STS301", "exempt-images")``, list items
-by index) so the loader can name the line it was written on.
+by index) so the loader can name the line it was written on. Rule codes, names and selectors are
+checked against the rule set of the run (the built-in rules, plus user policies later).
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import re
 from typing import Any, Callable
 
 from stslint.model.nodes import type_name
-from stslint.rules import RULES, lookup
+from stslint.rules import BUILTIN, RuleSet
 
 KeyPath = tuple[Any, ...]
 
@@ -69,11 +70,11 @@ def _string_list(value: Any, path: KeyPath, what: str) -> list[str]:
     return list(value)
 
 
-def _selectors(value: Any, path: KeyPath) -> list[str]:
+def _selectors(value: Any, path: KeyPath, rules: RuleSet) -> list[str]:
     from stslint.selection import canonical_selectors
 
     items = _string_list(value, path, "rule selectors: " + SELECTOR_HELP)
-    known = canonical_selectors()
+    known = canonical_selectors(rules)
     known_set = set(known)
     for index, item in enumerate(items):
         if item not in known_set:
@@ -82,10 +83,10 @@ def _selectors(value: Any, path: KeyPath) -> list[str]:
     return items
 
 
-def _rule_code(key: Any, path: KeyPath, allow_input: bool) -> str:
-    rule = lookup(key) if isinstance(key, str) else None
+def _rule_code(key: Any, path: KeyPath, allow_input: bool, rules: RuleSet) -> str:
+    rule = rules.lookup(key) if isinstance(key, str) else None
     if rule is None or key not in (rule.code, rule.name):
-        choices = sorted(RULES) + sorted(r.name for r in RULES.values())
+        choices = sorted(rules) + sorted(r.name for r in rules.values())
         raise ConfigInvalid((*path, key), f'{_label(path)}: unknown rule "{key}"; expected a rule code or name '
                             f"(`stslint rules` lists them){_suggest(str(key), choices)}")
     if not allow_input and rule.scope == "input":
@@ -100,10 +101,10 @@ def _mapping(value: Any, path: KeyPath, what: str) -> dict[Any, Any]:
     return value
 
 
-def _severity(value: Any, path: KeyPath) -> dict[str, str]:
+def _severity(value: Any, path: KeyPath, rules: RuleSet) -> dict[str, str]:
     result: dict[str, str] = {}
     for key, level in _mapping(value, path, 'rule code or name to "error" or "warning"').items():
-        code = _rule_code(key, path, allow_input=False)
+        code = _rule_code(key, path, allow_input=False, rules=rules)
         if level not in LEVELS:
             raise ConfigInvalid((*path, key), f'{_label((*path, key))} must be "error" or "warning"; {_found(level)}')
         _no_twice(result, code, key, path)
@@ -117,15 +118,15 @@ def _no_twice(seen: dict[str, Any], code: str, key: Any, path: KeyPath) -> None:
                             "expected each rule once")
 
 
-def _namespace(value: Any, path: KeyPath) -> str:
+def _namespace(value: Any, path: KeyPath, rules: RuleSet) -> str:
     if not isinstance(value, str) or not NAMESPACE.match(value):
         raise ConfigInvalid(path, f"{_label(path)} must be a Kubernetes namespace name (lowercase letters, digits "
                             f"and '-', at most 63 characters); {_found(value)}")
     return value
 
 
-def _choice(choices: tuple[str, ...]) -> Callable[[Any, KeyPath], str]:
-    def check(value: Any, path: KeyPath) -> str:
+def _choice(choices: tuple[str, ...]) -> Callable[[Any, KeyPath, RuleSet], str]:
+    def check(value: Any, path: KeyPath, rules: RuleSet) -> str:
         if value not in choices or not isinstance(value, str):
             listed = " or ".join(f'"{c}"' for c in choices)
             raise ConfigInvalid(path, f"{_label(path)} must be {listed}; {_found(value)}")
@@ -133,13 +134,13 @@ def _choice(choices: tuple[str, ...]) -> Callable[[Any, KeyPath], str]:
     return check
 
 
-def _format(value: Any, path: KeyPath) -> str:
+def _format(value: Any, path: KeyPath, rules: RuleSet) -> str:
     from stslint.reporting import FORMATS
 
-    return _choice(tuple(FORMATS))(value, path)
+    return _choice(tuple(FORMATS))(value, path, rules)
 
 
-def _context(value: Any, path: KeyPath) -> list[str] | str:
+def _context(value: Any, path: KeyPath, rules: RuleSet) -> list[str] | str:
     if value == "git":
         return "git"
     if not isinstance(value, list):
@@ -147,65 +148,48 @@ def _context(value: Any, path: KeyPath) -> list[str] | str:
     return _string_list(value, path, "paths")
 
 
-def _per_file_ignores(value: Any, path: KeyPath) -> dict[str, list[str]]:
+def _per_file_ignores(value: Any, path: KeyPath, rules: RuleSet) -> dict[str, list[str]]:
     result: dict[str, list[str]] = {}
     for glob, selectors in _mapping(value, path, "path globs to lists of rule selectors").items():
         if not isinstance(glob, str) or not glob:
             raise ConfigInvalid((*path, glob), f"{_label(path)}: every key must be a path glob (a string); "
                                 f"{_found(glob)}")
-        result[glob] = _selectors(selectors, (*path, glob))
+        result[glob] = _selectors(selectors, (*path, glob), rules)
     return result
 
 
-def rule_options_spec(code: str) -> dict[str, dict[str, Any]]:
-    """The options rule ``code`` declares in its documentation file (name → type, default, ...)."""
-    from stslint.catalog import rule_doc
-
-    options = rule_doc(code).get("options") or {}
-    return options if isinstance(options, dict) else {}
-
-
-_OPTION_TYPES: dict[str, tuple[Callable[[Any], bool], str]] = {
-    "string": (lambda v: isinstance(v, str), "a string"),
-    "integer": (lambda v: isinstance(v, int) and not isinstance(v, bool), "an integer"),
-    "boolean": (lambda v: isinstance(v, bool), "true or false"),
-    "array": (lambda v: isinstance(v, list) and all(isinstance(i, str) for i in v), "a list of strings"),
-}
-
-
-def _rules(value: Any, path: KeyPath) -> dict[str, dict[str, Any]]:
+def _rules(value: Any, path: KeyPath, rules: RuleSet) -> dict[str, dict[str, Any]]:
     result: dict[str, dict[str, Any]] = {}
     for key, options in _mapping(value, path, "rule code or name to a mapping of that rule's options").items():
-        code = _rule_code(key, path, allow_input=True)
+        code = _rule_code(key, path, allow_input=True, rules=rules)
         _no_twice(result, code, key, path)
         here = (*path, key)
         given = _mapping(options, here, f"the options of {code}")
-        declared = rule_options_spec(code)
-        for option, option_value in given.items():
-            spec = declared.get(option) if isinstance(option, str) else None
-            if spec is None:
+        declared = {option.name: option for option in rules[code].options}
+        for name, option_value in given.items():
+            option = declared.get(name) if isinstance(name, str) else None
+            if option is None:
                 expected = (f"expected one of {', '.join(sorted(declared))}" if declared
                             else f"{code} has no options")
-                raise ConfigInvalid((*here, option), f'{_label(here)}: unknown option "{option}"; {expected}'
-                                    f"{_suggest(str(option), sorted(declared))}")
-            accepts, wanted = _OPTION_TYPES[spec.get("type", "string")]
-            if not accepts(option_value):
-                raise ConfigInvalid((*here, option), f"{_label((*here, option))} must be {wanted}; "
-                                    f"{_found(option_value)}")
+                raise ConfigInvalid((*here, name), f'{_label(here)}: unknown option "{name}"; {expected}'
+                                    f"{_suggest(str(name), sorted(declared))}")
+            problem = option.problem(option_value)
+            if problem is not None:
+                raise ConfigInvalid((*here, name), f"{_label((*here, name))} {problem}; {_found(option_value)}")
         result[code] = dict(given)
     return result
 
 
-VALIDATORS: dict[str, Callable[[Any, KeyPath], Any]] = {
+VALIDATORS: dict[str, Callable[[Any, KeyPath, RuleSet], Any]] = {
     "context": _context,
-    "exclude": lambda v, p: _string_list(v, p, "path globs"),
+    "exclude": lambda v, p, r: _string_list(v, p, "path globs"),
     "extend-select": _selectors,
     "fail-on": _choice(LEVELS),
     "format": _format,
     "ignore": _selectors,
     "namespace": _namespace,
     "per-file-ignores": _per_file_ignores,
-    "policies": lambda v, p: _string_list(v, p, "paths"),
+    "policies": lambda v, p, r: _string_list(v, p, "paths"),
     "rules": _rules,
     "select": _selectors,
     "severity": _severity,
@@ -213,9 +197,9 @@ VALIDATORS: dict[str, Callable[[Any, KeyPath], Any]] = {
 """Every key of the configuration file and its check (which returns the normalised value)."""
 
 
-def validate(data: Any) -> dict[str, Any]:
-    """The configuration as validated, normalised values by key (rule names turned into codes);
-    raise ConfigInvalid for the first problem."""
+def validate(data: Any, rules: RuleSet = BUILTIN) -> dict[str, Any]:
+    """The configuration as validated against the rule set ``rules``, normalised values by key (rule
+    names turned into codes); raise ConfigInvalid for the first problem."""
     if not isinstance(data, dict):
         raise ConfigInvalid((), "the configuration must be a mapping of settings (select, ignore, rules, ...); "
                             f"{_found(data)}")
@@ -225,5 +209,5 @@ def validate(data: Any) -> dict[str, Any]:
         if check is None:
             raise ConfigInvalid((key,), f'unknown key "{key}"; expected one of {", ".join(VALIDATORS)}'
                                 f"{_suggest(str(key), list(VALIDATORS))}")
-        result[key] = check(value, (key,))
+        result[key] = check(value, (key,), rules)
     return result

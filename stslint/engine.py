@@ -1,30 +1,30 @@
-"""The pipeline of one run: load → index → rules → selection → sorted findings."""
+"""A run, one way: file analyses (and context) → index → cross-object rules → filters and
+suppressions → severities → sorted findings.
+
+The per-file unit is :mod:`stslint.analysis`; this module relates the files of a run. A run may start
+from an index of other files (an editor re-linting one buffer against the rest of the workspace).
+"""
 from __future__ import annotations
 
-import re
+import dataclasses
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple
 
+from stslint.analysis import FileAnalysis, RuleError, RulePlan, analyze
 from stslint.findings import INPUT_ERROR_CODES, Finding
-from stslint.loading import DEFAULT_MAX_FILE_SIZE, FileResult, load_source
+from stslint.loading import DEFAULT_MAX_FILE_SIZE, load_source
 from stslint.loading.discover import Source
-from stslint.model.documents import non_object_items, objects_of
+from stslint.loading.source_text import SourceText
+from stslint.model.fields import blank_indexes
 from stslint.model.index import Index
-from stslint.model.kustomize import kustomization_patches
-from stslint.model.nodes import YMap
-from stslint.model.resources import Resource, Service, StatefulSet, StorageClass, view_for
-from stslint.rules import RULES, Rule, index_rules, object_rules
+from stslint.model.resource import type_finding
+from stslint.rules import BUILTIN, RuleSet
 from stslint.selection import resolve
-from stslint.suppress import FileSuppressions, annotation_suppression, parse_comments
+from stslint.suppress import FileSuppressions, annotation_of
 from stslint.suppress import apply as apply_suppressions
 
 if TYPE_CHECKING:
     from stslint.context import Context
-
-_LIST_INDEX = re.compile(r"\[\d+\]")
-
-INDEXED_VIEWS = (StatefulSet, Service, StorageClass)
-"""The kinds cross-object rules read."""
 
 DROPPED_IN_PATCHES = frozenset({"STS003"})
 """Input errors that a kustomize patch file may have by design (a JSON6902 patch is a list)."""
@@ -38,32 +38,47 @@ class Settings:
     namespace: str | None = None
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Options the configuration sets, by code (each rule's declared defaults fill in the rest)."""
     severities: dict[str, str] = field(default_factory=dict)
     file_ignores: Callable[[str], frozenset[str]] | None = None
     """The codes per-file-ignores turns off for a file path (None: no per-file-ignores)."""
     keep_texts: bool = True
     """Keep the text of files with findings for the report (code frames); off saves memory."""
+    rules: RuleSet = field(default_factory=lambda: BUILTIN)
+    """The rules of the run (the built-in ones; user policies later)."""
+
+
+class RunWarning(NamedTuple):
+    """A suppression comment or annotation that was ignored, and why."""
+
+    file: str
+    line: int
+    message: str
 
 
 @dataclass
 class RunResult:
-    """The outcome of a run: sorted findings, counts, and the text of files that have findings."""
+    """The outcome of a run: sorted findings (severities resolved), counts, the rule set, the texts
+    of files that reports show, and warnings."""
 
     findings: list[Finding]
     files: int
     objects: int
-    texts: dict[str, str] = field(default_factory=dict)
+    texts: dict[str, SourceText] = field(default_factory=dict)
     severities: dict[str, str] = field(default_factory=dict)
     file_names: list[str] = field(default_factory=list)
     """Display names of every file read, in the order read (clean files too)."""
-    warnings: list[tuple[str, int, str]] = field(default_factory=list)
-    """(file, line, message) of suppression comments and annotations that were ignored."""
+    warnings: list[RunWarning] = field(default_factory=list)
+    """Suppression comments and annotations that were ignored."""
+    rules: RuleSet = field(default_factory=lambda: BUILTIN)
+    context: Context | None = None
+    """The context the run resolved references against (what was loaded and skipped)."""
 
     def severity(self, code: str) -> str:
         """The effective severity of a code (input errors are always errors)."""
         if code in INPUT_ERROR_CODES:
             return "error"
-        return self.severities.get(code) or RULES[code].severity
+        return self.severities.get(code) or self.rules[code].severity
 
     def counts(self) -> tuple[int, int]:
         """(errors, warnings) among the findings."""
@@ -78,170 +93,109 @@ class RunResult:
         return any(self.severity(f.code) == "error" for f in self.findings)
 
 
-def _describe_document(root: Any) -> str:
-    if isinstance(root, list):
-        return "a list (a JSON6902 patch?)"
-    return f"a {type(root).__name__ if not isinstance(root, str) else 'string'} scalar"
+class Run:
+    """One run: the file analyses and context of a set of files, related through one index."""
 
-
-class Linter:
-    """Runs the selected rules over the sources of one run."""
-
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, index: Index | None = None) -> None:
         self.settings = settings
-        self.index = Index()
+        self.plan = RulePlan.of(settings)
+        self.index = index.copy(subjects=False) if index is not None else Index()
         self.findings: list[Finding] = []
-        self.type_errors: list[Finding] = []
-        self._type_error_keys: set[tuple[str, tuple[int, int, int, int], str]] = set()
+        self.type_findings: list[Finding] = []
         self.patch_files: set[str] = set()
-        self.texts: dict[str, str] = {}
-        self.files = 0
-        self.file_names: list[str] = []
-        self.objects = 0
-        selected = settings.selected
-        self._rules: dict[str, list[Rule]] = {
-            cls: object_rules(kind, selected) for cls, kind in
-            (("StatefulSet", "StatefulSet"), ("PersistentVolume", "PersistentVolume"))
-        }
-        self._index_rules = index_rules(selected)
         self.context_paths: set[str] = set()
         self.suppressions: dict[str, FileSuppressions] = {}
-        self.warnings: list[tuple[str, int, str]] = []
-        self._cross_file_findings_possible = False
-
-    def _options(self, rule: Rule) -> dict[str, Any]:
-        return self.settings.rule_options.get(rule.code, {})
+        self.warnings: list[RunWarning] = []
+        self.texts: dict[str, SourceText] = {}
+        self.file_names: list[str] = []
+        self.files = 0
+        self.objects = 0
 
     def add_context(self, context: Context) -> None:
-        """Index what context files contribute: they resolve the checked files' references (and
-        their kustomizations mark patch files) but are never reported on."""
+        """Index what context files contribute: they resolve the checked files' references (their
+        kustomizations mark patch files, their annotations suppress what they cause) but are never
+        reported on."""
         for file in context.files:
             self.context_paths.add(file.real_path)
             self.patch_files.update(file.patches)
-            self.index.add_context(file.services, file.storage_classes)
+            self.index.replace_file(file.real_path, file.entries, subject=False)
+            for entry in file.entries:
+                if entry.annotation is None:
+                    continue
+                suppression, _ = annotation_of(entry.annotation, entry.kind_span, (0, 0), entry.ref, entry.namespace,
+                                               entry.document, self.plan.rules)
+                if suppression is not None:
+                    self._suppressions_of(file.display, file.real_path, context=True).items.append(suppression)
 
-    def add_file(self, result: FileResult) -> None:
-        """Lint the documents of one loaded file and index its objects."""
-        self.files += 1
-        source = result.source
-        self.file_names.append(source.display)
-        before = len(self.findings)
-        self._cross_file_findings_possible = False
-        self.findings.extend(result.errors)
-        self.patch_files |= kustomization_patches(source.path, (doc.root for doc in result.documents),
-                                                  result.real_path)
-        for doc in result.documents:
-            root = doc.root
-            if root is None:
-                continue
-            if not isinstance(root, dict):
-                if source.explicit:
-                    self.findings.append(Finding(
-                        "STS003", f"document {doc.index + 1} is {_describe_document(root)}, not a Kubernetes "
-                        "object (a mapping with apiVersion and kind)", source.display, doc.span,
-                        source_path=result.real_path))
-                continue
-            has_api, has_kind = root.get("apiVersion") is not None, root.get("kind") is not None
-            if has_api != has_kind:
-                present, absent = ("apiVersion", "kind") if has_api else ("kind", "apiVersion")
-                self.findings.append(Finding(
-                    "STS003", f"document {doc.index + 1} has {present} but no {absent}; it is not a complete "
-                    "Kubernetes object", source.display, root.key_span(present), source_path=result.real_path))
-                continue
-            if not has_api:
-                continue  # Helm values, CI configs, a kustomization: not objects
-            for span, problem in non_object_items(root):
-                self.findings.append(Finding(
-                    "STS003", f"document {doc.index + 1}: {problem}; a List holds only Kubernetes objects",
-                    source.display, span, source_path=result.real_path))
-            for obj in objects_of(root):
-                self.objects += 1
-                self._lint_object(obj, source, result.real_path, doc.index)
-        self._note_directives(result)
-        if self.settings.keep_texts and (len(self.findings) > before or self._has_suppressions(source.display)
-                                         or self._cross_file_findings_possible):  # index rules may report later
-            self.texts[source.display] = result.text
-
-    def _note_directives(self, result: FileResult) -> None:
-        """Record a file's suppression comments (only lines holding ``stslint:`` are read) and the
-        codes per-file-ignores turns off in it."""
-        source = result.source
-        ignores = self.settings.file_ignores
-        ignored = ignores(source.path or source.display) if ignores and source.display != "-" else frozenset()
-        items, warnings = ([], []) if not result.documents or "stslint:" not in result.text else \
-            parse_comments(result.text, result.multiline_scalars)
-        self.warnings.extend((source.display, line, message) for line, message in warnings)
-        entry = self.suppressions.get(source.display)
-        if entry is not None:
-            entry.items.extend(items)
-            entry.ignored = ignored
-        elif items or ignored:
-            self.suppressions[source.display] = FileSuppressions(source.display, result.real_path, items, ignored)
-
-    def _has_suppressions(self, display: str) -> bool:
+    def _suppressions_of(self, display: str, real_path: str | None, *, context: bool = False) -> FileSuppressions:
         entry = self.suppressions.get(display)
-        return entry is not None and bool(entry.items)
+        if entry is None:
+            entry = self.suppressions[display] = FileSuppressions(display, real_path, context=context)
+        return entry
 
-    def _note_annotation(self, data: YMap, res: Resource, real_path: str | None) -> None:
-        """Record an object's stslint.io/ignore annotation, covering the findings about that object."""
-        suppression, warning = annotation_suppression(data, res.ref, res.namespace, res.document)
-        if warning is not None:
-            self.warnings.append((res.file, *warning))
-        if suppression is not None:
-            entry = self.suppressions.setdefault(res.file, FileSuppressions(res.file, real_path))
-            entry.items.append(suppression)
+    def add(self, analysis: FileAnalysis) -> None:
+        """Add the analysis of one checked file (its entries replace any the index had for it)."""
+        self.files += 1
+        self.objects += analysis.objects
+        self.file_names.append(analysis.display)
+        self.findings.extend(analysis.findings)
+        self.type_findings.extend(analysis.type_findings)
+        self.patch_files |= analysis.patches
+        self.index.replace_file(analysis.key, analysis.entries)
+        self.warnings.extend(RunWarning(analysis.display, line, message) for line, message in analysis.warnings)
+        if analysis.suppressions is not None:
+            merged = self._suppressions_of(analysis.display, analysis.real_path)
+            merged.items.extend(analysis.suppressions.items)
+            merged.ignored = analysis.suppressions.ignored
+        if self.settings.keep_texts and (analysis.findings or analysis.entries or analysis.suppressions):
+            self.texts[analysis.display] = analysis.content
 
-    def _lint_object(self, data: YMap, source: Source, real_path: str | None, document: int | None = None) -> None:
-        res: Resource = view_for(data, source.display, self.settings.namespace, self._add_type_error, real_path,
-                                 document)
-        if isinstance(res, StatefulSet) and res.is_patch():
-            return  # a kustomize patch, not an object to judge
-        self._note_annotation(data, res, real_path)
-        if isinstance(res, StatefulSet) and self._index_rules:
-            self._cross_file_findings_possible = True
-        rules = self._rules.get(type(res).__name__, ())
-        if rules or (self._index_rules and isinstance(res, INDEXED_VIEWS)):
-            res.check_identity()
-        seen: set[tuple[str, tuple[int, int, int, int], str]] = set()
-        for rule in rules:
-            assert rule.check is not None
-            for finding in rule.check(res, self._options(rule)):
-                key = (finding.code, finding.span, finding.message)
-                if key not in seen:  # an item aliased many times is judged once per place
-                    seen.add(key)
-                    self.findings.append(finding)
-        if self._index_rules:
-            self.index.add(res)
-
-    def _add_type_error(self, finding: Finding) -> None:
-        """Keep an STS006 finding unless the same field was reported before: several rules read it, or
-        it sits in an item aliased many times (indexes aside, its path is the same)."""
-        key = (finding.file, finding.span, _LIST_INDEX.sub("[]", finding.anchor))
-        if key not in self._type_error_keys:
-            self._type_error_keys.add(key)
-            self.type_errors.append(finding)
+    def add_file(self, result: Any) -> None:
+        """Analyse a loaded file (a stslint.loading.FileResult) and add it."""
+        self.add(analyze(result, self.settings, self.plan))
 
     def finish(self) -> RunResult:
         """Run the cross-object rules and return the sorted findings."""
         self.index.drop_files(self.patch_files)
-        for rule in self._index_rules:
+        findings = list(self.findings)
+        for rule in self.plan.index_rules:
             assert rule.check is not None
-            for finding in rule.check(self.index, self._options(rule)):
-                if finding.code == "STS006":
-                    self._add_type_error(finding)
-                else:
-                    self.findings.append(finding)
+            for finding in rule.check(self.index, self.plan.options[rule.code]):
+                if finding.code != rule.code:
+                    raise RuleError(f"rule {rule.code} yielded a finding of {finding.code}")
+                findings.append(finding)
         if "STS006" in self.settings.selected:
-            self.findings.extend(self.type_errors)
-        findings = [f for f in self.findings if self._kept(f)]
+            findings.extend(self._type_errors())
+        findings = [f for f in findings if self._kept(f)]
         if self.suppressions:
             findings = apply_suppressions(findings, self.suppressions, self.settings.selected,
-                                          lambda entry: entry.real_path in self.patch_files)
+                                          lambda entry: entry.real_path in self.patch_files, self.plan.rules)
+        findings = [dataclasses.replace(f, severity=self._severity(f.code)) for f in findings]
         findings.sort(key=Finding.sort_key)
-        reported = {f.file for f in findings}
-        texts = {name: text for name, text in self.texts.items() if name in reported}
+        shown = {f.file for f in findings} | {r.file for f in findings for r in f.related}
+        texts = {name: text for name, text in self.texts.items() if name in shown}
         return RunResult(findings, self.files, self.objects, texts, dict(self.settings.severities),
-                         file_names=list(self.file_names), warnings=sorted(self.warnings))
+                         file_names=list(self.file_names), warnings=sorted(self.warnings), rules=self.plan.rules)
+
+    def _type_errors(self) -> list[Finding]:
+        """STS006 once per wrong-typed field that a selected rule read: in the object rules' reads, or
+        in the entry values the cross-object rules read."""
+        candidates = list(self.type_findings)
+        candidates += [type_finding(entry, problem) for entry in self.index.all_subjects()
+                       for problem in entry.reported_problems()]
+        kept: list[Finding] = []
+        seen: set[tuple[str, Any, str]] = set()
+        for finding in candidates:
+            key = (finding.file, finding.span, blank_indexes(finding.anchor))
+            if key not in seen:
+                seen.add(key)
+                kept.append(finding)
+        return kept
+
+    def _severity(self, code: str) -> str:
+        if code in INPUT_ERROR_CODES:
+            return "error"
+        return self.settings.severities.get(code) or self.plan.rules[code].severity
 
     def _kept(self, finding: Finding) -> bool:
         if finding.is_input_error:
@@ -253,13 +207,14 @@ class Linter:
         return finding.code in self.settings.selected
 
 
-def lint(sources: Iterable[Source], settings: Settings | None = None, context: Context | None = None) -> RunResult:
-    """Lint every source together (one index across all of them, plus the context's entries)."""
+def lint(sources: Iterable[Source], settings: Settings | None = None, context: Context | None = None,
+         index: Index | None = None) -> RunResult:
+    """Lint every source together (one index across all of them, plus the context's entries and
+    ``index``, the entries of files not being checked)."""
     settings = settings or Settings()
-    linter = Linter(settings)
+    run = Run(settings, index)
     if context is not None:
-        linter.add_context(context)
+        run.add_context(context)
     for source in sources:
-        linter.add_file(load_source(source, settings.max_file_size))
-    return linter.finish()
-
+        run.add_file(load_source(source, settings.max_file_size))
+    return run.finish()

@@ -1,4 +1,5 @@
-"""The unit of output: one finding at one place in one file."""
+"""The unit of output: one finding at one place in one file, the other places it involves, and the
+fix that would repair it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -6,6 +7,58 @@ from dataclasses import dataclass, field
 from stslint.model.nodes import Span
 
 INPUT_ERROR_CODES = frozenset({"STS001", "STS002", "STS003", "STS004"})
+
+APPLICABILITIES = ("safe", "unsafe")
+"""A safe fix keeps what the manifest means; an unsafe one changes behaviour or an immutable field."""
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """Another place a finding involves (the Service that is not headless, the StorageClass that
+    deletes), with the object it lies in: an ``stslint.io/ignore`` annotation on that object
+    suppresses the finding too."""
+
+    file: str
+    span: Span
+    message: str
+    object: str | None = None
+    namespace: str | None = None
+    document: int | None = None
+    source_path: str | None = field(default=None, compare=False)
+
+    @property
+    def line(self) -> int:
+        """1-based line of the start."""
+        return self.span[0]
+
+    @property
+    def column(self) -> int:
+        """1-based column of the start."""
+        return self.span[1]
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace the code points ``[start, end)`` of a file's decoded text with ``replacement``."""
+
+    file: str
+    start: int
+    end: int
+    replacement: str
+    source_path: str | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """How to repair a finding: a title, whether it is safe, and edits (possibly in several files)."""
+
+    title: str
+    applicability: str
+    edits: tuple[Edit, ...]
+
+    def __post_init__(self) -> None:
+        if self.applicability not in APPLICABILITIES:
+            raise ValueError(f"a fix is safe or unsafe, not {self.applicability!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +70,7 @@ class Finding:
     cluster-scoped); ``anchor`` is the dotted path of the field the finding points at, which keeps
     fingerprints stable when lines move. ``document`` is the 0-based index, in its file, of the
     document that holds the object (what tells apart two definitions of one object in one file).
+    ``severity`` is resolved for the run by the engine; ``related`` are the other places involved.
     """
 
     code: str
@@ -30,6 +84,9 @@ class Finding:
     anchor: str = ""
     source_path: str | None = field(default=None, compare=False)
     document: int | None = field(default=None, compare=False)
+    severity: str = ""
+    related: tuple[Related, ...] = ()
+    fix: Fix | None = None
 
     @property
     def line(self) -> int:
@@ -50,6 +107,16 @@ class Finding:
     def end_column(self) -> int:
         """1-based column of the end (exclusive)."""
         return self.span[3]
+
+    @property
+    def start(self) -> int:
+        """Code-point offset of the start in the file's decoded text."""
+        return self.span[4]
+
+    @property
+    def end(self) -> int:
+        """Code-point offset of the end (exclusive)."""
+        return self.span[5]
 
     @property
     def is_input_error(self) -> bool:

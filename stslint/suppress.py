@@ -9,8 +9,11 @@ Grammar (codes or rule names, comma-separated; an optional reason after `` -- ``
     metadata.annotations["stslint.io/ignore"]: "STS301,STS404 -- reason"   (the whole object)
 
 A finding is suppressed when a suppression of its file names its code and covers its start line (an
-annotation: when the finding is about its object, in the same document, wherever the finding points).
-Input errors (STS001-STS004) are never suppressed. A directive in the wrong place or naming an
+annotation: when the finding is about its object, in the same document, wherever the finding points
+— or when one of the finding's related locations lies in that object, so an annotation on a Service
+suppresses the STS103 it causes on a StatefulSet in another file). Input errors (STS001-STS004) are
+never suppressed. Lines are the file's YAML lines (stslint.loading.source_text), whatever its line
+breaks. A directive in the wrong place or naming an
 unknown rule becomes a warning and is otherwise ignored. STS005 unused-suppression reports, for the
 codes selected in the run, suppressions that suppressed nothing.
 """
@@ -19,14 +22,16 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from stslint.findings import INPUT_ERROR_CODES, Finding
+from stslint.loading.source_text import SourceText
+from stslint.model.fields import Fields
 from stslint.model.nodes import Span, YMap
-from stslint.model.resources import Fields
-from stslint.rules import lookup
+from stslint.model.resource import IGNORE_ANNOTATION
+from stslint.rules import BUILTIN, RuleSet
 
-ANNOTATION = "stslint.io/ignore"
+ANNOTATION = IGNORE_ANNOTATION
 REASON_SEPARATOR = " -- "
 _DIRECTIVE = re.compile(r"#\s*stslint:\s*(?P<body>.*?)\s*$")
 _KINDS = {"disable-line": "line", "disable": "line", "disable-next-line": "next-line", "disable-file": "file"}
@@ -52,15 +57,27 @@ class Suppression:
     used: set[str] = field(default_factory=set)
 
     def covers(self, finding: Finding) -> bool:
-        """True when this suppression names the finding's code and covers it: its start line, or for
-        an annotation its object (the same ``Kind/name`` and namespace, in the same document — a
-        finding's position can lie outside the object's lines, and another object's inside them)."""
+        """True when this suppression (of the finding's own file) names the finding's code and covers
+        it: its start line, or for an annotation its object (the same ``Kind/name`` and namespace, in
+        the same document — a finding's position can lie outside the object's lines, and another
+        object's inside them)."""
         if finding.code not in self.codes:
             return False
         if self.kind == "annotation":
-            return (finding.object == self.object and finding.namespace == self.namespace
-                    and finding.document == self.document)
+            return self.holds(finding.object, finding.namespace, finding.document)
         return self.first <= finding.span[0] <= self.last
+
+    def holds(self, ref: str | None, namespace: str | None, document: int | None) -> bool:
+        """True for an annotation of the object ``ref`` in ``namespace`` and ``document``."""
+        return (self.kind == "annotation" and ref == self.object and namespace == self.namespace
+                and document == self.document)
+
+    def covers_related(self, finding: Finding, file: str) -> bool:
+        """True when this annotation (of ``file``) names the finding's code and one of the finding's
+        related locations lies in its object."""
+        return finding.code in self.codes and any(
+            related.file == file and self.holds(related.object, related.namespace, related.document)
+            for related in finding.related)
 
 
 @dataclass
@@ -71,10 +88,14 @@ class FileSuppressions:
     real_path: str | None
     items: list[Suppression] = field(default_factory=list)
     ignored: frozenset[str] = frozenset()
+    context: bool = False
+    """A context file: its annotations suppress findings they cause elsewhere, but it is never
+    reported on (no STS005)."""
 
 
-def parse_codes(value: str) -> tuple[list[str], list[str], str]:
-    """(rule codes, unknown or unsuppressible names, reason) of ``CODES[ -- reason]``."""
+def parse_codes(value: str, rules: RuleSet = BUILTIN) -> tuple[list[str], list[str], str]:
+    """(rule codes, unknown or unsuppressible names, reason) of ``CODES[ -- reason]``, codes and names
+    being those of ``rules``."""
     codes_part, _, reason = value.partition(REASON_SEPARATOR)
     if not reason and codes_part.rstrip().endswith(" --"):
         codes_part = codes_part.rstrip()[:-3]
@@ -83,7 +104,7 @@ def parse_codes(value: str) -> tuple[list[str], list[str], str]:
     for token in re.split(r"[,\s]+", codes_part.strip()):
         if not token:
             continue
-        rule = lookup(token)
+        rule = rules.lookup(token)
         if rule is None or rule.code in INPUT_ERROR_CODES:
             bad.append(token)
         elif rule.code not in codes:
@@ -91,9 +112,9 @@ def parse_codes(value: str) -> tuple[list[str], list[str], str]:
     return codes, bad, reason.strip()
 
 
-def _bad_names_warning(bad: list[str], where: str) -> str:
-    inputs = [b for b in bad if (lookup(b) is not None)]
-    unknown = [b for b in bad if lookup(b) is None]
+def _bad_names_warning(bad: list[str], where: str, rules: RuleSet) -> str:
+    inputs = [b for b in bad if (rules.lookup(b) is not None)]
+    unknown = [b for b in bad if rules.lookup(b) is None]
     parts = []
     if unknown:
         parts.append(f"unknown rule{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} in {where}; ignored "
@@ -132,29 +153,51 @@ def _comment_start(line: str, start: int = 0) -> int:
     return -1
 
 
-def parse_comments(text: str, multiline_scalars: Sequence[tuple[int, int, int]] = ()
-                   ) -> tuple[list[Suppression], list[DirectiveWarning]]:
+def parse_comments(source: SourceText | str, multiline_scalars: Sequence[tuple[int, int, int]] = (),
+                   rules: RuleSet = BUILTIN) -> tuple[list[Suppression], list[DirectiveWarning]]:
     """The comment directives of a file's text, and warnings for those that are ignored. Only
     lines holding ``stslint:`` are looked at. ``multiline_scalars`` are the (start line, end line,
     end column) of the scalars that span lines, in text order (``Loaded.multiline_scalars``): a
     ``#`` inside one (a block scalar's text, a quoted string's continuation) is not a comment."""
+    if isinstance(source, str):
+        source = SourceText(source)
+    text = source.text
     found: list[Suppression] = []
     warnings: list[DirectiveWarning] = []
     starts = [scalar[0] for scalar in multiline_scalars]
+    next_code = _NextCodeLine(source)
     position = text.find("stslint:")
-    counted_to, line_number = 0, 1
     while position != -1:
-        start = text.rfind("\n", 0, position) + 1
-        end = text.find("\n", position)
-        end = len(text) if end == -1 else end
-        line_number += text.count("\n", counted_to, start)
-        counted_to = start
-        line = text[start:end].rstrip("\r")
+        line_number = source.line_of(position)
+        line = source.line(line_number)
         offset = _outside_scalars(multiline_scalars, starts, line_number)
         if offset is not None:
-            _parse_line(text, line, line_number, end, found, warnings, offset)
-        position = text.find("stslint:", end)
+            _parse_line(line, line_number, next_code, found, warnings, rules, offset)
+        position = text.find("stslint:", source.line_end(line_number))
     return found, warnings
+
+
+class _NextCodeLine:
+    """For each line, the number of the first later line that is neither blank nor a comment; the
+    table is built once per file, on first use (so any number of directives stays linear)."""
+
+    def __init__(self, source: SourceText) -> None:
+        self.source = source
+        self._after: list[int | None] | None = None
+
+    def after(self, number: int) -> int | None:
+        """The first code line after line ``number``, or None."""
+        if self._after is None:
+            lines = self.source.lines()
+            after: list[int | None] = [None] * (len(lines) + 1)
+            following: int | None = None
+            for index in range(len(lines) - 1, -1, -1):
+                after[index + 1] = following
+                stripped = lines[index].strip()
+                if stripped and not stripped.startswith("#"):
+                    following = index + 1
+            self._after = after
+        return self._after[number] if 0 < number < len(self._after) else None
 
 
 def _outside_scalars(scalars: Sequence[tuple[int, int, int]], starts: list[int], number: int) -> int | None:
@@ -170,8 +213,8 @@ def _outside_scalars(scalars: Sequence[tuple[int, int, int]], starts: list[int],
     return None if end_line > number else end_column - 1
 
 
-def _parse_line(text: str, line: str, number: int, end: int, found: list[Suppression],
-                warnings: list[DirectiveWarning], offset: int = 0) -> None:
+def _parse_line(line: str, number: int, next_code: _NextCodeLine, found: list[Suppression],
+                warnings: list[DirectiveWarning], rules: RuleSet, offset: int = 0) -> None:
     hash_at = _comment_start(line, offset)
     if hash_at == -1:
         return
@@ -186,15 +229,16 @@ def _parse_line(text: str, line: str, number: int, end: int, found: list[Suppres
                          "disable-next-line= or disable-file= followed by rule codes or names; ignored"))
         return
     name = keyword.strip()
-    codes, bad, reason = parse_codes(value)
+    codes, bad, reason = parse_codes(value, rules)
     if bad:
-        warnings.append((number, _bad_names_warning(bad, f"{name}=")))
+        warnings.append((number, _bad_names_warning(bad, f"{name}=", rules)))
     if not codes:
         if not bad:
             warnings.append((number, f"{name}= names no rule; ignored"))
         return
     own_line = not line[:hash_at].strip()
-    span = (number, hash_at + 1, number, len(line) + 1)
+    start = next_code.source.line_start(number)
+    span = (number, hash_at + 1, number, len(line) + 1, start + hash_at, start + len(line))
     if kind == "line":
         if own_line:
             warnings.append((number, f"{name}= stands on a line of its own, where it covers nothing; ignored "
@@ -206,7 +250,7 @@ def _parse_line(text: str, line: str, number: int, end: int, found: list[Suppres
             warnings.append((number, "disable-next-line= follows code on its line; ignored (put it on a line "
                              "of its own above the line to cover, or use disable-line=)"))
             return
-        target = _next_code_line(text, end, number)
+        target = next_code.after(number)
         if target is None:
             warnings.append((number, "disable-next-line= has no line after it to cover; ignored"))
             return
@@ -215,21 +259,8 @@ def _parse_line(text: str, line: str, number: int, end: int, found: list[Suppres
         found.append(Suppression("file", frozenset(codes), span, 1, _WHOLE_FILE, reason))
 
 
-def _next_code_line(text: str, end: int, number: int) -> int | None:
-    """The number of the first line after offset ``end`` that is neither blank nor a comment."""
-    while end < len(text):
-        start = end + 1
-        end = text.find("\n", start)
-        end = len(text) if end == -1 else end
-        number += 1
-        stripped = text[start:end].strip()
-        if stripped and not stripped.startswith("#"):
-            return number
-    return None
-
-
-def annotation_suppression(obj: YMap, ref: str, namespace: str | None, document: int | None = None
-                           ) -> tuple[Suppression | None, DirectiveWarning | None]:
+def annotation_suppression(obj: YMap, ref: str, namespace: str | None, document: int | None = None,
+                           rules: RuleSet = BUILTIN) -> tuple[Suppression | None, DirectiveWarning | None]:
     """The suppression an object's ``stslint.io/ignore`` annotation asks for (covering the findings
     about the object ``ref`` in ``namespace`` and in the file's ``document``), and a warning when it
     is malformed."""
@@ -243,12 +274,20 @@ def annotation_suppression(obj: YMap, ref: str, namespace: str | None, document:
     span = meta_fields.nested("annotations", annotations).value_span(ANNOTATION)  # where used, if aliased
     if not isinstance(value, str):
         return None, (span[0], f'the {ANNOTATION} annotation must be a string of rule codes or names; ignored')
-    codes, bad, reason = parse_codes(value)
-    warning = (span[0], _bad_names_warning(bad, f"the {ANNOTATION} annotation")) if bad else None
+    return annotation_of(value, span, (obj.span[0], obj.span[2]), ref, namespace, document, rules)
+
+
+def annotation_of(value: str, span: Span, lines: tuple[int, int], ref: str, namespace: str | None,
+                  document: int | None, rules: RuleSet = BUILTIN
+                  ) -> tuple[Suppression | None, DirectiveWarning | None]:
+    """The suppression an annotation's string ``value`` (written at ``span``, in an object spanning
+    ``lines``) asks for, and a warning when it names unknown rules or none."""
+    codes, bad, reason = parse_codes(value, rules)
+    warning = (span[0], _bad_names_warning(bad, f"the {ANNOTATION} annotation", rules)) if bad else None
     if not codes:
         return None, warning or (span[0], f"the {ANNOTATION} annotation names no rule; ignored")
-    return Suppression("annotation", frozenset(codes), span, obj.span[0], obj.span[2], reason, ref,
-                       namespace, document), warning
+    return Suppression("annotation", frozenset(codes), span, lines[0], lines[1], reason, ref, namespace,
+                       document), warning
 
 
 def _describe(suppression: Suppression) -> str:
@@ -257,41 +296,78 @@ def _describe(suppression: Suppression) -> str:
     return {"line": "disable-line=", "next-line": "disable-next-line=", "file": "disable-file="}[suppression.kind]
 
 
-def apply(findings: Iterable[Finding], files: dict[str, FileSuppressions], selected: frozenset[str],
-          skip_unused: Callable[[FileSuppressions], bool] = lambda _: False) -> list[Finding]:
+class _Lookup:
+    """A file's suppressions indexed by what they cover — whole-file ones by code, line ones by line,
+    annotations by object — so matching many findings against many suppressions stays linear."""
+
+    def __init__(self, items: Iterable[Suppression]) -> None:
+        self.by_code: dict[str, list[Suppression]] = {}
+        self.by_line: dict[int, list[Suppression]] = {}
+        self.by_object: dict[tuple[str | None, str | None, int | None], list[Suppression]] = {}
+        for item in items:
+            if item.kind == "file":
+                for code in item.codes:
+                    self.by_code.setdefault(code, []).append(item)
+            elif item.kind == "annotation":
+                self.by_object.setdefault((item.object, item.namespace, item.document), []).append(item)
+            else:
+                self.by_line.setdefault(item.first, []).append(item)
+
+    def covering(self, finding: Finding) -> list[Suppression]:
+        """The suppressions of the finding's file that cover it."""
+        candidates = [*self.by_code.get(finding.code, ()), *self.by_line.get(finding.span[0], ()),
+                      *self.by_object.get((finding.object, finding.namespace, finding.document), ())]
+        return [item for item in candidates if item.covers(finding)]
+
+    def covering_related(self, finding: Finding, file: str) -> list[Suppression]:
+        """The annotations of this file (``file``) whose object holds one of the finding's related
+        locations and that name its code."""
+        found = []
+        for related in finding.related:
+            if related.file == file:
+                found += [item for item in self.by_object.get((related.object, related.namespace, related.document),
+                                                              ()) if finding.code in item.codes]
+        return found
+
+
+def apply(findings: Iterable[Finding], files: Mapping[str, FileSuppressions], selected: frozenset[str],
+          skip_unused: Callable[[FileSuppressions], bool] = lambda _: False,
+          rules: RuleSet = BUILTIN) -> list[Finding]:
     """The findings that no per-file-ignore or suppression removes, plus STS005 unused-suppression
     findings when STS005 is selected (only for selected codes not ignored in that file)."""
+    lookups = {name: _Lookup(entry.items) for name, entry in files.items()}
     kept: list[Finding] = []
     for finding in findings:
         entry = files.get(finding.file)
-        if entry is None or finding.code in INPUT_ERROR_CODES:
+        if finding.code in INPUT_ERROR_CODES:
             kept.append(finding)
             continue
-        if finding.code in entry.ignored:
+        if entry is not None and finding.code in entry.ignored:
             continue
-        hit = False
-        for suppression in entry.items:
-            if suppression.covers(finding):
-                suppression.used.add(finding.code)
-                hit = True
-        if not hit:
+        covering = lookups[finding.file].covering(finding) if entry is not None else []
+        for related_file in dict.fromkeys(related.file for related in finding.related):
+            if related_file in lookups:
+                covering += lookups[related_file].covering_related(finding, related_file)
+        for suppression in covering:
+            suppression.used.add(finding.code)
+        if not covering:
             kept.append(finding)
     if "STS005" in selected:
-        kept.extend(_unused(files, selected, skip_unused))
+        kept.extend(_unused(files, selected, skip_unused, rules))
     return kept
 
 
-def _unused(files: dict[str, FileSuppressions], selected: frozenset[str],
-            skip: Callable[[FileSuppressions], bool]) -> Iterable[Finding]:
+def _unused(files: Mapping[str, FileSuppressions], selected: frozenset[str],
+            skip: Callable[[FileSuppressions], bool], rules: RuleSet) -> Iterable[Finding]:
     for entry in files.values():
-        if "STS005" in entry.ignored or skip(entry):
+        if "STS005" in entry.ignored or entry.context or skip(entry):
             continue
         for suppression in entry.items:
             unused = sorted(c for c in suppression.codes - suppression.used
                             if c in selected and c not in entry.ignored and c != "STS005")
             if not unused:
                 continue
-            names = ", ".join(f"{code} ({lookup(code).name})" for code in unused)  # type: ignore[union-attr]
+            names = ", ".join(f"{code} ({rules[code].name})" for code in unused)
             finding = Finding("STS005", f"unused suppression: {_describe(suppression)} names {names}, which "
                               "suppressed nothing here — remove it, or narrow it to the codes that still fire",
                               entry.file, suppression.span, object=suppression.object,

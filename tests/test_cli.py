@@ -113,9 +113,9 @@ def test_explain_unknown_rule():
 
 
 def test_internal_error_message(monkeypatch, capsys):
-    from stslint import cli, engine
+    from stslint import api, cli
 
-    monkeypatch.setattr(engine, "lint", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("kaboom")))
+    monkeypatch.setattr(api, "lint", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("kaboom")))
     monkeypatch.delenv("STSLINT_DEBUG", raising=False)
     monkeypatch.setattr("sys.argv", ["stslint", "check", str(GOOD_HEADLESS)])
     with pytest.raises(SystemExit) as info:

@@ -213,8 +213,13 @@ def test_rule_options_exempt_containers_and_images(tmp_path):
 
 
 def test_declared_defaults_fill_in_the_options_of_configured_rules(tmp_path):
+    from stslint.analysis import RulePlan
+
     config = Config(rules={"STS301": {"exempt-images": ["x"]}})
-    assert config.rule_options() == {"STS301": {"exempt-containers": [], "exempt-images": ["x"]}}
+    assert config.rule_options() == {"STS301": {"exempt-images": ["x"]}}
+    options = RulePlan.of(config.settings()).options
+    assert options["STS301"] == {"exempt-containers": [], "exempt-images": ["x"]}
+    assert options["STS302"] == {"exempt-containers": [], "exempt-images": []}  # not configured: defaults
 
 
 def test_command_line_overrides_the_file(tmp_path):

@@ -115,7 +115,7 @@ def test_a_plain_check_never_imports_jsonschema_or_reads_rule_docs(tmp_path):
     code = ("import sys, runpy\nsys.argv = ['stslint', 'check', 'empty.yaml']\n"
             "try:\n    runpy.run_module('stslint', run_name='__main__')\nexcept SystemExit:\n    pass\n"
             "import stslint.catalog as c\n"
-            "print('jsonschema' in sys.modules, c.rule_doc.cache_info().currsize)\n")
+            "print('jsonschema' in sys.modules, c._builtin_doc.cache_info().currsize)\n")
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
                           env={"PYTHONPATH": str(ROOT), "PATH": ""})
     assert done.stdout.strip().splitlines()[-1] == "False 0", done.stderr

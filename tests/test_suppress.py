@@ -99,7 +99,7 @@ def test_parse_comments_skips_the_lines_of_multi_line_scalars():
     scalars = load_text(text).multiline_scalars
     assert scalars == [(1, 3, 1), (3, 4, 34)]  # (start line, end line, end column)
     found, warnings = parse_comments(text, scalars)
-    assert ([(s.kind, sorted(s.codes), s.span) for s in found], warnings) == ([("line", ["STS404"], (4, 35, 4, 60))], [])
+    assert ([(s.kind, sorted(s.codes), s.span) for s in found], warnings) == ([("line", ["STS404"], (4, 35, 4, 60, 78, 103))], [])
     # without the scalars' positions the block scalar's text looks like a comment
     assert [s.kind for s in parse_comments(text)[0]] == ["file"]
 

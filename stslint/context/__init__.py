@@ -1,8 +1,8 @@
 """Context: manifests loaded only to resolve references of the checked files.
 
 A StatefulSet's governing Service and StorageClass often live in other files. ``--context PATH``
-and ``--context-git`` (config ``context``) name those files; their Services, StorageClasses and
-kustomize patch lists enter the index, but they give no findings and no input
+and ``--context-git`` (config ``context``) name those files; the index entries of their objects
+(every indexed kind) and their kustomize patch lists enter the index, but they give no findings and no input
 errors (a file that fails to load is skipped and listed with ``--verbose``). A checked file is
 never also context. What each context file contributes is cached by content (see ``cache``), so a
 warm run parses only the files being checked.
@@ -18,7 +18,7 @@ from stslint.context.listing import (Candidate, GitError, Listing, add_git_files
 from stslint.context.records import BadRecord, Record, entries_of, error_of, patches_of, record_of
 from stslint.loading import DEFAULT_MAX_FILE_SIZE
 from stslint.loading.discover import PathFilter, Source
-from stslint.model.index import ServiceEntry, StorageClassEntry
+from stslint.model.entries import Entry
 
 if TYPE_CHECKING:
     from stslint.context.cache import ContextCache
@@ -30,8 +30,7 @@ class ContextFile:
 
     display: str
     real_path: str
-    services: list[ServiceEntry] = field(default_factory=list)
-    storage_classes: list[StorageClassEntry] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
     patches: list[str] = field(default_factory=list)
 
 
@@ -71,8 +70,8 @@ class ContextRequest:
 
 def _parse(candidate: Candidate, max_file_size: int) -> Record:
     """Load a context file and make its record (its input errors become the record's error)."""
-    from stslint.model.documents import indexable_objects
     from stslint.loading import load_source
+    from stslint.model.documents import indexable_objects
     from stslint.loading.discover import Source
     from stslint.model.kustomize import kustomization_patches
 
@@ -82,7 +81,7 @@ def _parse(candidate: Candidate, max_file_size: int) -> Record:
         first = blocking[0]
         return record_of([], candidate.display, candidate.real_path, set(),
                          f"{first.code} at {first.line}:{first.column}: {first.message}")
-    objects = [obj for doc in result.documents for obj in indexable_objects(doc.root)]
+    objects = [(doc.index, obj) for doc in result.documents for obj in indexable_objects(doc.root)]
     patches = kustomization_patches(candidate.real_path, (doc.root for doc in result.documents),
                                     candidate.real_path)
     return record_of(objects, candidate.display, candidate.real_path, patches, None)
@@ -135,7 +134,7 @@ def load_context(request: ContextRequest, checked: set[str], anchors: Sequence[s
             context.skipped.append((candidate.display, error))
             continue
         context.loaded += 1
-        if loaded.services or loaded.storage_classes or loaded.patches:
+        if loaded.entries or loaded.patches:
             context.files.append(loaded)
     if cache is not None:
         cache.forget_unlisted(listing.scopes, set(listing.candidates))
@@ -193,5 +192,5 @@ def _context_file(candidate: Candidate, record: Record, namespace: str | None) -
     error_of(record)
     if record.get("entries") == [] and record.get("patches") == []:
         return ContextFile(candidate.display, candidate.real_path)  # most files: nothing to rebuild
-    services, classes = entries_of(record, candidate.display, candidate.real_path, namespace)
-    return ContextFile(candidate.display, candidate.real_path, services, classes, patches_of(record))
+    entries = entries_of(record, candidate.display, candidate.real_path, namespace)
+    return ContextFile(candidate.display, candidate.real_path, entries, patches_of(record))

@@ -20,7 +20,7 @@ from stslint.context.records import Record
 
 CACHE_DIR = ".stslint_cache"
 CACHE_FILE = "context.json"
-FORMAT = 1
+FORMAT = 2
 STALE_TEMP_SECONDS = 3600
 
 

@@ -10,27 +10,36 @@ from typing import Any
 from stslint.findings import Finding
 from stslint.loading.decode import DecodeError, decode
 from stslint.loading.discover import Source
+from stslint.loading.source_text import SourceText
 from stslint.loading.yamlload import Document, LoadError, load_text
+from stslint.model.nodes import point_span
 
 DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024
 
 
 @dataclass
 class FileResult:
-    """A source after loading: its documents, its text lines (for code frames and comments) and
-    the input errors it produced."""
+    """A source after loading: its documents, its one source text (for comments, code frames and
+    fixes) and the input errors it produced."""
 
     source: Source
     documents: list[Document] = field(default_factory=list)
-    text: str = ""
+    content: SourceText = field(default_factory=lambda: SourceText(""))
     errors: list[Finding] = field(default_factory=list)
     real_path: str | None = None
     multiline_scalars: list[tuple[int, int, int]] = field(default_factory=list)
     """Where scalars span lines (see yamlload.Loaded): their lines hold no comments."""
 
+    @property
+    def text(self) -> str:
+        """The decoded text (BOM excluded)."""
+        return self.content.text
 
-def _error(source: Source, code: str, message: str, line: int = 1, column: int = 1) -> Finding:
-    return Finding(code, message, source.display, (line, column, line, column + 1))
+
+def _error(source: Source, code: str, message: str, line: int = 1, column: int = 1,
+           content: SourceText | None = None) -> Finding:
+    offset = content.offset(line, column) if content is not None else 0
+    return Finding(code, message, source.display, point_span(line, column, offset))
 
 
 def _read_bytes(source: Source, max_size: int) -> bytes:
@@ -96,15 +105,21 @@ def load_source(source: Source, max_size: int = DEFAULT_MAX_FILE_SIZE) -> FileRe
         result.errors.append(_error(source, "STS004", f"cannot read file: {reason}"))
         return result
     try:
-        text = decode(data).text
+        decoded = decode(data)
     except DecodeError as exc:
         result.errors.append(_error(source, "STS004", f"cannot read file: {exc.message}", exc.line, exc.column))
         return result
-    result.text = text
+    result.content = SourceText(decoded.text, decoded.encoding, decoded.bom)
+    return load_content(result)
+
+
+def load_content(result: FileResult) -> FileResult:
+    """Parse the text of a FileResult into its documents; problems become STS001/STS002 findings."""
+    source = result.source
     try:
-        loaded = load_text(text)
+        loaded = load_text(result.content.text)
     except LoadError as exc:
-        result.errors.append(_error(source, exc.code, exc.message, exc.line, exc.column))
+        result.errors.append(_error(source, exc.code, exc.message, exc.line, exc.column, result.content))
         return result
     result.documents = loaded.documents
     result.multiline_scalars = loaded.multiline_scalars

@@ -25,10 +25,11 @@ class DecodeError(Exception):
 
 @dataclass(frozen=True)
 class Decoded:
-    """Text of a file and the encoding it was read in."""
+    """Text of a file (BOM excluded), the encoding it was read in and the BOM it started with."""
 
     text: str
     encoding: str
+    bom: bytes = b""
 
 
 def sniff_encoding(data: bytes) -> tuple[str, int]:
@@ -74,4 +75,4 @@ def decode(data: bytes) -> Decoded:
     if "\0" in text:
         line = text.count("\n", 0, text.index("\0")) + 1
         raise DecodeError("binary file (contains a NUL character)", line, 1)
-    return Decoded(text, encoding)
+    return Decoded(text, encoding, data[:bom])

@@ -105,8 +105,8 @@ def _start(event: Any) -> tuple[int, int]:
 
 
 def _span(start_event: Any, end_event: Any) -> Span:
-    return (start_event.start_mark.line + 1, start_event.start_mark.column + 1,
-            end_event.end_mark.line + 1, end_event.end_mark.column + 1)
+    start, end = start_event.start_mark, end_event.end_mark
+    return (start.line + 1, start.column + 1, end.line + 1, end.column + 1, start.index, end.index)
 
 
 def _scalar(event: ScalarEvent) -> Any:
@@ -261,7 +261,7 @@ def _apply_merges(mapping: YMap, merges: list[tuple[Any, Span]]) -> None:
             for key, item in source.items():
                 if key not in mapping:
                     mapping[key] = item
-                    mapping.spans[key] = (key_span, key_span)
+                    mapping.spans[key] = (key_span, key_span)  # one object twice: YMap.merged()
 
 
 def _merged_count(value: Any) -> int:
@@ -333,7 +333,7 @@ def load_text(text: str) -> Loaded:
                     raise LoadError("STS001", f"nesting deeper than {MAX_DEPTH} levels", *_start(event))
                 container: YMap | YSeq = YMap() if cls is MappingStartEvent else YSeq()
                 if event.anchor is not None:
-                    anchors[event.anchor] = (container, (0, 0, 0, 0))
+                    anchors[event.anchor] = (container, (0, 0, 0, 0, 0, 0))
                 stack.append(_Frame(container, event))
                 flow_depth += bool(event.flow_style)
                 continue

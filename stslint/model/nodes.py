@@ -1,17 +1,25 @@
 """Positioned YAML values: mappings and sequences that remember where each key and item stands.
 
 Scalars are plain Python values (str, int, float, bool, None); their positions live in the
-container that holds them. Every span is ``(line, column, end_line, end_column)``, 1-based, the
-start being the first character of the token (the opening quote of a quoted scalar).
+container that holds them. Every span is ``(line, column, end_line, end_column, start, end)``: 1-based
+lines and columns (the start being the first character of the token, the opening quote of a quoted
+scalar) and the code-point offsets of its start and end in the file's decoded text (BOM excluded),
+all as the parser counted them (see stslint.loading.source_text).
 """
 from __future__ import annotations
 
 from typing import Any
 
-Span = tuple[int, int, int, int]
-"""(line, column, end_line, end_column), all 1-based."""
+Span = tuple[int, int, int, int, int, int]
+"""(line, column, end_line, end_column, start offset, end offset): lines and columns 1-based, offsets
+0-based code-point indexes into the decoded text; the end is exclusive."""
 
-NO_SPAN: Span = (1, 1, 1, 1)
+NO_SPAN: Span = (1, 1, 1, 1, 0, 0)
+
+
+def point_span(line: int, column: int, offset: int = 0) -> Span:
+    """A one-character span at a position (where an input error is reported)."""
+    return (line, column, line, column + 1, offset, offset + 1)
 
 
 class YMap(dict):  # type: ignore[type-arg]
@@ -33,6 +41,12 @@ class YMap(dict):  # type: ignore[type-arg]
         """The span of the value stored under ``key`` (the mapping's own span when absent)."""
         entry = self.spans.get(key)
         return entry[1] if entry else self.span
+
+    def merged(self, key: Any) -> bool:
+        """True when ``key`` was brought in by a merge key (``<<: *base``): both its spans are then
+        the ``<<`` key's, and a fix must not edit through them (the text there is not this key's)."""
+        entry = self.spans.get(key)
+        return entry is not None and entry[0] is entry[1]
 
 
 class YSeq(list):  # type: ignore[type-arg]

@@ -1,25 +1,26 @@
-"""The full format, like ruff's: the finding line, a code frame with carets under the span, and
-``help:`` with the rule's remediation (read from the rule documentation only here).
+"""The full format, like ruff's: the finding line, a code frame with carets under the span, a
+``FILE:LINE:COL: note: …`` line with its own code frame for each related location, and ``help:`` with
+the rule's remediation (read from the rule documentation only here). Lines are the file's YAML lines
+(stslint.loading.source_text), whatever its line breaks.
 
 Source lines come from the manifest, so they pass through :func:`safe_text` like everything else the
 terminal shows; carets are measured on the text as shown (escapes, wide characters).
 """
 from __future__ import annotations
 
-import re
 import unicodedata
 from typing import TYPE_CHECKING, TextIO
 
 from stslint.reporting import ReportOptions, safe_text
-from stslint.reporting.text import COLORS, RESET, finding_line, summary_line
+from stslint.reporting.text import BOLD, COLORS, RESET, finding_line, summary_line
 
 if TYPE_CHECKING:
     from stslint.engine import RunResult
-    from stslint.findings import Finding
+    from stslint.findings import Finding, Related
+    from stslint.model.nodes import Span
 
-# The line breaks of YAML 1.1 (and of the loader's line numbers): LF, CRLF, CR, NEL, LS, PS.
-LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 MAX_FRAME_LINES = 5
+NOTE_COLOR = "\033[36m"
 _GUTTER_COLOR = "\033[34m"
 
 
@@ -37,9 +38,9 @@ def _shown(text: str) -> str:
     return safe_text(text).replace("\t", " ")
 
 
-def _frame_lines(finding: Finding, lines: list[str]) -> list[tuple[int, int, int]]:
+def _frame_lines(span: Span, lines: list[str]) -> list[tuple[int, int, int]]:
     """(line number, first column, end column) of each source line to show, 0 for an elision."""
-    line, column, end_line, end_column = finding.span
+    line, column, end_line, end_column = span[:4]
     if end_line > line and end_column <= 1:  # the span ends at the start of the next line
         end_line -= 1
         end_column = len(lines[end_line - 1]) + 1
@@ -59,11 +60,13 @@ def _frame_lines(finding: Finding, lines: list[str]) -> list[tuple[int, int, int
     return shown
 
 
-def code_frame(finding: Finding, lines: list[str], color: bool = False, severity: str = "error") -> list[str]:
-    """The source lines of a finding's span with carets under it; empty when the text is unknown."""
+def code_frame(finding: Finding | Related, lines: list[str], color: bool = False,
+               severity: str = "error") -> list[str]:
+    """The source lines of a finding's (or related location's) span with carets under it; empty when
+    the text is unknown."""
     if not lines or not 1 <= finding.line <= len(lines):
         return []
-    frame = _frame_lines(finding, lines)
+    frame = _frame_lines(finding.span, lines)
     width = len(str(max(number for number, _, _ in frame)))
     gutter, reset = (_GUTTER_COLOR, RESET) if color else ("", "")
     caret_on, caret_off = (COLORS.get(severity, ""), RESET) if color else ("", "")
@@ -84,27 +87,46 @@ def code_frame(finding: Finding, lines: list[str], color: bool = False, severity
     return out
 
 
-def help_lines(code: str) -> list[str]:
+def help_lines(code: str, result: RunResult | None = None) -> list[str]:
     """``help:`` and the rule's remediation, continuation lines aligned under the first."""
     from stslint.catalog import rule_doc
+    from stslint.rules import BUILTIN
 
-    remediation = str(rule_doc(code).get("remediation") or "").strip()
+    doc = rule_doc(code, result.rules if result is not None else BUILTIN)
+    remediation = str(doc.get("remediation") or "").strip()
     if not remediation:
         return []
     lines = [safe_text(line) for line in remediation.splitlines()]
     return [f"help: {lines[0]}"] + [f"      {line}".rstrip() for line in lines[1:]]
 
 
+def note_line(related: Related, color: bool = False) -> str:
+    """``FILE:LINE:COL: note: message`` for a related location."""
+    location = f"{safe_text(related.file)}:{related.line}:{related.column}:"
+    note = "note:"
+    if color:
+        location, note = f"{BOLD}{location}{RESET}", f"{NOTE_COLOR}{note}{RESET}"
+    return f"{location} {note} {safe_text(related.message)}"
+
+
 def render(result: RunResult, out: TextIO, options: ReportOptions) -> None:
-    """Print each finding with its code frame and help, then the summary unless quiet."""
+    """Print each finding with its code frame, its related locations and help, then the summary
+    unless quiet."""
     split: dict[str, list[str]] = {}
+
+    def lines_of(file: str) -> list[str]:
+        if file not in split:
+            text = result.texts.get(file)
+            split[file] = text.lines() if text is not None and text.text else []
+        return split[file]
+
     for index, finding in enumerate(result.findings):
-        if finding.file not in split:
-            text = result.texts.get(finding.file, "")
-            split[finding.file] = LINE_BREAK.split(text) if text else []
         block = [finding_line(result, index, options.color)]
-        block += code_frame(finding, split[finding.file], options.color, result.severity(finding.code))
-        block += help_lines(finding.code)
+        block += code_frame(finding, lines_of(finding.file), options.color, result.severity(finding.code))
+        for related in finding.related:
+            block.append(note_line(related, options.color))
+            block += code_frame(related, lines_of(related.file), options.color, "note")
+        block += help_lines(finding.code, result)
         out.write("\n".join(block) + "\n\n")
     if not options.quiet:
         out.write(summary_line(result) + "\n")

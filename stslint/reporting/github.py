@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, TextIO
 from stslint.reporting import ReportOptions, valid_unicode
 from stslint.reporting.locations import repo_path
 from stslint.reporting.text import summary_line
-from stslint.rules import RULES
 
 if TYPE_CHECKING:
     from stslint.engine import RunResult
@@ -45,7 +44,7 @@ def command(result: RunResult, finding: Finding) -> str:
         "endLine": str(finding.end_line),
         "col": str(finding.column),
         "endColumn": str(finding.end_column),
-        "title": f"{finding.code} {RULES[finding.code].name}",
+        "title": f"{finding.code} {result.rules[finding.code].name}",
     }
     joined = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
     return f"::{level} {joined}::{escape_data(finding.message)}"

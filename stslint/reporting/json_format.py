@@ -1,15 +1,20 @@
-"""The JSON format: findings, summary and version in one document (a tested contract)."""
+"""The JSON format: findings, summary, warnings and version in one document (a tested contract).
+
+Each finding carries its ``related`` locations (``[{file, line, column, end_line, end_column,
+message}]``) and its ``fix`` (``{title, applicability, edits: [{file, start, end, replacement}]}``,
+offsets being code-point indexes into the file's decoded text) or null; ``warnings`` lists the
+suppression directives and annotations that were ignored (``[{file, line, message}]``).
+"""
 from __future__ import annotations
 
 import json
 from typing import TYPE_CHECKING, Any, TextIO
 
 from stslint.reporting import ReportOptions, valid_unicode
-from stslint.rules import RULES
 
 if TYPE_CHECKING:
     from stslint.engine import RunResult
-    from stslint.findings import Finding
+    from stslint.findings import Finding, Fix, Related
 
 
 def _clean(text: str | None) -> str | None:
@@ -22,7 +27,7 @@ def finding_dict(result: RunResult, finding: Finding) -> dict[str, Any]:
     input_error = finding.is_input_error
     return {
         "code": finding.code,
-        "name": RULES[finding.code].name,
+        "name": result.rules[finding.code].name,
         "severity": result.severity(finding.code),
         "message": _clean(finding.message),
         "file": _clean(finding.file),
@@ -34,8 +39,26 @@ def finding_dict(result: RunResult, finding: Finding) -> dict[str, Any]:
         "namespace": None if input_error else finding.namespace,
         "object": None if input_error else _clean(finding.object),
         "container": _clean(finding.container),
-        "fixable": False,
+        "fixable": finding.fix is not None,
+        "related": [related_dict(related) for related in finding.related],
+        "fix": fix_dict(finding.fix),
     }
+
+
+def related_dict(related: Related) -> dict[str, Any]:
+    """The JSON object of a related location."""
+    line, column, end_line, end_column = related.span[:4]
+    return {"file": _clean(related.file), "line": line, "column": column, "end_line": end_line,
+            "end_column": end_column, "message": _clean(related.message)}
+
+
+def fix_dict(fix: Fix | None) -> dict[str, Any] | None:
+    """The JSON object of a fix (None when there is none)."""
+    if fix is None:
+        return None
+    return {"title": _clean(fix.title), "applicability": fix.applicability,
+            "edits": [{"file": _clean(edit.file), "start": edit.start, "end": edit.end,
+                       "replacement": _clean(edit.replacement)} for edit in fix.edits]}
 
 
 def document(result: RunResult, version: str) -> dict[str, Any]:
@@ -45,6 +68,8 @@ def document(result: RunResult, version: str) -> dict[str, Any]:
         "version": version,
         "findings": [finding_dict(result, f) for f in result.findings],
         "summary": {"files": result.files, "objects": result.objects, "errors": errors, "warnings": warnings},
+        "warnings": [{"file": _clean(file), "line": line, "message": _clean(message)}
+                     for file, line, message in result.warnings],
     }
 
 

@@ -1,9 +1,11 @@
 """SARIF 2.1.0 as GitHub code scanning ingests it.
 
-One run; ``tool.driver`` lists every rule with its documentation (read from ``rules/*.yaml`` only
-here); each result has ``ruleId``/``ruleIndex``, a level, a repository-relative ``artifactLocation``
-with a ``uriBaseId`` defined in ``originalUriBaseIds``, a region, and a line-independent
-``partialFingerprints.primaryLocationLineHash``.
+One run; ``tool.driver`` lists every rule of the run's rule set with its documentation (read from
+``rules/*.yaml`` only here); each result has ``ruleId``/``ruleIndex``, a level, a
+repository-relative ``artifactLocation`` with a ``uriBaseId`` defined in ``originalUriBaseIds``, a
+region, ``relatedLocations`` for the other places it involves, and a line-independent
+``partialFingerprints.primaryLocationLineHash``. Ignored suppression directives are
+``invocations[].toolExecutionNotifications``.
 """
 from __future__ import annotations
 
@@ -15,11 +17,12 @@ from urllib.parse import quote
 from stslint.reporting import ReportOptions, valid_unicode
 from stslint.reporting.fingerprints import fingerprints
 from stslint.reporting.locations import STDIN_NAME, RepoPath, repo_path
-from stslint.rules import RULES
 
 if TYPE_CHECKING:
     from stslint.engine import RunResult
     from stslint.findings import Finding
+    from stslint.model.nodes import Span
+    from stslint.rules import Rule
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/stslint/stslint"
@@ -46,9 +49,9 @@ def _unwrapped(text: Any) -> str:
     return "\n\n".join(paragraphs)
 
 
-def _help_markdown(code: str, doc: dict[str, Any]) -> str:
+def _help_markdown(rule: Rule, doc: dict[str, Any]) -> str:
     """The rule's documentation as Markdown: summary, why, how to fix, bad and good examples."""
-    rule = RULES[code]
+    code = rule.code
     parts = [f"**{code} {rule.name}** ({rule.severity})", _text(doc.get("summary")),
              "## Why it matters", _text(doc.get("rationale")), "## How to fix it", _text(doc.get("remediation"))]
     examples = doc.get("examples") or {}
@@ -59,12 +62,12 @@ def _help_markdown(code: str, doc: dict[str, Any]) -> str:
     return "\n\n".join(part for part in parts if part)
 
 
-def rule_descriptor(code: str) -> dict[str, Any]:
+def rule_descriptor(rule: Rule) -> dict[str, Any]:
     """The ``reportingDescriptor`` of a rule."""
-    from stslint.catalog import rule_doc
+    from stslint.catalog import documentation
 
-    rule = RULES[code]
-    doc = rule_doc(code)
+    code = rule.code
+    doc = documentation(rule)
     summary = _unwrapped(doc.get("summary")) or rule.name
     rationale = _unwrapped(doc.get("rationale"))
     help_text = "\n\n".join(part for part in (summary, rationale,
@@ -75,7 +78,7 @@ def rule_descriptor(code: str) -> dict[str, Any]:
         "name": rule.name,
         "shortDescription": {"text": summary[:1024]},
         "fullDescription": {"text": rationale or summary},
-        "help": {"text": help_text, "markdown": _help_markdown(code, doc)},
+        "help": {"text": help_text, "markdown": _help_markdown(rule, doc)},
         "defaultConfiguration": {"level": rule.severity},
         "properties": {"tags": tags, "precision": "very-high", "problem.severity": rule.severity},
     }
@@ -91,8 +94,8 @@ def _root_uri(root: str) -> str:
     return uri if uri.endswith("/") else uri + "/"
 
 
-def _region(finding: Finding) -> dict[str, int]:
-    line, column, end_line, end_column = (max(1, value) for value in finding.span)
+def _region(span: Span) -> dict[str, int]:
+    line, column, end_line, end_column = (max(1, value) for value in span[:4])
     end_line = max(end_line, line)
     if end_line == line:
         end_column = max(end_column, column)
@@ -108,39 +111,56 @@ def _base_ids(locations: list[RepoPath]) -> dict[str, str]:
     return ids
 
 
+def _physical(location: RepoPath, span: Span, base_ids: dict[str, str]) -> dict[str, Any]:
+    return {"artifactLocation": {"uri": _uri(location.path), "uriBaseId": base_ids[location.root]},
+            "region": _region(span)}
+
+
 def document(result: RunResult, version: str) -> dict[str, Any]:
     """The whole SARIF log as a dict."""
-    codes = sorted(RULES)
+    codes = list(result.rules)
     rule_index = {code: index for index, code in enumerate(codes)}
     locations = [repo_path(f.file) for f in result.findings]
+    related = {file: repo_path(file) for f in result.findings for file in [r.file for r in f.related]}
+    warned = {file: repo_path(file) for file, _, _ in result.warnings}
     prints = fingerprints(result.findings, [loc.path for loc in locations])
-    base_ids = _base_ids(locations)
+    base_ids = _base_ids([*locations, *related.values(), *warned.values()])
     results = []
     for finding, location, fingerprint in zip(result.findings, locations, prints):
-        results.append({
+        entry: dict[str, Any] = {
             "ruleId": finding.code,
             "ruleIndex": rule_index[finding.code],
             "level": result.severity(finding.code),
             "message": {"text": valid_unicode(finding.message)},
-            "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": _uri(location.path), "uriBaseId": base_ids[location.root]},
-                "region": _region(finding),
-            }}],
+            "locations": [{"physicalLocation": _physical(location, finding.span, base_ids)}],
             "partialFingerprints": {"primaryLocationLineHash": fingerprint},
-        })
+        }
+        if finding.related:
+            entry["relatedLocations"] = [
+                {"id": number, "physicalLocation": _physical(related[item.file], item.span, base_ids),
+                 "message": {"text": valid_unicode(item.message)}}
+                for number, item in enumerate(finding.related, 1)]
+        results.append(entry)
     run: dict[str, Any] = {
         "tool": {"driver": {
             "name": "stslint",
             "version": version,
             "semanticVersion": version,
             "informationUri": INFORMATION_URI,
-            "rules": [rule_descriptor(code) for code in codes],
+            "rules": [rule_descriptor(result.rules[code]) for code in codes],
         }},
         "originalUriBaseIds": {base: {"uri": _root_uri(root)} for root, base in base_ids.items()}
         or {ROOT_BASE_ID: {"uri": _root_uri(str(Path.cwd()))}},
         "columnKind": "unicodeCodePoints",
         "results": results,
     }
+    if result.warnings:
+        run["invocations"] = [{"executionSuccessful": True, "toolExecutionNotifications": [
+            {"level": "warning", "message": {"text": valid_unicode(message)},
+             "locations": [{"physicalLocation": {
+                 "artifactLocation": {"uri": _uri(warned[file].path), "uriBaseId": base_ids[warned[file].root]},
+                 "region": {"startLine": max(1, line)}}}]}
+            for file, line, message in result.warnings]}]
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 

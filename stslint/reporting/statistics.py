@@ -5,8 +5,6 @@ import json
 from collections import Counter
 from typing import TYPE_CHECKING, Any, TextIO
 
-from stslint.rules import RULES
-
 if TYPE_CHECKING:
     from stslint.engine import RunResult
 
@@ -14,8 +12,10 @@ if TYPE_CHECKING:
 def rows(result: RunResult) -> list[dict[str, Any]]:
     """``{"code", "name", "count", "fixable"}`` per code that has findings, by count then code."""
     counts = Counter(f.code for f in result.findings)
+    fixable = {f.code for f in result.findings if f.fix is not None}
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    return [{"code": code, "name": RULES[code].name, "count": count, "fixable": False} for code, count in ordered]
+    return [{"code": code, "name": result.rules[code].name, "count": count, "fixable": code in fixable}
+            for code, count in ordered]
 
 
 def render(result: RunResult, out: TextIO, as_json: bool = False) -> None:

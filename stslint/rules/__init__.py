@@ -1,89 +1,221 @@
-"""The rule registry: every rule's code, name, severity and check function.
+"""The rule registry: every rule's code, name, severity, options and check function, and rule sets.
 
 A rule is a small pure function in one of the family modules (``governing_service``, ``selectors``,
-``probes``, ``storage``, ``volumes``, ``api_versions``), registered with :func:`rule`.
+``probes``, ``storage``, ``volumes``, ``api_versions``), registered with a decorator that declares
+everything about it except its documentation, once:
 
-- An *object* rule reads one object: ``check(obj, options) -> Iterable[Finding]``; it runs as each
-  file is loaded.
-- An *index* rule relates objects: ``check(index, options) -> Iterable[Finding]``; it runs once
-  over the index of all files of the run.
+- :func:`object_rule` — reads one object through a view class: ``check(view, options) ->
+  Iterable[Finding]``; the engine runs it on every object whose view is that class or a subclass
+  (a rule on ``PodTemplateWorkload`` runs on every pod-template workload).
+- :func:`index_rule` — relates objects: ``check(index, options) -> Iterable[Finding]``; it runs once
+  over the index of the run and declares the view kinds whose entries it reads.
 
-Codes, names and severities live here so that a run never parses the rule documentation; the
-documentation (summary, rationale, remediation, examples, options) lives in ``rules/*.yaml`` and
-is read only by ``stslint rules``, ``stslint explain`` and the report formats that embed it. A test
-keeps the two in agreement.
+A rule yields findings of its own code only. A view kind that has no view class fails at import.
+The documentation (summary, rationale, remediation, examples, option descriptions) lives in
+``rules/<CODE>-<name>.yaml`` and is read only by ``stslint rules``, ``stslint explain`` and the
+formats that embed it, never by a check.
+
+A :class:`RuleSet` is the rules of one run (the built-in ones, plus user policies later); selection,
+configuration, suppressions and reports all read it.
 """
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator
 
 from stslint.findings import Finding
+from stslint.model.resource import VIEWS, Resource
+from stslint.model.views import view_classes
+from stslint.rules.options import Option
 
 Check = Callable[[Any, dict[str, Any]], Iterable[Finding]]
+SEVERITIES = ("error", "warning")
+_CODE = re.compile(r"([A-Z]+)[0-9]+\Z")
+
+
+class RuleDefinitionError(TypeError):
+    """A rule declared wrongly: a duplicate code, a kind without a view, a bad severity."""
 
 
 @dataclass(frozen=True)
 class Rule:
-    """A rule: identity, default severity, what it reads and its check function."""
+    """A rule: identity, default severity, what it reads, its options and its check function.
+
+    ``scope`` is "object", "index", "input" (loader problems) or "meta" (findings the engine makes:
+    STS005, STS006). ``view`` is the view class an object rule reads; ``reads`` the view classes whose
+    objects a rule reads (an object rule's own view; an index rule's entry kinds). ``doc`` is the
+    documentation of a rule that has no ``rules/*.yaml`` file (a user policy)."""
 
     code: str
     name: str
     severity: str
-    scope: str  # "object", "index", "input" (loader problems) or "meta" (engine-made findings)
-    target: str = ""  # the kind an object rule reads
+    scope: str
     check: Check | None = None
     opt_in: bool = False
+    view: type[Resource] | None = None
+    reads: tuple[type[Resource], ...] = ()
+    options: tuple[Option, ...] = ()
+    doc: dict[str, Any] | None = field(default=None, compare=False)
+
+    @property
+    def family(self) -> str:
+        """The letters of the code (``STS`` of STS103): a bare family does not select opt-in rules."""
+        match = _CODE.match(self.code)
+        return match.group(1) if match else self.code
+
+    def defaults(self) -> dict[str, Any]:
+        """Every option at its default."""
+        return {option.name: option.default for option in self.options}
+
+    def option(self, name: str) -> Option | None:
+        """The option called ``name``, or None."""
+        return next((option for option in self.options if option.name == name), None)
 
 
-RULES: dict[str, Rule] = {}
+class RuleSet(Mapping[str, Rule]):
+    """The rules of one run, by code (iterated in code order), also found by name."""
+
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        by_code: dict[str, Rule] = {}
+        for rule in rules:
+            if rule.code in by_code:
+                raise RuleDefinitionError(f"rule {rule.code} defined twice")
+            by_code[rule.code] = rule
+        self._by_code = dict(sorted(by_code.items()))
+        self._by_name = {rule.name: rule for rule in self._by_code.values()}
+
+    def __getitem__(self, code: str) -> Rule:
+        return self._by_code[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_code)
+
+    def __len__(self) -> int:
+        return len(self._by_code)
+
+    def __repr__(self) -> str:
+        return f"RuleSet({len(self)} rules)"
+
+    def lookup(self, code_or_name: str) -> Rule | None:
+        """The rule with that code (any case) or name, or None."""
+        return self._by_code.get(code_or_name.upper()) or self._by_name.get(code_or_name.lower())
+
+    def with_rules(self, rules: Iterable[Rule]) -> RuleSet:
+        """This set plus ``rules`` (a code defined twice is an error)."""
+        return RuleSet([*self.values(), *rules])
+
+    def object_rules(self, selected: Iterable[str]) -> list[Rule]:
+        """The selected object rules, in code order."""
+        chosen = set(selected)
+        return [r for code, r in self._by_code.items() if code in chosen and r.scope == "object"]
+
+    def index_rules(self, selected: Iterable[str]) -> list[Rule]:
+        """The selected index rules, in code order."""
+        chosen = set(selected)
+        return [r for code, r in self._by_code.items() if code in chosen and r.scope == "index"]
 
 
-def rule(code: str, name: str, severity: str, *, scope: str = "object", target: str = "StatefulSet",
-         opt_in: bool = False) -> Callable[[Check], Check]:
-    """Register the decorated function as the check of rule ``code``."""
+_REGISTERED: dict[str, Rule] = {}
+
+
+def resolve_view(view: type[Resource] | str) -> type[Resource]:
+    """The view class a rule names: a registered view class (or a base of some), or a kind name
+    that has a view. Raises RuleDefinitionError otherwise."""
+    if isinstance(view, str):
+        for cls in view_classes():
+            if cls.KIND == view:
+                return cls
+        raise RuleDefinitionError(f"kind {view!r} has no view; rules can read "
+                                  f"{', '.join(cls.KIND for cls in view_classes())}")
+    registered = set(VIEWS.values())
+    if not (isinstance(view, type) and issubclass(view, Resource)
+            and any(issubclass(cls, view) for cls in registered)) or view is Resource:
+        raise RuleDefinitionError(f"{view!r} is not a view class of a registered kind")
+    return view
+
+
+def _validated(rule: Rule) -> Rule:
+    if rule.severity not in SEVERITIES:
+        raise RuleDefinitionError(f"rule {rule.code}: severity is error or warning, not {rule.severity!r}")
+    if not _CODE.match(rule.code):
+        raise RuleDefinitionError(f"rule code {rule.code!r} is letters then digits")
+    names = [option.name for option in rule.options]
+    if len(set(names)) != len(names):
+        raise RuleDefinitionError(f"rule {rule.code} declares an option twice")
+    return rule
+
+
+def define_object_rule(code: str, name: str, severity: str, check: Check, *, view: type[Resource] | str,
+                       opt_in: bool = False, options: Iterable[Option] = ()) -> Rule:
+    """An object rule: ``check(view, options)`` runs on every object whose view is ``view`` (a view
+    class, or the kind name of one) or a subclass of it."""
+    cls = resolve_view(view)
+    return _validated(Rule(code, name, severity, "object", check, opt_in, cls, (cls,), tuple(options)))
+
+
+def define_index_rule(code: str, name: str, severity: str, check: Check, *, reads: Iterable[type[Resource] | str],
+                      opt_in: bool = False, options: Iterable[Option] = ()) -> Rule:
+    """An index rule: ``check(index, options)`` runs once over the run's index and reads the entries
+    of the ``reads`` view kinds."""
+    classes = tuple(resolve_view(view) for view in reads)
+    if not classes:
+        raise RuleDefinitionError(f"index rule {code} must name the kinds it reads")
+    return _validated(Rule(code, name, severity, "index", check, opt_in, None, classes, tuple(options)))
+
+
+def _register(rule: Rule) -> None:
+    if rule.code in _REGISTERED:
+        raise RuleDefinitionError(f"rule {rule.code} registered twice")
+    _REGISTERED[rule.code] = _validated(rule)
+
+
+def object_rule(code: str, name: str, severity: str, *, view: type[Resource] | str, opt_in: bool = False,
+                options: Iterable[Option] = ()) -> Callable[[Check], Check]:
+    """Register the decorated function as a built-in object rule (see :func:`define_object_rule`)."""
 
     def register(check: Check) -> Check:
-        if code in RULES:
-            raise ValueError(f"rule {code} registered twice")
-        RULES[code] = Rule(code, name, severity, scope, target, check, opt_in)
+        _register(define_object_rule(code, name, severity, check, view=view, opt_in=opt_in, options=options))
         return check
 
     return register
 
 
-def _meta(code: str, name: str, severity: str, scope: str, opt_in: bool = False) -> None:
-    RULES[code] = Rule(code, name, severity, scope, opt_in=opt_in)
+def index_rule(code: str, name: str, severity: str, *, reads: Iterable[type[Resource] | str], opt_in: bool = False,
+               options: Iterable[Option] = ()) -> Callable[[Check], Check]:
+    """Register the decorated function as a built-in index rule (see :func:`define_index_rule`)."""
+
+    def register(check: Check) -> Check:
+        _register(define_index_rule(code, name, severity, check, reads=reads, opt_in=opt_in, options=options))
+        return check
+
+    return register
 
 
-_meta("STS001", "invalid-yaml", "error", "input")
-_meta("STS002", "duplicate-key", "error", "input")
-_meta("STS003", "not-an-object", "error", "input")
-_meta("STS004", "unreadable-file", "error", "input")
-_meta("STS005", "unused-suppression", "warning", "meta", opt_in=True)
-_meta("STS006", "invalid-field-type", "error", "meta")
+def _engine_rule(code: str, name: str, severity: str, scope: str, opt_in: bool = False) -> None:
+    _register(Rule(code, name, severity, scope, opt_in=opt_in))
+
+
+_engine_rule("STS001", "invalid-yaml", "error", "input")
+_engine_rule("STS002", "duplicate-key", "error", "input")
+_engine_rule("STS003", "not-an-object", "error", "input")
+_engine_rule("STS004", "unreadable-file", "error", "input")
+_engine_rule("STS005", "unused-suppression", "warning", "meta", opt_in=True)
+_engine_rule("STS006", "invalid-field-type", "error", "meta")
 
 FAMILIES = ("governing_service", "selectors", "probes", "storage", "volumes", "api_versions")
 for _family in FAMILIES:
     importlib.import_module(f"{__name__}.{_family}")
 
-BY_NAME: dict[str, Rule] = {r.name: r for r in RULES.values()}
+BUILTIN = RuleSet(_REGISTERED.values())
+"""The built-in rules."""
+
+RULES = BUILTIN
+"""The built-in rules (the name the rest of the code and users' scripts know)."""
 
 
 def lookup(code_or_name: str) -> Rule | None:
-    """The rule with that code (any case) or name, or None."""
-    return RULES.get(code_or_name.upper()) or BY_NAME.get(code_or_name.lower())
-
-
-def object_rules(kind: str, selected: Iterable[str]) -> list[Rule]:
-    """The selected object rules that read objects of ``kind``, in code order."""
-    chosen = set(selected)
-    return [r for code, r in sorted(RULES.items())
-            if code in chosen and r.scope == "object" and r.target == kind]
-
-
-def index_rules(selected: Iterable[str]) -> list[Rule]:
-    """The selected index rules, in code order."""
-    chosen = set(selected)
-    return [r for code, r in sorted(RULES.items()) if code in chosen and r.scope == "index"]
+    """The built-in rule with that code (any case) or name, or None."""
+    return BUILTIN.lookup(code_or_name)

@@ -4,13 +4,13 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from stslint.findings import Finding
-from stslint.model.resources import StatefulSet
-from stslint.rules import rule
+from stslint.model.workloads import StatefulSet
+from stslint.rules import object_rule
 
 REMOVED = {"apps/v1beta1": "1.16", "apps/v1beta2": "1.16"}
 
 
-@rule("STS501", "deprecated-api-version", "error")
+@object_rule("STS501", "deprecated-api-version", "error", view=StatefulSet)
 def deprecated_api_version(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Finding]:
     """apiVersion apps/v1beta1 or apps/v1beta2."""
     removed_in = REMOVED.get(sts.api_version)

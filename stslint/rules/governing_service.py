@@ -2,18 +2,21 @@
 from __future__ import annotations
 
 import difflib
-from typing import Any, Iterator
+from typing import Any, Iterator, cast
 
-from stslint.findings import Finding
-from stslint.model.index import MISSING, Index, ServiceEntry, WorkloadEntry
-from stslint.model.resources import StatefulSet, describe
+from stslint.findings import Finding, Related
+from stslint.model.entries import MISSING
+from stslint.model.fields import describe
+from stslint.model.index import Index
+from stslint.model.network import Service, ServiceEntry
 from stslint.model.selectors import unmatched_labels
-from stslint.rules import rule
+from stslint.model.workloads import StatefulSet, StatefulSetEntry
+from stslint.rules import index_rule, object_rule
 
 POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name"
 
 
-@rule("STS101", "service-name-missing", "error")
+@object_rule("STS101", "service-name-missing", "error", view=StatefulSet)
 def service_name_missing(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Finding]:
     """spec.serviceName absent, null or empty."""
     spec = sts.spec()
@@ -62,32 +65,32 @@ def _not_headless_reason(svc: ServiceEntry) -> str:
 
 
 def _selects(svc: ServiceEntry, labels: dict[str, str], sts_name: str) -> bool:
-    if not svc.selector:
+    """Whether the Service selects a pod of the StatefulSet (the controller adds the pod-name label to
+    each pod, so a Service may select one pod by it)."""
+    selector = svc.selector
+    if not selector:
         return False
     pod_labels = dict(labels)
-    wanted = svc.selector.get(POD_NAME_LABEL)
+    wanted = selector.get(POD_NAME_LABEL)
     if wanted is not None and wanted.startswith(f"{sts_name}-") and wanted[len(sts_name) + 1:].isdigit():
-        pod_labels[POD_NAME_LABEL] = wanted  # the controller adds it to one of the pods
-    return not unmatched_labels(svc.selector, pod_labels)
+        pod_labels[POD_NAME_LABEL] = wanted
+    return svc.selects(pod_labels)
 
 
-def _governed(index: Index) -> Iterator[tuple[WorkloadEntry, list[ServiceEntry]]]:
-    for workload in index.workloads:
+def _services(index: Index, name: str, namespace: str | None) -> list[ServiceEntry]:
+    return cast("list[ServiceEntry]", index.named("Service", name, namespace))
+
+
+def _governed(index: Index) -> Iterator[tuple[StatefulSetEntry, list[ServiceEntry]]]:
+    """Each judged StatefulSet that names a governing Service, with the Services of that name."""
+    for workload in cast("list[StatefulSetEntry]", index.subjects("StatefulSet")):
         if workload.service_name:
-            yield workload, index.services_named(workload.service_name, workload.namespace)
+            yield workload, _services(index, workload.service_name, workload.namespace)
 
 
-def _service_name_problems(index: Index) -> Iterator[Finding]:
-    """STS006 for serviceNames of the wrong type (each rule reading serviceName reports them; the
-    engine keeps one per field)."""
-    for workload in index.workloads:
-        yield from workload.problems.get("serviceName", ())
-
-
-@rule("STS102", "service-not-found", "error", scope="index")
+@index_rule("STS102", "service-not-found", "error", reads=(StatefulSet, Service))
 def service_not_found(index: Index, options: dict[str, Any]) -> Iterator[Finding]:
     """No Service of the serviceName in the StatefulSet's namespace among the scanned files."""
-    yield from _service_name_problems(index)
     suggestions = _Suggestions(index)
     for sts, services in _governed(index):
         if services:
@@ -96,20 +99,24 @@ def service_not_found(index: Index, options: dict[str, Any]) -> Iterator[Finding
         assert name is not None
         message = (f'StatefulSet "{sts.name}": no Service "{name}" {_where(sts.namespace)} among the scanned '
                    "files; pods get no per-pod DNS names without it")
-        elsewhere = sorted({s.namespace or "" for s in index.services.get(name, ())})
+        elsewhere = sorted({s.namespace or "" for s in index.named_anywhere("Service", name)})
         if elsewhere:
             message += (f' (a Service "{name}" exists in namespace {", ".join(map(repr, elsewhere))}, '
                         "but a governing Service must be in the pods' namespace)")
+        related: list[Related] = []
         suggestion = suggestions.suggest(sts)
         if suggestion:
             message += f'; did you mean "{suggestion}"?'
-        yield sts.finding("STS102", message, sts.service_name_span, anchor="spec.serviceName")
+            candidate = _services(index, suggestion, sts.namespace)[0]
+            related.append(candidate.related(candidate.name_span, f'Service "{suggestion}" is defined here'))
+        yield sts.finding("STS102", message, sts.service_name_span, anchor="spec.serviceName", related=related)
 
 
 class _Suggestions:
     """"Did you mean" for an unresolved serviceName: a close name, else the only headless Service that
     selects the pods. Candidates are grouped once per namespace, close names are looked for among the
-    names sharing the first two characters, so thousands of Services keep a run linear."""
+    names sharing the first two characters, so thousands of Services keep a run linear. Candidates are
+    looked at, not judged: their wrong-typed fields are not read (not reported here)."""
 
     MAX_HEADLESS = 50
 
@@ -121,60 +128,58 @@ class _Suggestions:
         if namespace not in self._namespaces:
             buckets: dict[str, set[str]] = {}
             headless = []
-            for svc in self.index.services_in(namespace):
+            for svc in cast("list[ServiceEntry]", self.index.in_namespace("Service", namespace)):
                 buckets.setdefault(svc.name[:2].lower(), set()).add(svc.name)
-                if _is_headless(svc):
+                if not svc.has_problems("headless") and _is_headless(svc):
                     headless.append(svc)
             self._namespaces[namespace] = ({k: sorted(v) for k, v in buckets.items()}, headless)
         return self._namespaces[namespace]
 
-    def suggest(self, sts: WorkloadEntry) -> str | None:
+    def suggest(self, sts: StatefulSetEntry) -> str | None:
         """A Service name the StatefulSet's serviceName was probably meant to be."""
         name = sts.service_name or ""
         if len(name) > 253:
             return None  # not a Service name (at most 253 characters)
         buckets, headless = self._candidates(sts.namespace)
         close = difflib.get_close_matches(name, buckets.get(name[:2].lower(), []), n=3, cutoff=0.6)
-        if len(headless) > self.MAX_HEADLESS or sts.pod_labels is None:
+        if len(headless) > self.MAX_HEADLESS or sts.has_problems("labels") or sts.pod_labels is None:
             return close[0] if close else None
-        selecting = sorted({s.name for s in headless if _selects(s, sts.pod_labels, sts.name)})
+        labels = sts.pod_labels
+        selecting = sorted({s.name for s in headless if not s.has_problems("selector") and _selects(s, labels, sts.name)})
         preferred = [c for c in close if c in selecting]
         if preferred or close:
             return (preferred or close)[0]
         return selecting[0] if len(selecting) == 1 else None
 
 
-@rule("STS103", "service-not-headless", "error", scope="index")
+@index_rule("STS103", "service-not-headless", "error", reads=(StatefulSet, Service))
 def service_not_headless(index: Index, options: dict[str, Any]) -> Iterator[Finding]:
     """The governing Service's clusterIP is not None."""
-    yield from _service_name_problems(index)
     for sts, services in _governed(index):
         if not services:
             continue
-        for svc in services:
-            yield from svc.problems.get("headless", ())
-        if any(_is_headless(s) for s in services) or not all(s.headless_valid for s in services):
+        readable = [s.readable("headless") for s in services]  # every one: their problems are reported
+        if not all(readable) or any(_is_headless(s) for s in services):
             continue
         svc = services[0]
         why = _not_headless_reason(svc)
+        where = svc.cluster_ip_span or svc.type_span or svc.kind_span
         yield sts.finding("STS103", f'StatefulSet "{sts.name}": governing Service "{svc.name}" is not headless '
                           f"({why}); per-pod DNS names are not guaranteed by the Kubernetes DNS spec — "
                           "set clusterIP: None (clusterIP cannot change: recreate the Service)",
-                          sts.service_name_span, anchor="spec.serviceName")
+                          sts.service_name_span, anchor="spec.serviceName",
+                          related=[svc.related(where, f'Service "{svc.name}" is not headless here')])
 
 
-@rule("STS104", "service-selector-mismatch", "error", scope="index")
+@index_rule("STS104", "service-selector-mismatch", "error", reads=(StatefulSet, Service))
 def service_selector_mismatch(index: Index, options: dict[str, Any]) -> Iterator[Finding]:
     """The governing Service selects no pods of the StatefulSet."""
-    yield from _service_name_problems(index)
     for sts, services in _governed(index):
         if not services:
             continue
-        yield from sts.problems.get("labels", ())
-        for svc in services:
-            yield from svc.problems.get("selector", ())
         labels = sts.pod_labels
-        if labels is None or any(not s.selector_valid for s in services):
+        readable = [s.readable("selector") for s in services]
+        if labels is None or not all(readable):
             continue
         if any(_selects(s, labels, sts.name) for s in services):
             continue
@@ -182,9 +187,12 @@ def service_selector_mismatch(index: Index, options: dict[str, Any]) -> Iterator
         if not svc.selector:
             why = "has no selector, so it selects no pods (its endpoints are not managed by Kubernetes)"
             fix = "add a selector equal to (a subset of) the pod template labels"
+            note = f'Service "{svc.name}" has no selector'
         else:
             missing = unmatched_labels(svc.selector, labels)
             why = f"selects {', '.join(missing)}, which the pod template labels do not carry"
             fix = "make the Service selector a subset of the pod template labels"
+            note = f'Service "{svc.name}" selects {", ".join(missing)} here'
         yield sts.finding("STS104", f'StatefulSet "{sts.name}": governing Service "{svc.name}" {why}; pods get '
-                          f"no DNS records — {fix}", sts.service_name_span, anchor="spec.serviceName")
+                          f"no DNS records — {fix}", sts.service_name_span, anchor="spec.serviceName",
+                          related=[svc.related(svc.selector_span or svc.kind_span, note)])

@@ -5,8 +5,13 @@ import fnmatch
 from typing import Any, Iterator
 
 from stslint.findings import Finding
-from stslint.model.resources import Container, StatefulSet
-from stslint.rules import rule
+from stslint.model.workloads import Container, StatefulSet
+from stslint.rules import object_rule
+from stslint.rules.options import Option
+
+EXEMPTIONS = (Option("exempt-containers", "array", [], items="string"),
+              Option("exempt-images", "array", [], items="string"))
+"""Containers that need no probe, by name or by image glob."""
 
 PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 
@@ -26,7 +31,7 @@ def _missing(sts: StatefulSet, options: dict[str, Any], probe: str) -> Iterator[
         yield container, container.label
 
 
-@rule("STS301", "readiness-probe-missing", "warning")
+@object_rule("STS301", "readiness-probe-missing", "warning", view=StatefulSet, options=EXEMPTIONS)
 def readiness_probe_missing(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Finding]:
     """A container has no readinessProbe."""
     for container, name in _missing(sts, options, "readinessProbe"):
@@ -36,7 +41,7 @@ def readiness_probe_missing(sts: StatefulSet, options: dict[str, Any]) -> Iterat
                           container=container.name, anchor="readinessProbe")
 
 
-@rule("STS302", "liveness-probe-missing", "warning")
+@object_rule("STS302", "liveness-probe-missing", "warning", view=StatefulSet, options=EXEMPTIONS)
 def liveness_probe_missing(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Finding]:
     """A container has no livenessProbe."""
     for container, name in _missing(sts, options, "livenessProbe"):
@@ -60,7 +65,7 @@ def _declared_ports(container: Container) -> set[str] | None:
     return declared
 
 
-@rule("STS303", "probe-port-unknown", "error")
+@object_rule("STS303", "probe-port-unknown", "error", view=StatefulSet)
 def probe_port_unknown(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Finding]:
     """A probe's named port is not declared by the container."""
     for container in sts.containers(include_init=True):

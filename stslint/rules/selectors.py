@@ -4,12 +4,12 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from stslint.findings import Finding
-from stslint.model.resources import Fields, StatefulSet
-from stslint.model.selectors import requirement_matches, requirement_problem, unmatched_labels
-from stslint.rules import rule
+from stslint.model.selectors import read_match_expressions, requirement_matches, requirement_problem, unmatched_labels
+from stslint.model.workloads import StatefulSet
+from stslint.rules import object_rule
 
 
-@rule("STS201", "selector-missing", "error")
+@object_rule("STS201", "selector-missing", "error", view=StatefulSet)
 def selector_missing(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Finding]:
     """spec.selector missing or empty."""
     spec = sts.spec()
@@ -32,29 +32,7 @@ def selector_missing(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Find
                           spec.key_span("selector"), anchor="spec.selector")
 
 
-def _expressions(selector: Fields) -> list[Any] | None:
-    """The matchExpressions items, or None when a field of one has the wrong type (STS006): a
-    non-mapping item, a key or operator that is not a string, values that are not a list of strings.
-    Items that are merely incomplete are kept for :func:`requirement_problem` to describe."""
-    if not selector.maps_readable("matchExpressions"):
-        return None
-    readable = True
-    for _, expr in selector.maps("matchExpressions"):
-        readable = expr.str_readable("key") and readable
-        readable = expr.str_readable("operator") and readable
-        values = expr.seq("values")
-        if values is None:
-            readable = readable and not expr.present("values")
-            continue
-        for index, value in enumerate(values):
-            if not isinstance(value, str):
-                expr.report(f"{expr.sub('values')}[{index}]", expr.item_span("values", index), "a string (quote it)", value)
-                readable = False
-    items = selector.seq("matchExpressions")
-    return [item for item in items or [] if item is not None] if readable else None
-
-
-@rule("STS202", "selector-template-mismatch", "error")
+@object_rule("STS202", "selector-template-mismatch", "error", view=StatefulSet)
 def selector_template_mismatch(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Finding]:
     """matchLabels/matchExpressions not satisfied by the pod template labels."""
     spec = sts.spec()
@@ -63,7 +41,7 @@ def selector_template_mismatch(sts: StatefulSet, options: dict[str, Any]) -> Ite
         return
     labels = sts.template_labels()
     match_labels = selector.string_map("matchLabels") if selector.present("matchLabels") else {}
-    expressions = _expressions(selector)
+    expressions = read_match_expressions(selector)
     if labels is None or match_labels is None or expressions is None:
         return  # wrong types: STS006
     problems = [f"matchLabels {pair}" for pair in unmatched_labels(match_labels, labels)]

@@ -1,15 +1,17 @@
 """Storage rules (STS401-STS404): what happens to the data when claims or volumes go away."""
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Iterator, cast
 
 from stslint.findings import Finding
-from stslint.model.index import MISSING, Index
-from stslint.model.resources import PersistentVolume, StatefulSet
-from stslint.rules import rule
+from stslint.model.entries import MISSING
+from stslint.model.index import Index
+from stslint.model.storage import PersistentVolume, StorageClass, StorageClassEntry
+from stslint.model.workloads import StatefulSet, StatefulSetEntry
+from stslint.rules import index_rule, object_rule
 
 
-@rule("STS401", "retention-policy-delete", "error")
+@object_rule("STS401", "retention-policy-delete", "error", view=StatefulSet)
 def retention_policy_delete(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Finding]:
     """persistentVolumeClaimRetentionPolicy.whenDeleted/whenScaled is Delete."""
     spec = sts.spec()
@@ -25,30 +27,37 @@ def retention_policy_delete(sts: StatefulSet, options: dict[str, Any]) -> Iterat
                               anchor=f"spec.persistentVolumeClaimRetentionPolicy.{key}")
 
 
-@rule("STS402", "storage-class-reclaim-delete", "error", scope="index")
+def _deletes(storage_class: StorageClassEntry) -> bool:
+    return storage_class.reclaim_policy is MISSING or storage_class.reclaim_policy in (None, "Delete")
+
+
+@index_rule("STS402", "storage-class-reclaim-delete", "error", reads=(StatefulSet, StorageClass))
 def storage_class_reclaim_delete(index: Index, options: dict[str, Any]) -> Iterator[Finding]:
     """A claim template's StorageClass, defined in the scanned files, reclaims with Delete."""
-    for sts in index.workloads:
-        yield from sts.problems.get("claims", ())
+    for sts in cast("list[StatefulSetEntry]", index.subjects("StatefulSet")):
         for claim in sts.claims:
-            classes = index.storage_classes.get(claim.class_name or "", [])
-            for storage_class in classes:
-                yield from storage_class.problems.get("reclaim", ())
-            if not all(c.reclaim_valid for c in classes):
+            classes = cast("list[StorageClassEntry]", index.named("StorageClass", claim.class_name or "", None))
+            readable = [c.readable("reclaim") for c in classes]  # every one: their problems are reported
+            if not all(readable):
                 continue  # a reclaimPolicy of the wrong type: STS006
-            deleting = [c for c in classes if c.reclaim_policy is MISSING or c.reclaim_policy in (None, "Delete")]
+            deleting = [c for c in classes if _deletes(c)]
             if not claim.class_name or not deleting:
                 continue
             how = ("omits reclaimPolicy (the default is Delete)" if deleting[0].reclaim_policy in (MISSING, None)
                    else "has reclaimPolicy: Delete")
             count = f" ({len(deleting)} of its {len(classes)} definitions)" if len(classes) > 1 else ""
+            related = [c.related(c.reclaim_span or c.kind_span,
+                                 f'StorageClass "{c.name}" ' + ("has reclaimPolicy: Delete here" if c.reclaim_span
+                                                                 and c.reclaim_policy == "Delete"
+                                                                 else "omits reclaimPolicy (Delete)"))
+                       for c in deleting]
             yield sts.finding("STS402", f'StatefulSet "{sts.name}": volumeClaimTemplate "{claim.name}" uses '
                               f'StorageClass "{claim.class_name}", which {how}{count}; the volume and its data are '
                               "destroyed when the claim is deleted — use a class with reclaimPolicy: Retain",
-                              claim.span, anchor=claim.anchor)
+                              claim.span, anchor=claim.anchor, related=related)
 
 
-@rule("STS403", "pv-reclaim-delete", "error", target="PersistentVolume")
+@object_rule("STS403", "pv-reclaim-delete", "error", view=PersistentVolume)
 def pv_reclaim_delete(pv: PersistentVolume, options: dict[str, Any]) -> Iterator[Finding]:
     """A PersistentVolume has persistentVolumeReclaimPolicy: Delete."""
     spec = pv.spec()
@@ -59,7 +68,7 @@ def pv_reclaim_delete(pv: PersistentVolume, options: dict[str, Any]) -> Iterator
                          anchor="spec.persistentVolumeReclaimPolicy")
 
 
-@rule("STS404", "storage-class-missing", "warning")
+@object_rule("STS404", "storage-class-missing", "warning", view=StatefulSet)
 def storage_class_missing(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Finding]:
     """A claim template names no StorageClass."""
     for claim in sts.claims():

@@ -4,8 +4,9 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from stslint.findings import Finding
-from stslint.model.resources import Container, Fields, StatefulSet
-from stslint.rules import rule
+from stslint.model.fields import Fields
+from stslint.model.workloads import Container, StatefulSet
+from stslint.rules import object_rule
 
 MOUNT_LISTS = ("volumeMounts", "volumeDevices")
 
@@ -34,7 +35,7 @@ def _volume_names(pod: Fields) -> set[str] | None:
     return names if readable else None
 
 
-@rule("STS405", "volume-mount-unknown", "error")
+@object_rule("STS405", "volume-mount-unknown", "error", view=StatefulSet)
 def volume_mount_unknown(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Finding]:
     """A volumeMount names neither a pod volume nor a claim template."""
     pod = sts.pod_spec()
@@ -55,7 +56,7 @@ def volume_mount_unknown(sts: StatefulSet, options: dict[str, Any]) -> Iterator[
                               container=container.name, anchor=f"{key}.name")
 
 
-@rule("STS406", "claim-template-unused", "warning")
+@object_rule("STS406", "claim-template-unused", "warning", view=StatefulSet)
 def claim_template_unused(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Finding]:
     """A claim template that no container mounts."""
     if not sts.containers_readable(include_init=True):

@@ -42,7 +42,7 @@ def test_warm_run_reads_every_context_file_from_the_cache(tmp_path: Path) -> Non
     warm = _load(repo)
     assert (warm.parsed, warm.from_cache, warm.loaded) == (0, 3, 3)
     assert [f.real_path for f in warm.files] == [f.real_path for f in cold.files]
-    assert [s.name for f in warm.files for s in f.services] == ["db"]
+    assert [s.name for f in warm.files for s in f.entries if s.kind == "Service"] == ["db"]
 
 
 def test_cache_directory_is_ignored_by_git_and_carries_the_version(tmp_path: Path) -> None:
@@ -133,7 +133,8 @@ def test_damaged_cache_is_ignored_and_rebuilt(tmp_path: Path, damage: bytes) -> 
 @pytest.mark.parametrize("forge", [
     lambda record: record["entries"][0].update(name=5),
     lambda record: record["entries"][0].update(type="pod"),
-    lambda record: record["entries"][0].update(selector={"app": ["db"]}),
+    lambda record: record["entries"][0]["values"].update(selector={"app": ["db"]}),
+    lambda record: record["entries"][0].update(headless=True),
     lambda record: record.update(entries="all"),
     lambda record: record.update(patches=[1]),
     lambda record: record.clear(),
@@ -147,7 +148,7 @@ def test_malformed_record_is_parsed_again(tmp_path: Path, forge: object) -> None
     _cache_file(repo).write_text(json.dumps(data))
     context = _load(repo)
     assert (context.parsed, context.from_cache) == (1, 2)
-    assert [s.name for f in context.files for s in f.services] == ["db"]
+    assert [s.name for f in context.files for s in f.entries if s.kind == "Service"] == ["db"]
     assert _load(repo).from_cache == 3
 
 
@@ -173,7 +174,7 @@ def _worker(repo: str, rounds: int, index: int, queue: multiprocessing.Queue) ->
         temp.write_text(make_service(f"own-{index}", f"r{round_number}"))
         os.replace(temp, own)  # others see the old or the new file, never half of it
         context = _load(Path(repo))
-        names = sorted(s.name for f in context.files for s in f.services)
+        names = sorted(s.name for f in context.files for s in f.entries if s.kind == "Service")
         seen.append((len(names), context.loaded))
     queue.put(seen)
 

@@ -1,7 +1,6 @@
 """Records: what a context file contributes survives JSON unchanged; malformed records are refused."""
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 from pathlib import Path
@@ -9,12 +8,16 @@ from pathlib import Path
 import pytest
 from tests.context.context_helpers import service, statefulset, storage_class, write
 
+from stslint.analysis import analyze
 from stslint.context.records import BadRecord, entries_of, record_of
-from stslint.engine import Linter, Settings
-from stslint.model.documents import indexable_objects
+from stslint.engine import Settings
 from stslint.loading import load_source
 from stslint.loading.discover import Source
-from stslint.model.index import MISSING
+from stslint.model.documents import indexable_objects
+from stslint.model.entries import Entry
+from stslint.model.views import view_classes
+from stslint.rules import BUILTIN, define_index_rule
+from stslint.selection import resolve
 
 MIXED = "\n---\n".join([
     statefulset("db", "db-headless", namespace="prod", storage_class="fast"),
@@ -45,6 +48,40 @@ items:
     metadata: {name: listed}
     reclaimPolicy: .nan
 """,
+    """apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: db-pdb, namespace: prod, annotations: {stslint.io/ignore: STS601}}
+spec:
+  maxUnavailable: 1
+  selector: {matchLabels: {app: db}, matchExpressions: [{key: tier, operator: In, values: [data]}]}
+""",
+    """apiVersion: policy/v1beta1
+kind: PodDisruptionBudget
+metadata: {name: old-pdb}
+spec: {minAvailable: 50%, selector: {}}
+""",
+    """apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: all}
+spec: {podSelector: {}}
+""",
+    """apiVersion: batch/v1
+kind: CronJob
+metadata: {name: backup}
+spec:
+  jobTemplate:
+    spec:
+      template:
+        metadata: {labels: {app: backup}}
+""",
+    """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+""",
     """apiVersion: apps/v1
 kind: StatefulSet
 metadata:
@@ -64,12 +101,17 @@ spec:
 ])
 
 
-def _fields(entry: object) -> dict[str, object]:
-    """Every field of an entry (problems aside, and the document index, which only tells apart the
-    definitions of an object for suppressions: context files are never reported on) in comparable form."""
-    data = {f.name: getattr(entry, f.name) for f in dataclasses.fields(entry)  # type: ignore[arg-type]
-            if f.name not in ("problems", "document")}
-    return {k: "<MISSING>" if v is MISSING else repr(v) if isinstance(v, float) else v for k, v in data.items()}
+
+INDEX_EVERYTHING = define_index_rule("TST901", "reads-every-kind", "warning", lambda index, options: (),
+                                     reads=view_classes())
+"""A throwaway rule that makes a checked file index every kind that has entries."""
+
+
+def _comparable(entry: Entry) -> dict[str, object]:
+    """What an entry holds, problems reduced to the groups that have them (context files are never
+    reported on), in comparable form."""
+    return {**entry.to_record(), "effective_namespace": entry.namespace, "file": entry.file,
+            "source_path": entry.source_path}
 
 
 @pytest.mark.parametrize("namespace", [None, "dev"])
@@ -78,25 +120,50 @@ def test_entries_rebuilt_from_json_equal_the_entries_of_a_checked_file(tmp_path:
     path = str(tmp_path / "all.yaml")
     real = os.path.realpath(path)
     loaded = load_source(Source("all.yaml", path, True))
-    linter = Linter(Settings(namespace=namespace))
-    linter.add_file(loaded)
-    index = linter.index
-    objects = [obj for doc in loaded.documents for obj in indexable_objects(doc.root)]
+    rules = BUILTIN.with_rules([INDEX_EVERYTHING])
+    checked = analyze(loaded, Settings(selected=resolve(["ALL"], rules=rules), namespace=namespace, rules=rules))
+    objects = [(doc.index, obj) for doc in loaded.documents for obj in indexable_objects(doc.root)]
     record = json.loads(json.dumps(record_of(objects, "all.yaml", real, set(), None)))
-    services, classes = entries_of(record, "all.yaml", real, namespace)
-    assert all(entry["type"] != "workload" for entry in record["entries"])  # StatefulSets are not context
-    assert [_fields(s) for s in services] == [_fields(s) for group in index.services.values() for s in group]
-    assert [_fields(c) for c in classes] == [_fields(c) for group in index.storage_classes.values() for c in group]
-    assert len(services) == 3 and len(classes) == 3
+    rebuilt = entries_of(record, "all.yaml", real, namespace)
+    assert [_comparable(e) for e in rebuilt] == [_comparable(e) for e in checked.entries]
+    kinds = [e.kind for e in rebuilt]
+    assert kinds.count("Service") == 3 and kinds.count("StorageClass") == 3 and kinds.count("StatefulSet") == 2
+    assert {"PodDisruptionBudget", "NetworkPolicy", "CronJob", "Deployment"} <= set(kinds)
+    legacy = next(e for e in rebuilt if e.name == "legacy")
+    assert set(legacy.problems) == {"serviceName", "labels", "claims"}  # the groups that cannot be read
+
+
+def test_rebuilt_selectors_keep_their_semantics(tmp_path: Path) -> None:
+    write(tmp_path, {"all.yaml": MIXED})
+    path = str(tmp_path / "all.yaml")
+    loaded = load_source(Source("all.yaml", path, True))
+    objects = [(doc.index, obj) for doc in loaded.documents for obj in indexable_objects(doc.root)]
+    record = json.loads(json.dumps(record_of(objects, "all.yaml", path, set(), None)))
+    by_name = {e.name: e for e in entries_of(record, "all.yaml", path, None)}
+    assert by_name["db-pdb"].selects({"app": "db", "tier": "data"})
+    assert not by_name["db-pdb"].selects({"app": "db"})
+    assert not by_name["old-pdb"].selects({"anything": "x"})  # policy/v1beta1: {} selects nothing
+    assert by_name["all"].selects({"anything": "x"})  # NetworkPolicy podSelector: {} selects every pod
+    assert by_name["db-pdb"].annotation == "STS601"
 
 
 @pytest.mark.parametrize("record", [
     {},
-    {"entries": [{"type": "service"}]},
-    {"entries": [{"type": "workload", "name": "x"}]},
-    {"entries": [{"type": "service", "name": "x", "selector": {"a": 1}, "selector_valid": True}]},
-    {"entries": [{"type": "service", "name": "x", "namespace": 3, "selector_valid": True}]},
-    {"entries": [{"type": "storage_class", "name": True}]},
+    {"entries": [{"type": "ServiceEntry"}]},
+    {"entries": [{"type": "NoSuchEntry", "name": "x"}]},
+    {"entries": [{"type": "ServiceEntry", "kind": "Service", "name": "x", "namespace": None, "api_version": "v1",
+                  "document": 0, "kind_span": [1, 1, 1, 5, 0, 4], "name_span": [1, 1, 1, 5, 0, 4],
+                  "annotation": None, "invalid": [], "values": {"selector": {"a": 1}}}]},
+    {"entries": [{"type": "ServiceEntry", "kind": "Service", "name": "x", "namespace": 3, "api_version": "v1",
+                  "document": 0, "kind_span": [1, 1, 1, 5, 0, 4], "name_span": [1, 1, 1, 5, 0, 4],
+                  "annotation": None, "invalid": [], "values": {}}]},
+    {"entries": [{"type": "StorageClassEntry", "kind": "StorageClass", "name": True}]},
+    {"entries": [{"type": "ServiceEntry", "kind": "Service", "name": "x", "namespace": None, "api_version": "v1",
+                  "document": 0, "kind_span": [1, 1, 1], "name_span": [1, 1, 1, 5, 0, 4],
+                  "annotation": None, "invalid": [], "values": {}}]},
+    {"entries": [{"type": "ServiceEntry", "kind": "Service", "name": "x", "namespace": None, "api_version": "v1",
+                  "document": 0, "kind_span": [1, 1, 1, 5, 0, 4], "name_span": [1, 1, 1, 5, 0, 4],
+                  "annotation": None, "invalid": [], "values": {"unknown_value": 1}}]},
     {"entries": [["not", "a", "mapping"]]},
 ])
 def test_malformed_records_are_refused(record: dict[str, object]) -> None:

@@ -19,7 +19,7 @@ def test_key_and_value_spans_are_one_based_token_starts():
     assert root.value_span("apiVersion")[:2] == (1, 13)
     spec = root["spec"]
     assert spec.key_span("serviceName")[:2] == (3, 3)  # the opening quote of a quoted key
-    assert spec.value_span("serviceName") == (3, 18, 3, 21)
+    assert spec.value_span("serviceName") == (3, 18, 3, 21, 43, 46)  # with code-point offsets
 
 
 def test_sequence_items_have_spans():
@@ -58,6 +58,7 @@ def test_merge_keys_are_located_at_the_merge_key():
     assert labels == {"app": "db", "tier": "cache"}
     assert labels.key_span("app")[:2] == (5, 3)  # merged: the << key
     assert labels.key_span("tier")[:2] == (6, 3)  # explicit keys win
+    assert labels.merged("app") and not labels.merged("tier")  # flagged: a fix never edits through <<
 
 
 def test_merge_of_a_list_of_mappings():
@@ -81,7 +82,7 @@ def test_recursive_alias_does_not_hang():
 def test_duplicate_keys_are_reported_at_the_repeated_key_and_last_wins():
     loaded = load_text("kind: A\nkind: B\n")
     assert loaded.documents[0].root["kind"] == "B"
-    assert loaded.duplicate_keys == [("kind", (2, 1, 2, 5))]
+    assert loaded.duplicate_keys == [("kind", (2, 1, 2, 5, 8, 12))]
 
 
 def test_multi_document_indexes_and_empty_documents():

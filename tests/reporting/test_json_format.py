@@ -5,7 +5,7 @@ from stslint import __version__
 from tests.conftest import FIXTURES, check_json
 
 FIELDS = ["code", "name", "severity", "message", "file", "line", "column", "end_line", "end_column", "kind",
-          "namespace", "object", "container", "fixable"]
+          "namespace", "object", "container", "fixable", "related", "fix"]
 
 
 def test_report_shape_and_summary(tmp_path):
@@ -13,7 +13,7 @@ def test_report_shape_and_summary(tmp_path):
     broken = tmp_path / "broken.yaml"
     broken.write_text("kind: [\n")
     report = check_json(str(bad), str(broken))
-    assert set(report) == {"version", "findings", "summary", "exit_code"}
+    assert set(report) == {"version", "findings", "summary", "warnings", "exit_code"}
     assert report["version"] == __version__
     assert report["exit_code"] == 1
     assert report["summary"] == {"files": 2, "objects": 2, "errors": 1, "warnings": 1}

@@ -1,0 +1,169 @@
+"""The Python API: what the command line, an editor server and the renderers are built on.
+
+- :func:`lint_paths` — lint files and directories (walked for manifests), with optional context.
+- :func:`lint_text` — lint one in-memory text (an editor buffer, a rendered Helm stream) named by a
+  URI, optionally against an :class:`~stslint.model.index.Index` of other files; ``origin`` maps
+  positions in the text back to the files it came from.
+- :func:`build_index` — the index entries of files, to lint one file against the others.
+
+Every function returns a :class:`~stslint.engine.RunResult`: sorted findings with their severity,
+related locations and fix, the run's rule set, and warnings.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable, Protocol, Sequence
+from urllib.parse import unquote, urlparse
+
+from stslint.analysis import RulePlan, analyze
+from stslint.engine import Run, RunResult, Settings, lint
+from stslint.findings import Edit, Finding, Related
+from stslint.loading import FileResult, load_content, load_source
+from stslint.loading.discover import PathFilter, Source, discover
+from stslint.loading.source_text import SourceText
+from stslint.model.index import Index
+from stslint.model.nodes import Span
+
+if TYPE_CHECKING:
+    from stslint.context import Context, ContextRequest
+
+__all__ = ["Origin", "Segment", "SegmentOrigin", "build_index", "lint_paths", "lint_text"]
+
+
+def lint_paths(paths: Sequence[str], settings: Settings | None = None,
+               context: Context | ContextRequest | None = None, *, stdin_filename: str | None = None,
+               exclude: PathFilter | None = None, force_exclude: bool = False,
+               exclude_root: str | None = None) -> RunResult:
+    """Lint files and directories (``-`` is standard input) together: one index across them, plus
+    the context's entries. ``context`` is a loaded Context, or a ContextRequest to load."""
+    settings = settings or Settings()
+    sources = list(discover(list(paths), stdin_filename, exclude, force_exclude, exclude_root))
+    from stslint.context import ContextRequest, context_for
+
+    if isinstance(context, ContextRequest):
+        context = context_for(context, sources, stdin_filename, namespace=settings.namespace,
+                              max_file_size=settings.max_file_size, exclude=exclude) if context else None
+    result = lint(sources, settings, context)
+    result.context = context
+    return result
+
+
+def build_index(paths: Sequence[str], settings: Settings | None = None) -> Index:
+    """The index entries of the manifests at ``paths`` (files or directories), for linting one file
+    against the others with :func:`lint_text`."""
+    settings = settings or Settings()
+    plan = RulePlan.of(settings)
+    index = Index()
+    for source in discover(list(paths)):
+        analysis = analyze(load_source(source, settings.max_file_size), settings, plan)
+        index.replace_file(analysis.key, analysis.entries)
+    return index
+
+
+def lint_text(text: str, uri: str, *, settings: Settings | None = None, index: Index | None = None,
+              origin: Origin | None = None) -> RunResult:
+    """Lint ``text`` as the file ``uri`` (a path or a ``file:`` URI) against ``index`` (the entries of
+    other files, looked up but not judged). With ``origin``, positions that it maps are reported in
+    the files the text came from."""
+    settings = settings or Settings()
+    path = path_of(uri)
+    result = FileResult(Source(uri, path, True), content=SourceText(text))
+    result.real_path = os.path.realpath(path) if path is not None else None
+    run = Run(settings, index)
+    run.add_file(load_content(result))
+    outcome = run.finish()
+    if origin is not None:
+        outcome = _mapped(outcome, origin)
+    return outcome
+
+
+def path_of(uri: str) -> str | None:
+    """The file path a URI names (a plain path stays itself); None for other schemes."""
+    parsed = urlparse(uri)
+    if parsed.scheme == "file":
+        return unquote(parsed.path)
+    if parsed.scheme and len(parsed.scheme) > 1:  # not a Windows drive letter
+        return None
+    return uri
+
+
+class Origin(Protocol):
+    """Where the text of a :func:`lint_text` call came from."""
+
+    def locate(self, span: Span) -> tuple[str, Span] | None:
+        """The file and span that ``span`` of the text stands for, or None (generated text)."""
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Lines ``first_line``..``last_line`` of the text are a verbatim copy of ``file`` from its line
+    ``file_line``; ``text_offset`` and ``file_offset`` are where the segment starts in each."""
+
+    first_line: int
+    last_line: int
+    file: str
+    file_line: int
+    text_offset: int
+    file_offset: int
+
+
+class SegmentOrigin:
+    """An origin made of verbatim segments (a stream concatenated from files, a rendered chart whose
+    lines copy its templates')."""
+
+    def __init__(self, segments: Iterable[Segment]) -> None:
+        self.segments = sorted(segments, key=lambda s: s.first_line)
+
+    def locate(self, span: Span) -> tuple[str, Span] | None:
+        """The file and span of a span lying within one segment, or None."""
+        for segment in self.segments:
+            if segment.first_line <= span[0] and span[2] <= segment.last_line:
+                lines = segment.file_line - segment.first_line
+                offsets = segment.file_offset - segment.text_offset
+                return segment.file, (span[0] + lines, span[1], span[2] + lines, span[3], span[4] + offsets,
+                                      span[5] + offsets)
+        return None
+
+    def locate_offsets(self, start: int, end: int, text: SourceText) -> tuple[str, int, int] | None:
+        """The file and offsets of a range of the text lying within one segment, or None."""
+        first, last = text.line_of(start), text.line_of(end)
+        for segment in self.segments:
+            if segment.first_line <= first and last <= segment.last_line:
+                shift = segment.file_offset - segment.text_offset
+                return segment.file, start + shift, end + shift
+        return None
+
+
+def _mapped(result: RunResult, origin: Origin) -> RunResult:
+    """The result with every position the origin maps moved to its file."""
+
+    def move_related(item: Related) -> Related:
+        found = origin.locate(item.span)
+        return item if found is None else dataclasses.replace(item, file=found[0], span=found[1], source_path=None)
+
+    findings: list[Finding] = []
+    for finding in result.findings:
+        found = origin.locate(finding.span)
+        moved = finding if found is None else dataclasses.replace(finding, file=found[0], span=found[1],
+                                                                  source_path=None)
+        fix = finding.fix
+        if fix is not None:
+            edits = [_moved_edit(edit, origin, result.texts.get(edit.file)) for edit in fix.edits]
+            fix = None if any(edit is None for edit in edits) else dataclasses.replace(
+                fix, edits=tuple(edit for edit in edits if edit is not None))
+        findings.append(dataclasses.replace(moved, related=tuple(move_related(r) for r in finding.related), fix=fix))
+    findings.sort(key=Finding.sort_key)
+    return dataclasses.replace(result, findings=findings)
+
+
+def _moved_edit(edit: Edit, origin: Origin, text: SourceText | None) -> Edit | None:
+    """An edit of the text as an edit of the file it came from; None when it cannot be mapped (a fix
+    is then not offered)."""
+    if not isinstance(origin, SegmentOrigin) or text is None:
+        return None
+    found = origin.locate_offsets(edit.start, edit.end, text)
+    if found is None:
+        return None
+    return Edit(found[0], found[1], found[2], edit.replacement)

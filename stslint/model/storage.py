@@ -1,0 +1,54 @@
+"""Storage: StorageClasses, PersistentVolumes and PersistentVolumeClaims (what keeps the data)."""
+from __future__ import annotations
+
+from stslint.model.entries import OPTIONAL_STRING, SPAN, Entry, Value, build_entry
+from stslint.model.resource import Resource, register_view
+
+
+class StorageClassEntry(Entry):
+    """A StorageClass and its reclaim policy."""
+
+    __slots__ = ()
+    CLUSTER_SCOPED = True
+
+    reclaim_policy = Value(OPTIONAL_STRING, group="reclaim")
+    """``reclaimPolicy`` (MISSING when omitted, which means Delete)."""
+    reclaim_span = Value(SPAN, default=None)
+    """Where ``reclaimPolicy:`` is (None when omitted)."""
+
+
+@register_view
+class StorageClass(Resource):
+    """A StorageClass (storage.k8s.io/v1; storage.k8s.io/v1beta1); cluster-scoped."""
+
+    KIND = "StorageClass"
+    API_VERSIONS = ("storage.k8s.io/v1", "storage.k8s.io/v1beta1")
+    CLUSTER_SCOPED = True
+
+    def entry(self) -> StorageClassEntry:
+        """The index entry: the reclaim policy and where it is written."""
+
+        def reclaim(entry: Entry) -> None:
+            if self.fields.has_key("reclaimPolicy"):
+                entry.reclaim_span = self.fields.key_span("reclaimPolicy")  # type: ignore[attr-defined]
+                if self.fields.str_readable("reclaimPolicy"):
+                    entry.reclaim_policy = self.data.get("reclaimPolicy")  # type: ignore[attr-defined]
+
+        return build_entry(self, StorageClassEntry, [("reclaim", reclaim)])  # type: ignore[return-value]
+
+
+@register_view
+class PersistentVolume(Resource):
+    """A PersistentVolume (v1); cluster-scoped."""
+
+    KIND = "PersistentVolume"
+    API_VERSIONS = ("v1",)
+    CLUSTER_SCOPED = True
+
+
+@register_view
+class PersistentVolumeClaim(Resource):
+    """A PersistentVolumeClaim (v1)."""
+
+    KIND = "PersistentVolumeClaim"
+    API_VERSIONS = ("v1",)

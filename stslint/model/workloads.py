@@ -1,0 +1,296 @@
+"""Pod-template workloads: StatefulSet, Deployment, ReplicaSet, DaemonSet, Job and CronJob.
+
+They share one base for what a pod template has (labels, selector, containers, init containers,
+volumes); a CronJob's template is at ``spec.jobTemplate.spec.template``. A workload without its
+template is a kustomize patch, not an object to judge.
+"""
+from __future__ import annotations
+
+from typing import Any, ClassVar, Iterator
+
+from stslint.model.entries import (
+    OPTIONAL_STRING,
+    SPAN,
+    STRING_MAP,
+    BadRecord,
+    Entry,
+    Record,
+    Value,
+    build_entry,
+    list_of,
+)
+from stslint.model.fields import Fields
+from stslint.model.nodes import Span
+from stslint.model.resource import Resource, register_view
+from stslint.model.selectors import LabelSelector, read_label_selector
+
+
+class Container:
+    """A container of a pod template: its fields, its name and where it is declared."""
+
+    __slots__ = ("fields", "name", "role", "span")
+
+    def __init__(self, fields: Fields, role: str, span: Span) -> None:
+        self.fields = fields
+        self.name = fields.str("name")
+        self.role = role  # "container", "init" or "sidecar"
+        self.span = span
+
+    @property
+    def label(self) -> str:
+        """The name to show in messages."""
+        return self.name if self.name is not None else "(unnamed)"
+
+    @property
+    def name_span(self) -> Span:
+        """The ``name:`` key of the container (the item itself when it has none)."""
+        return self.fields.key_span("name") if self.fields.has_key("name") else self.span
+
+
+class PodTemplateWorkload(Resource):
+    """A workload that creates pods from a template; ``TEMPLATE_PATH`` is where the template is."""
+
+    TEMPLATE_PATH: ClassVar[tuple[str, ...]] = ("spec", "template")
+
+    def template(self) -> Fields | None:
+        """The pod template (``spec.template``; a CronJob's ``spec.jobTemplate.spec.template``)."""
+        fields: Fields | None = self.fields
+        for key in self.TEMPLATE_PATH:
+            if fields is None:
+                return None
+            fields = fields.map(key)
+        return fields
+
+    def is_patch(self) -> bool:
+        """True when the pod template, or a mapping on the way to it, is absent: a kustomize patch.
+        A mapping of the wrong type on the way is an object (STS006)."""
+        node: Any = self.data
+        for key in self.TEMPLATE_PATH:
+            node = node.get(key)
+            if not isinstance(node, dict):
+                return node is None
+        return False
+
+    def template_labels(self) -> dict[str, str] | None:
+        """The pod template's ``metadata.labels`` ({} when absent; None when it, or a mapping on the
+        way to it, is badly typed)."""
+        template = self.template()
+        if template is None:
+            return None
+        if not template.present("metadata"):
+            return {}
+        meta = template.map("metadata")
+        if meta is None:
+            return None
+        if not meta.present("labels"):
+            return {}
+        return meta.string_map("labels")
+
+    def pod_spec(self) -> Fields | None:
+        """The pod template's ``spec``."""
+        template = self.template()
+        return template.map("spec") if template else None
+
+    def containers(self, *, include_init: bool = False) -> Iterator[Container]:
+        """Regular containers, then (when asked) init containers and native sidecars."""
+        pod = self.pod_spec()
+        if pod is None:
+            return
+        groups = ["containers", "initContainers"] if include_init else ["containers"]
+        for group in groups:
+            for _, item in pod.maps(group):
+                role = "container"
+                if group == "initContainers":
+                    role = "sidecar" if item.str("restartPolicy") == "Always" else "init"
+                yield Container(item, role, item.span)
+
+    def containers_readable(self, *, include_init: bool = False) -> bool:
+        """True when every container list of the pod template can be read; the wrong-typed values on
+        the way are reported (a rule that needs all containers then stays quiet)."""
+        template = self.template()
+        if template is None:
+            return False
+        if not template.present("spec"):
+            return True
+        pod = template.map("spec")
+        if pod is None:
+            return False
+        groups = ["containers", "initContainers"] if include_init else ["containers"]
+        return all([pod.maps_readable(group) for group in groups])
+
+    def selector(self) -> LabelSelector | None:
+        """The selector beside the pod template (``spec.selector``; a CronJob's
+        ``spec.jobTemplate.spec.selector``) as a LabelSelector (None when absent, empty, invalid or
+        wrong-typed)."""
+        owner: Fields | None = self.fields
+        for key in self.TEMPLATE_PATH[:-1]:
+            owner = owner.map(key) if owner is not None else None
+        return read_label_selector(owner, "selector", empty_selects_all=False) if owner is not None else None
+
+    def entry(self) -> WorkloadEntry:
+        """The index entry: pod labels and selector."""
+        return build_entry(self, WorkloadEntry, self._entry_groups())
+
+    def _entry_groups(self) -> list[tuple[str | None, Any]]:
+        def labels(entry: Entry) -> None:
+            entry.pod_labels = self.template_labels()  # type: ignore[attr-defined]
+
+        def selector(entry: Entry) -> None:
+            entry.selector = self.selector()  # type: ignore[attr-defined]
+
+        return [("labels", labels), ("selector", selector)]
+
+
+class ClaimTemplate:
+    """A volumeClaimTemplate: its name, where its ``metadata.name`` is, and the class it asks for."""
+
+    __slots__ = ("name", "span", "class_name", "class_given", "anchor", "name_readable")
+
+    def __init__(self, name: str | None, span: Span, class_name: str | None, class_given: bool, anchor: str,
+                 name_readable: bool = True) -> None:
+        self.name = name
+        self.span = span
+        self.class_name = class_name
+        self.class_given = class_given
+        self.anchor = anchor
+        self.name_readable = name_readable
+
+    @classmethod
+    def read(cls, fields: Fields, index: int) -> ClaimTemplate:
+        """The claim template ``fields`` (item ``index`` of ``spec.volumeClaimTemplates``)."""
+        meta = fields.map("metadata")
+        name = meta.str("name") if meta else None
+        name_readable = meta.str_readable("name") if meta else not fields.present("metadata")
+        span = meta.key_span("name") if meta and meta.has_key("name") else fields.span
+        annotations = meta.string_map("annotations") if meta and meta.present("annotations") else {}
+        legacy = (annotations or {}).get("volume.beta.kubernetes.io/storage-class")
+        spec = fields.map("spec")
+        field_class = spec.str("storageClassName") if spec else None
+        # a class that cannot be read is "given" (no STS404) but unknown (no STS402): STS006 tells
+        unreadable = (annotations is None or (spec is None and fields.present("spec"))
+                      or (spec is not None and field_class is None and spec.present("storageClassName")))
+        return cls(name, span, legacy if legacy is not None else field_class,
+                   legacy is not None or field_class is not None or unreadable,
+                   f"spec.volumeClaimTemplates[{index}].metadata.name", name_readable)
+
+    def to_record(self) -> dict[str, Any]:
+        """The claim template as JSON data."""
+        return {"name": self.name, "span": list(self.span), "class_name": self.class_name,
+                "class_given": self.class_given, "anchor": self.anchor, "name_readable": self.name_readable}
+
+    @classmethod
+    def from_record(cls, data: dict[str, Any]) -> ClaimTemplate:
+        """A claim template from :meth:`to_record` data (BadRecord when malformed)."""
+        flags = data.get("class_given"), data.get("name_readable")
+        if not all(isinstance(flag, bool) for flag in flags) or not isinstance(data.get("anchor"), str):
+            raise BadRecord("a claim template record has flags and an anchor")
+        return cls(OPTIONAL_STRING.load(data.get("name")), SPAN.load(data.get("span")),
+                   OPTIONAL_STRING.load(data.get("class_name")), data["class_given"], data["anchor"],
+                   data["name_readable"])
+
+
+class WorkloadEntry(Entry):
+    """A pod-template workload as cross-object rules see it: its pods' labels and its selector."""
+
+    __slots__ = ()
+
+    pod_labels = Value(STRING_MAP, group="labels", default=None)
+    """The pod template's labels (None when they cannot be read)."""
+    selector = Value(Record(LabelSelector), group="selector", default=None)
+    """``spec.selector`` (None: selects nothing)."""
+
+    def selects(self, labels: dict[str, str]) -> bool:
+        """Whether the workload's selector selects a pod with ``labels``."""
+        selector = self.selector
+        return selector is not None and selector.matches(labels)
+
+
+class StatefulSetEntry(WorkloadEntry):
+    """A StatefulSet: also its governing Service name and its claim templates."""
+
+    __slots__ = ()
+
+    service_name = Value(OPTIONAL_STRING, group="serviceName", default=None)
+    service_name_span = Value(SPAN, default=None)
+    """Where ``serviceName:`` is (the ``kind:`` when absent)."""
+    claims = Value(list_of(Record(ClaimTemplate)), group="claims", default=())
+
+
+@register_view
+class StatefulSet(PodTemplateWorkload):
+    """A StatefulSet (apps/v1; apps/v1beta1 and apps/v1beta2, removed in Kubernetes 1.16)."""
+
+    KIND = "StatefulSet"
+    API_VERSIONS = ("apps/v1", "apps/v1beta1", "apps/v1beta2")
+
+    def claim_templates_readable(self) -> bool:
+        """True when ``spec.volumeClaimTemplates`` and each template's name can be read."""
+        spec = self.spec()
+        if spec is None or not spec.maps_readable("volumeClaimTemplates"):
+            return False
+        return all([claim.name_readable for claim in self.claims()])
+
+    def claims(self) -> Iterator[ClaimTemplate]:
+        """``spec.volumeClaimTemplates`` items as ClaimTemplates (read one by one, as iterated)."""
+        spec = self.spec()
+        if spec is not None:
+            for index, fields in spec.maps("volumeClaimTemplates"):
+                yield ClaimTemplate.read(fields, index)
+
+    def entry(self) -> StatefulSetEntry:
+        """The index entry: serviceName, pod labels, selector and claim templates."""
+
+        def service_name(entry: Entry) -> None:
+            spec = self.spec()
+            entry.service_name_span = self.fields.key_span("kind")  # type: ignore[attr-defined]
+            if spec is not None:
+                entry.service_name = spec.str("serviceName")  # type: ignore[attr-defined]
+                entry.service_name_span = spec.key_span("serviceName")  # type: ignore[attr-defined]
+
+        def claims(entry: Entry) -> None:
+            if isinstance(self.data.get("spec"), dict):
+                entry.claims = list(self.claims())  # type: ignore[attr-defined]
+
+        groups = [("serviceName", service_name), *self._entry_groups(), ("claims", claims)]
+        return build_entry(self, StatefulSetEntry, groups)  # type: ignore[return-value]
+
+
+@register_view
+class Deployment(PodTemplateWorkload):
+    """A Deployment (apps/v1; apps/v1beta1, apps/v1beta2 and extensions/v1beta1, removed in 1.16)."""
+
+    KIND = "Deployment"
+    API_VERSIONS = ("apps/v1", "apps/v1beta1", "apps/v1beta2", "extensions/v1beta1")
+
+
+@register_view
+class ReplicaSet(PodTemplateWorkload):
+    """A ReplicaSet (apps/v1; apps/v1beta2 and extensions/v1beta1, removed in 1.16)."""
+
+    KIND = "ReplicaSet"
+    API_VERSIONS = ("apps/v1", "apps/v1beta2", "extensions/v1beta1")
+
+
+@register_view
+class DaemonSet(PodTemplateWorkload):
+    """A DaemonSet (apps/v1; apps/v1beta2 and extensions/v1beta1, removed in 1.16)."""
+
+    KIND = "DaemonSet"
+    API_VERSIONS = ("apps/v1", "apps/v1beta2", "extensions/v1beta1")
+
+
+@register_view
+class Job(PodTemplateWorkload):
+    """A Job (batch/v1)."""
+
+    KIND = "Job"
+    API_VERSIONS = ("batch/v1",)
+
+
+@register_view
+class CronJob(PodTemplateWorkload):
+    """A CronJob (batch/v1; batch/v1beta1, removed in 1.25; batch/v2alpha1, never served by default)."""
+
+    KIND = "CronJob"
+    API_VERSIONS = ("batch/v1", "batch/v1beta1", "batch/v2alpha1")
+    TEMPLATE_PATH = ("spec", "jobTemplate", "spec", "template")
