@@ -20,7 +20,11 @@ def _builtin_doc(code: str, name: str) -> dict[str, Any]:
     import yaml
 
     entry = data_dir("rules") / f"{code}-{name}.yaml"
-    doc = yaml.safe_load(entry.read_text(encoding="utf-8"))
+    try:
+        text = entry.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}  # a rule made at run time without documentation
+    doc = yaml.safe_load(text)
     return doc if isinstance(doc, dict) else {}
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import codecs
 
-from stslint.engine import lint
+from stslint.engine import Settings, lint
 from stslint.loading.discover import discover
 
 
@@ -95,3 +95,75 @@ def test_texts_are_kept_only_when_asked(tmp_path):
     path.write_text("a: [\n")
     assert {name: text.text for name, text in lint(discover([str(path)])).texts.items()} == {str(path): "a: [\n"}
     assert lint(discover([str(path)]), Settings(keep_texts=False)).texts == {}
+
+
+STS = """apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  serviceName: db
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers:
+      - name: db
+        readinessProbe: {exec: {command: [a]}}
+        livenessProbe: {exec: {command: [a]}}
+"""
+WRONG_CLUSTER_IP = "apiVersion: v1\nkind: Service\nmetadata: {name: db}\nspec:\n  clusterIP: [None]\n  selector: {app: db}\n"
+
+
+def findings_of(tmp_path, text: str, select: list[str], rules=None) -> list[tuple[str, int, int]]:
+    from stslint.selection import resolve
+
+    path = tmp_path / "m.yaml"
+    path.write_text(text)
+    kwargs = {"rules": rules} if rules is not None else {}
+    result = lint(discover([str(path)]), Settings(selected=resolve(select, **kwargs), **kwargs))
+    return [(f.code, f.line, f.column) for f in result.findings]
+
+
+def test_sts006_for_an_entry_value_comes_once_from_the_rules_that_read_it(tmp_path):
+    text = STS + "---\n" + WRONG_CLUSTER_IP
+    # STS103 reads clusterIP: the wrong type is reported once, as STS006, and STS103 stays quiet
+    assert findings_of(tmp_path, text, ["STS103", "STS006"]) == [("STS006", 19, 14)]
+    assert findings_of(tmp_path, text, ["STS103", "STS104", "STS102", "STS006"]) == [("STS006", 19, 14)]
+    # STS102 and STS104 do not read clusterIP: nothing to say about it
+    assert findings_of(tmp_path, text, ["STS102", "STS104", "STS006"]) == []
+
+
+def test_a_wrong_typed_field_no_rule_reads_is_not_reported(tmp_path):
+    unreferenced = WRONG_CLUSTER_IP.replace("name: db", "name: other")
+    assert findings_of(tmp_path, STS + "---\n" + unreferenced, ["STS103", "STS006"]) == []
+
+
+def test_did_you_mean_candidates_are_looked_at_not_judged(tmp_path):
+    candidate = WRONG_CLUSTER_IP.replace("name: db", "name: db-svc")
+    found = findings_of(tmp_path, STS.replace("serviceName: db", "serviceName: db-sv") + "---\n" + candidate,
+                        ["STS102", "STS006"])
+    assert found == [("STS102", 5, 3)]
+
+
+def test_any_index_rule_reading_an_entry_value_reports_its_type_problems(tmp_path):
+    from stslint.rules import BUILTIN, define_index_rule
+
+    def reads_budget(index, options):
+        for pdb in index.subjects("PodDisruptionBudget"):
+            if pdb.readable("budget") and pdb.min_available is None:
+                yield pdb.finding("TST001", "no minAvailable", pdb.kind_span)
+
+    def reads_selector(index, options):
+        for pdb in index.subjects("PodDisruptionBudget"):
+            if pdb.selector is None:
+                yield pdb.finding("TST002", "selects nothing", pdb.kind_span)
+
+    rules = BUILTIN.with_rules([define_index_rule("TST001", "budget", "warning", reads_budget,
+                                                  reads=["PodDisruptionBudget"]),
+                                define_index_rule("TST002", "selector", "warning", reads_selector,
+                                                  reads=["PodDisruptionBudget"])])
+    pdb = ("apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: p}\n"
+           "spec:\n  minAvailable: [1]\n  selector: {matchLabels: {app: 3}}\n")
+    assert findings_of(tmp_path, pdb, ["TST001", "STS006"], rules) == [("STS006", 5, 17)]
+    assert findings_of(tmp_path, pdb, ["TST002", "STS006"], rules) == [("TST002", 2, 1), ("STS006", 6, 33)]
+    assert findings_of(tmp_path, pdb, ["TST001", "TST002"], rules) == [("TST002", 2, 1)]  # STS006 not selected

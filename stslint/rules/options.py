@@ -10,13 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from stslint.model.quantity import parse_quantity
+
+def _is_quantity(value: Any) -> bool:
+    from stslint.model.quantity import parse_quantity  # decimal: only when a quantity is checked
+
+    return parse_quantity(value) is not None
+
 
 SCALAR_TYPES: dict[str, tuple[Callable[[Any], bool], str, dict[str, Any]]] = {
     "string": (lambda v: isinstance(v, str), "a string", {"type": "string"}),
     "integer": (lambda v: isinstance(v, int) and not isinstance(v, bool), "an integer", {"type": "integer"}),
     "boolean": (lambda v: isinstance(v, bool), "true or false", {"type": "boolean"}),
-    "quantity": (lambda v: parse_quantity(v) is not None, "a Kubernetes quantity (such as 2Ti or 500M)",
+    "quantity": (_is_quantity, "a Kubernetes quantity (such as 2Ti or 500M)",
                  {"type": ["string", "number"], "pattern": r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)"
                   r"(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?[0-9]+)?$"}),
 }
