@@ -270,3 +270,101 @@ def test_suppressions_in_a_clean_pv_file_and_errors(tmp_path):
     text = PV_DELETE.replace("Delete\n", "Delete  # stslint: disable-line=pv-reclaim-delete -- scratch volume\n")
     run = lint(tmp_path, text)
     assert (run.exit_code, run.triples()) == (0, [])
+
+
+# --- one source text: every line break YAML knows ---------------------------------------------
+
+BREAKS = {"CR": "\r", "CRLF": "\r\n", "NEL": "\x85", "LS": "\u2028"}
+FORMS = {
+    "disable-line": with_comment("# stslint: disable-line=STS301"),
+    "disable-next-line": with_comment("", before="        # stslint: disable-next-line=STS301\n\n"),
+    "disable-file": STATEFULSET + "# stslint: disable-file=STS301\n",
+    "annotation": STATEFULSET.replace("  name: web\nspec:\n  serviceName",
+                                      "  name: web\n  annotations: {stslint.io/ignore: STS301}\nspec:\n  serviceName"),
+}
+
+
+@pytest.mark.parametrize("form", sorted(FORMS))
+@pytest.mark.parametrize("line_break", sorted(BREAKS))
+def test_every_suppression_form_works_whatever_the_line_breaks(tmp_path, form, line_break):
+    text = FORMS[form].replace("\n", BREAKS[line_break])
+    root = repo(tmp_path, {})
+    (root / "sts.yaml").write_bytes(text.encode("utf-8"))
+    run = stslint(root, "check", "--format", "json", "sts.yaml")
+    assert [code for code, _, _ in run.triples()] == ["STS302"], run.output
+    assert run.stderr == ""  # no bogus "unknown rules" or misplaced-directive warning
+    lf = lint(tmp_path / "lf", FORMS[form])
+    assert run.triples() == lf.triples()  # the same lines as with LF
+
+
+def test_parse_comments_counts_lines_by_yaml_line_breaks():
+    text = "a: 1\rb: 2  # stslint: disable-line=STS301\x85# stslint: disable-next-line=STS302\u2028c: 3\r\n"
+    found, warnings = parse_comments(text)
+    assert [(s.kind, s.first, s.span[:2]) for s in found] == [("line", 2, (2, 7)), ("next-line", 4, (3, 1))]
+    assert warnings == []
+    assert text[found[0].span[4]:found[0].span[5]] == "# stslint: disable-line=STS301"
+
+
+def test_thousands_of_next_line_directives_stay_linear():
+    import time
+
+    text = "# stslint: disable-next-line=STS301\n" * 20000 + "a: 1\n"
+    start = time.perf_counter()
+    found, _ = parse_comments(text)
+    assert len(found) == 20000 and {s.first for s in found} == {20001}
+    assert time.perf_counter() - start < 5  # quadratic rescanning took minutes
+
+
+# --- annotations on the object a finding is about, or on a related object ---------------------
+
+GOVERNED = """\
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+spec:
+  serviceName: web
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: nginx
+          image: nginx:1.27
+          readinessProbe: {tcpSocket: {port: 80}}
+          livenessProbe: {tcpSocket: {port: 80}}
+"""
+NOT_HEADLESS = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  annotations:
+    stslint.io/ignore: "STS103 -- a shared, load-balanced Service by design"
+spec:
+  selector: {app: other}
+"""
+
+
+def test_an_annotation_on_the_service_suppresses_the_findings_it_causes(tmp_path):
+    root = repo(tmp_path, {"sts.yaml": GOVERNED, "svc.yaml": NOT_HEADLESS})
+    run = stslint(root, "check", "--format", "json", "sts.yaml", "svc.yaml")
+    assert run.triples() == [("STS104", 6, 3)]  # STS103 is suppressed by the Service's annotation; STS104 stays
+    plain = stslint(root, "check", "--format", "json", "sts.yaml", "svc.yaml", "--select", "STS103,STS104,STS005")
+    assert plain.triples() == [("STS104", 6, 3)]  # the annotation was used: no STS005
+
+
+def test_an_unused_annotation_on_a_related_object_is_reported(tmp_path):
+    headless = NOT_HEADLESS.replace("spec:\n", "spec:\n  clusterIP: None\n")
+    root = repo(tmp_path, {"sts.yaml": GOVERNED, "svc.yaml": headless})
+    run = stslint(root, "check", "--format", "json", "sts.yaml", "svc.yaml", "--extend-select", "STS005")
+    assert run.triples() == [("STS104", 6, 3), ("STS005", 6, 24)]
+
+
+def test_an_annotation_on_a_context_service_suppresses_too(tmp_path):
+    root = repo(tmp_path, {"sts.yaml": GOVERNED, "services/svc.yaml": NOT_HEADLESS})
+    run = stslint(root, "check", "--format", "json", "sts.yaml", "--context", "services", "--no-cache",
+                  "--extend-select", "STS005")
+    assert run.triples() == [("STS104", 6, 3)]  # the same verdict as checking both files together
