@@ -64,3 +64,40 @@ def test_terminal_control_characters_from_the_manifest_are_escaped_with_and_with
         assert not any(char in ours for char in "\x1b\x07\x9b\r\u202e"), repr(ours)
         assert 'x\\x1b[31m\\r.yaml:6:3: STS101 [error] StatefulSet "evil\\x1b]0;pwned\\x07\\r\\u202e-\\x1b[2J"' in ours
         assert "1 | # evil\\x1b]0;pwned\\x07\\x9b\\u202e-\\x1b[2J\n" in ours  # the code frame of raw.yaml's STS001
+
+
+RELATED_STS = """\
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: db
+spec:
+  serviceName: db
+  selector:
+    matchLabels: {app: db}
+  template:
+    metadata:
+      labels: {app: db}
+    spec:
+      containers:
+        - name: db
+          readinessProbe: {tcpSocket: {port: 80}}
+          livenessProbe: {tcpSocket: {port: 80}}
+"""
+RELATED_SVC = "apiVersion: v1\nkind: Service\nmetadata:\n  name: db\nspec:\n  clusterIP: 10.0.0.1\n  selector: {app: db}\n"
+
+
+def test_related_locations_show_as_notes_with_their_own_frame(tmp_path):
+    (tmp_path / "sts.yaml").write_text(RELATED_STS)
+    (tmp_path / "svc.yaml").write_text(RELATED_SVC)
+    output = invoke("--format", "full", "sts.yaml", "svc.yaml", cwd=tmp_path).output
+    lines = output.splitlines()
+    assert lines[0].startswith("sts.yaml:6:3: STS103 [error]")
+    assert lines[5:10] == [
+        'svc.yaml:6:3: note: Service "db" is not headless here',
+        "  |",
+        "6 |   clusterIP: 10.0.0.1",
+        "  |   ^^^^^^^^^",
+        "  |",
+    ]
+    assert lines[10].startswith("help: ")

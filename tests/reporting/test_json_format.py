@@ -56,3 +56,35 @@ def test_objects_count_list_items_not_the_list(tmp_path):
     report = check_json(str(manifest))
     assert report["summary"] == {"files": 1, "objects": 2, "errors": 0, "warnings": 0}
     assert report["exit_code"] == 0
+
+
+def test_related_fix_and_warnings_fields(tmp_path):
+    (tmp_path / "sts.yaml").write_text(
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec:\n  serviceName: db\n"
+        "  selector: {matchLabels: {app: db}}\n  template:\n    metadata: {labels: {app: db}}\n"
+        "    spec:\n      containers:\n      - name: db  # stslint: disable-line=NOPE999\n"
+        "        readinessProbe: {exec: {command: [a]}}\n        livenessProbe: {exec: {command: [a]}}\n")
+    (tmp_path / "svc.yaml").write_text("apiVersion: v1\nkind: Service\nmetadata: {name: db}\n"
+                                       "spec:\n  clusterIP: 10.1.1.1\n  selector: {app: db}\n")
+    report = check_json(str(tmp_path / "sts.yaml"), str(tmp_path / "svc.yaml"))
+    [finding] = report["findings"]
+    assert finding["related"] == [{"file": str(tmp_path / "svc.yaml"), "line": 5, "column": 3, "end_line": 5,
+                                   "end_column": 12, "message": 'Service "db" is not headless here'}]
+    assert finding["fix"] is None and finding["fixable"] is False
+    assert report["warnings"] == [{"file": str(tmp_path / "sts.yaml"), "line": 11,
+                                   "message": "unknown rule NOPE999 in disable-line=; ignored (`stslint rules` "
+                                              "lists the codes and names)"}]
+
+
+def test_a_fix_is_written_with_offsets_and_applicability():
+    from stslint.engine import RunResult
+    from stslint.findings import Edit, Finding, Fix
+    from stslint.reporting.json_format import document
+
+    fix = Fix("set clusterIP: None", "unsafe", (Edit("svc.yaml", 40, 48, "None"), Edit("b.yaml", 3, 3, "x")))
+    finding = Finding("STS103", "m", "sts.yaml", (1, 1, 1, 2, 0, 1), fix=fix)
+    [written] = document(RunResult([finding], 1, 1), "v")["findings"]
+    assert written["fixable"] is True
+    assert written["fix"] == {"title": "set clusterIP: None", "applicability": "unsafe",
+                              "edits": [{"file": "svc.yaml", "start": 40, "end": 48, "replacement": "None"},
+                                        {"file": "b.yaml", "start": 3, "end": 3, "replacement": "x"}]}

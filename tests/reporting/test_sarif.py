@@ -161,3 +161,26 @@ def test_lone_surrogates_in_any_value_become_replacement_characters(validator):
     result = log["runs"][0]["results"][0]
     assert result["message"]["text"] == "container \"a\ufffd\" has no readinessProbe"
     assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "x%EF%BF%BD.yaml"
+
+
+def test_related_locations_and_warnings_validate_and_are_where_github_reads_them(validator, tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "sts.yaml").write_text(
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec:\n  serviceName: db\n"
+        "  selector: {matchLabels: {app: db}}\n  template:\n    metadata: {labels: {app: db}}\n"
+        "    spec:\n      containers:\n      - name: db  # stslint: disable-line=NOPE999\n"
+        "        readinessProbe: {exec: {command: [a]}}\n        livenessProbe: {exec: {command: [a]}}\n")
+    (tmp_path / "svc.yaml").write_text("apiVersion: v1\nkind: Service\nmetadata: {name: db}\n"
+                                       "spec:\n  type: NodePort\n  selector: {app: db}\n")
+    log = json.loads(invoke("--format", "sarif", "sts.yaml", "svc.yaml", cwd=tmp_path).stdout)
+    assert_valid(validator, log)
+    run = log["runs"][0]
+    [result] = run["results"]
+    assert result["ruleId"] == "STS103"
+    [related] = result["relatedLocations"]
+    assert related["physicalLocation"]["artifactLocation"]["uri"] == "svc.yaml"
+    assert related["physicalLocation"]["region"]["startLine"] == 5
+    assert related["message"]["text"] == 'Service "db" is not headless here'
+    [notification] = run["invocations"][0]["toolExecutionNotifications"]
+    assert "NOPE999" in notification["message"]["text"]
+    assert notification["locations"][0]["physicalLocation"]["region"] == {"startLine": 11}
