@@ -118,10 +118,9 @@ class Run:
         for file in context.files:
             self.context_paths.add(file.real_path)
             self.patch_files.update(file.patches)
-            self.index.replace_file(file.real_path, file.entries, subject=False)
-            for entry in file.entries:
-                if entry.annotation is None:
-                    continue
+            self.index.replace_lazily(file.real_path, file)
+            for entry in file.annotated():
+                assert entry.annotation is not None
                 suppression, _ = annotation_of(entry.annotation, entry.kind_span, (0, 0), entry.ref, entry.namespace,
                                                entry.document, self.plan.rules)
                 if suppression is not None:

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from stslint.context.listing import (Candidate, GitError, Listing, add_git_files, add_paths, still_matches,
                                      work_tree_of)
-from stslint.context.records import BadRecord, Record, entries_of, error_of, patches_of, record_of
+from stslint.context.records import BadRecord, Record, entry_records_of, error_of, kinds_of, patches_of, record_of
 from stslint.loading import DEFAULT_MAX_FILE_SIZE
 from stslint.loading.discover import PathFilter, Source
 from stslint.model.entries import Entry
@@ -26,12 +26,60 @@ if TYPE_CHECKING:
 
 @dataclass
 class ContextFile:
-    """What one context file contributes: index entries and the patch files its kustomization lists."""
+    """What one context file contributes: its record — the entries of its objects, decoded and rebuilt
+    kind by kind when a rule first looks that kind up — and the patch files its kustomization lists.
+
+    A record read from the cache is checked for its shape when loaded and for every value when
+    rebuilt; a record found damaged then is replaced by parsing the file again."""
 
     display: str
     real_path: str
-    entries: list[Entry] = field(default_factory=list)
+    record: Record = field(default_factory=lambda: {"entries": {}})
     patches: list[str] = field(default_factory=list)
+    namespace: str | None = None
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    reparsed: bool = False
+    """True when a damaged record made the file be parsed again."""
+    _built: dict[str, list[Entry]] = field(default_factory=dict, repr=False)
+    _kinds: frozenset[str] | None = field(default=None, repr=False)
+
+    def kinds(self) -> frozenset[str]:
+        """The kinds of the file's entries."""
+        if self._kinds is None:
+            self._kinds = kinds_of(self.record)
+        return self._kinds
+
+    def entries_of_kind(self, kind: str) -> list[Entry]:
+        """The file's entries of ``kind``, rebuilt from their records (the same objects every time)."""
+        built = self._built.get(kind)
+        if built is None:
+            try:
+                built = [Entry.from_record(item, self.display, self.real_path, self.namespace)
+                         for item in entry_records_of(self.record, kind)]
+            except BadRecord:
+                if self.reparsed:
+                    raise
+                self._reparse()
+                return self.entries_of_kind(kind)
+            self._built[kind] = built
+        return built
+
+    def entries(self) -> list[Entry]:
+        """Every entry of the file, kind by kind."""
+        return [entry for kind in sorted(self.kinds()) for entry in self.entries_of_kind(kind)]
+
+    def annotated(self) -> list[Entry]:
+        """The entries whose object carries an ``stslint.io/ignore`` annotation (only their kinds are
+        rebuilt)."""
+        kinds = {kind for kind, items in self.record["entries"].items()
+                 if any(type(item) is dict and item.get("annotation") is not None for item in items)}
+        return [entry for kind in sorted(kinds) for entry in self.entries_of_kind(kind) if entry.annotation]
+
+    def _reparse(self) -> None:
+        self.record = _parse(self.display, self.real_path, self.max_file_size)
+        self._kinds = None
+        self._built = {}
+        self.reparsed = True
 
 
 @dataclass
@@ -68,23 +116,22 @@ class ContextRequest:
                               self.use_cache)
 
 
-def _parse(candidate: Candidate, max_file_size: int) -> Record:
+def _parse(display: str, real_path: str, max_file_size: int) -> Record:
     """Load a context file and make its record (its input errors become the record's error)."""
     from stslint.loading import load_source
     from stslint.model.documents import indexable_objects
     from stslint.loading.discover import Source
     from stslint.model.kustomize import kustomization_patches
 
-    result = load_source(Source(candidate.display, candidate.real_path, False), max_file_size)
+    result = load_source(Source(display, real_path, False), max_file_size)
     blocking = [e for e in result.errors if e.code != "STS002"]  # duplicate keys still load, as when checked
     if blocking:
         first = blocking[0]
-        return record_of([], candidate.display, candidate.real_path, set(),
-                         f"{first.code} at {first.line}:{first.column}: {first.message}")
+        return record_of([], display, real_path, set(), f"{first.code} at {first.line}:{first.column}: "
+                         f"{first.message}")
     objects = [(doc.index, obj) for doc in result.documents for obj in indexable_objects(doc.root)]
-    patches = kustomization_patches(candidate.real_path, (doc.root for doc in result.documents),
-                                    candidate.real_path)
-    return record_of(objects, candidate.display, candidate.real_path, patches, None)
+    patches = kustomization_patches(real_path, (doc.root for doc in result.documents), real_path)
+    return record_of(objects, display, real_path, patches, None)
 
 
 def _cacheable(record: Record) -> bool:
@@ -129,12 +176,13 @@ def load_context(request: ContextRequest, checked: set[str], anchors: Sequence[s
 
         cache = ContextCache(os.path.join(cache_root(cwd), CACHE_DIR), {"max_file_size": max_file_size})
     for candidate in listing.candidates.values():
-        loaded, error = _load_one(candidate, cache, context, namespace, max_file_size)
+        loaded, error = _load_one(candidate, cache, context, max_file_size)
+        loaded.namespace, loaded.max_file_size = namespace, max_file_size  # how its entries are rebuilt
         if error is not None:
             context.skipped.append((candidate.display, error))
             continue
         context.loaded += 1
-        if loaded.entries or loaded.patches:
+        if loaded.kinds() or loaded.patches:
             context.files.append(loaded)
     if cache is not None:
         cache.forget_unlisted(listing.scopes, set(listing.candidates))
@@ -142,23 +190,23 @@ def load_context(request: ContextRequest, checked: set[str], anchors: Sequence[s
     return context
 
 
-def _load_one(candidate: Candidate, cache: ContextCache | None, context: Context, namespace: str | None,
+def _load_one(candidate: Candidate, cache: ContextCache | None, context: Context,
               max_file_size: int) -> tuple[ContextFile, str | None]:
     """A context file from its cached record, or parsed (and then cached); and why it was skipped."""
     record = cache.get(candidate.real_path, candidate.key) if cache is not None else None
     if record is not None:
         assert cache is not None
         try:
-            loaded = _context_file(candidate, record, namespace)
+            loaded = _context_file(candidate, record)
             context.from_cache += 1
             return loaded, error_of(record)
         except BadRecord:
             cache.discard(candidate.real_path)
-    record = _parse(candidate, max_file_size)
+    record = _parse(candidate.display, candidate.real_path, max_file_size)
     context.parsed += 1
     if cache is not None and _cacheable(record) and still_matches(candidate):
         cache.put(candidate.real_path, candidate.key, record)
-    return _context_file(candidate, record, namespace), error_of(record)
+    return _context_file(candidate, record), error_of(record)
 
 
 def checked_files(sources: Iterable[Source], stdin_filename: str | None) -> tuple[set[str], list[str]]:
@@ -185,12 +233,12 @@ def context_for(request: ContextRequest, sources: Sequence[Source], stdin_filena
                         exclude=exclude)
 
 
-def _context_file(candidate: Candidate, record: Record, namespace: str | None) -> ContextFile:
-    """Rebuild a context file's entries from its record (BadRecord when it is malformed)."""
+def _context_file(candidate: Candidate, record: Record) -> ContextFile:
+    """A context file from its record, whose shape is checked (BadRecord when it is malformed); its
+    entries' values are checked when rebuilt."""
     if not isinstance(record, dict):
         raise BadRecord("a record is a mapping")
     error_of(record)
-    if record.get("entries") == [] and record.get("patches") == []:
-        return ContextFile(candidate.display, candidate.real_path)  # most files: nothing to rebuild
-    entries = entries_of(record, candidate.display, candidate.real_path, namespace)
-    return ContextFile(candidate.display, candidate.real_path, entries, patches_of(record))
+    if record.get("entries") == {} and record.get("patches") == []:
+        return ContextFile(candidate.display, candidate.real_path, _kinds=frozenset())  # most files: nothing
+    return ContextFile(candidate.display, candidate.real_path, record, patches_of(record), _kinds=kinds_of(record))

@@ -1,10 +1,12 @@
 """What a context file contributes to the index, as plain JSON data, and the entries rebuilt from it.
 
 A *record* is what one context file gives: the index entries of its objects (every indexed kind,
-through the entries' one generic serialisation, with their namespace as written), the kustomize patch
-files it lists, and the reason it could not be loaded, if any. Records are plain data (dicts, lists,
-strings, numbers) so that the cache can store them as JSON, and rebuilding checks every value's type:
-a damaged or forged record is rejected (the file is then parsed again), never trusted into a crash.
+through the entries' one generic serialisation, with their namespace as written) grouped by kind, the
+kustomize patch files it lists, and the reason it could not be loaded, if any. Entries are rebuilt only
+when a rule first looks up their kind, so a warm run pays for the kinds its rules read, not for
+everything the repository holds. Records are plain data so that the cache can store them as JSON, and
+rebuilding checks every value's type: a damaged or forged record is rejected (the file is then parsed
+again), never trusted into a crash.
 """
 from __future__ import annotations
 
@@ -15,9 +17,13 @@ from stslint.model.nodes import YMap
 from stslint.model.views import view_for
 
 Record = dict[str, Any]
-"""{"entries": [...], "patches": [real paths], "error": str | None}"""
+"""{"entries": {kind: [entry records]}, "patches": [real paths], "error": str | None}"""
 
-__all__ = ["BadRecord", "Record", "entries_of", "error_of", "patches_of", "record_of"]
+__all__ = ["BadRecord", "Record", "entries_of", "entry_records_of", "error_of", "kinds_of", "patches_of",
+           "record_of"]
+
+_SHAPE = {"type": str, "kind": str, "name": str}
+"""What every entry record must hold to be grouped by kind; the rest is checked when rebuilt."""
 
 
 def record_of(objects: Iterable[tuple[int, YMap]], file: str, real_path: str, patches: set[str],
@@ -29,17 +35,38 @@ def record_of(objects: Iterable[tuple[int, YMap]], file: str, real_path: str, pa
         entry = None if view.is_patch() else view.entry()
         if entry is not None:
             entries.append(entry.to_record())
-    return {"entries": entries, "patches": sorted(patches), "error": error}
+    by_kind: dict[str, list[dict[str, Any]]] = {}
+    for entry in entries:
+        by_kind.setdefault(entry["kind"], []).append(entry)
+    return {"entries": dict(sorted(by_kind.items())), "patches": sorted(patches), "error": error}
+
+
+def kinds_of(record: Record) -> frozenset[str]:
+    """The kinds of a record's entries (BadRecord when malformed)."""
+    entries = record.get("entries")
+    if type(entries) is not dict or not all(type(items) is list for items in entries.values()):
+        raise BadRecord("entries is a mapping of kinds to lists")
+    return frozenset(entries)
+
+
+def entry_records_of(record: Record, kind: str) -> list[dict[str, Any]]:
+    """The entry records of one kind in a record, checked for the shape every one has (BadRecord
+    otherwise); their values are checked when each entry is rebuilt."""
+    items = record["entries"].get(kind) if kind in kinds_of(record) else None
+    if items is None:
+        return []
+    for item in items:
+        if (type(item) is not dict or type(item.get("type")) is not str or item.get("kind") != kind
+                or type(item.get("name")) is not str):
+            raise BadRecord("an entry record has a type, the kind it is filed under and a name")
+    return items  # type: ignore[no-any-return]
 
 
 def entries_of(record: Record, file: str, real_path: str, default_namespace: str | None) -> list[Entry]:
-    """The index entries of a record, each object taking ``default_namespace`` when it names none.
-
-    Raises BadRecord when the record is not shaped as :func:`record_of` makes it."""
-    items = record.get("entries")
-    if not isinstance(items, list):
-        raise BadRecord("entries is a list")
-    return [Entry.from_record(item, file, real_path, default_namespace) for item in items]
+    """The index entries of a record, kind by kind, each object taking ``default_namespace`` when it
+    names none. Raises BadRecord when the record is not shaped as :func:`record_of` makes it."""
+    return [Entry.from_record(item, file, real_path, default_namespace)
+            for kind in sorted(kinds_of(record)) for item in entry_records_of(record, kind)]
 
 
 def patches_of(record: Record) -> list[str]:

@@ -10,6 +10,7 @@ class PodDisruptionBudgetEntry(Entry):
     """A PodDisruptionBudget: which pods it covers and its budget."""
 
     __slots__ = ()
+    SELECTOR = "selector"
 
     selector = Value(Record(LabelSelector), group="selector", default=None)
     """``spec.selector``: ``{}`` selects every pod of the namespace in policy/v1 and none in
@@ -20,10 +21,6 @@ class PodDisruptionBudgetEntry(Entry):
     min_available_span = Value(SPAN, default=None)
     max_unavailable_span = Value(SPAN, default=None)
 
-    def selects(self, labels: dict[str, str]) -> bool:
-        """Whether the budget covers a pod with ``labels``."""
-        selector = self.selector
-        return selector is not None and selector.matches(labels)
 
 
 @register_view

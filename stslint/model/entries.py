@@ -114,13 +114,15 @@ class _StringMap(Codec):
         return dict(data)
 
 
+_INT_ONLY = {int}
+
+
 class _Span(Codec):
     def dump(self, value: Any) -> Any:
         return list(value)
 
     def load(self, data: Any) -> Any:
-        if (not isinstance(data, list) or len(data) != 6
-                or not all(isinstance(v, int) and not isinstance(v, bool) for v in data)):
+        if type(data) is not list or len(data) != 6 or set(map(type, data)) != _INT_ONLY:
             raise BadRecord("expected a span of six integers")
         return tuple(data)
 
@@ -133,6 +135,7 @@ OPTIONAL_INT_OR_STRING = _Scalar(int, str, nullable=True)
 STRING_MAP = _StringMap()
 SPAN = _Span()
 OPTIONAL_STRINGS = _List(OPTIONAL_STRING, nullable=True)
+STRINGS = _List(STRING)
 
 
 def list_of(item: Codec, nullable: bool = False) -> Codec:
@@ -201,6 +204,8 @@ class Entry:
 
     VALUES: ClassVar[dict[str, Value]] = {}
     CLUSTER_SCOPED: ClassVar[bool] = False
+    SELECTOR: ClassVar[str | None] = None
+    """The value holding the LabelSelector the object selects pods with (None: it selects none)."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -254,8 +259,10 @@ class Entry:
         return self.source_path or self.file
 
     def selects(self, labels: dict[str, str]) -> bool:
-        """Whether this object selects a pod with ``labels`` (kinds without a selector select none)."""
-        return False
+        """Whether this object selects a pod with ``labels`` (reading its selector; kinds without one
+        select none)."""
+        selector = getattr(self, self.SELECTOR) if self.SELECTOR else None
+        return selector is not None and selector.matches(labels)
 
     def readable(self, group: str) -> bool:
         """Whether the values of ``group`` could be read (no wrong-typed field among them); asking
@@ -294,14 +301,15 @@ class Entry:
 
     def to_record(self) -> dict[str, Any]:
         """The entry as JSON data (for the context cache): identity, positions, the groups that could
-        not be read, and every value that is set. Problems themselves are not kept: a context file
-        is never reported on."""
+        not be read, and every value that is set; null and empty fields are left out. Problems
+        themselves are not kept: a context file is never reported on."""
         values = {name: value.codec.dump(self.values[name]) for name, value in self.VALUES.items()
                   if name in self.values and self.values[name] is not MISSING}
-        return {"type": type(self).__name__, "kind": self.kind, "name": self.name,
-                "namespace": self.explicit_namespace, "api_version": self.api_version, "document": self.document,
-                "kind_span": list(self.kind_span), "name_span": list(self.name_span),
-                "annotation": self.annotation, "invalid": sorted(self.problems), "values": values}
+        record = {"type": type(self).__name__, "kind": self.kind, "name": self.name,
+                  "namespace": self.explicit_namespace, "api_version": self.api_version, "document": self.document,
+                  "kind_span": list(self.kind_span), "name_span": list(self.name_span),
+                  "annotation": self.annotation, "invalid": sorted(self.problems), "values": values}
+        return {key: value for key, value in record.items() if value is not None and value != []}
 
     @classmethod
     def from_record(cls, data: Any, file: str, source_path: str | None,
@@ -320,14 +328,17 @@ class Entry:
         namespace = None if entry_type.CLUSTER_SCOPED else (explicit or default_namespace)
         document = data.get("document")
         entry = entry_type(STRING.load(data.get("kind")), STRING.load(data.get("name")), namespace,
-                           explicit_namespace=explicit, api_version=STRING.load(data.get("api_version")),
+                           explicit_namespace=explicit, api_version=STRING.load(data.get("api_version", "")),
                            file=file, source_path=source_path,
                            document=None if document is None else INTEGER.load(document),
-                           kind_span=SPAN.load(data.get("kind_span")), name_span=SPAN.load(data.get("name_span")),
+                           kind_span=SPAN.load(data.get("kind_span")),
+                           name_span=SPAN.load(data.get("name_span", data.get("kind_span"))),
                            annotation=OPTIONAL_STRING.load(data.get("annotation")))
-        for group in _List(STRING).load(data.get("invalid")):
-            entry.problems[group] = []
-        values = data.get("values")
+        invalid = data.get("invalid")
+        if invalid is not None:
+            for group in STRINGS.load(invalid):
+                entry.problems[group] = []
+        values = data.get("values", {})
         if not isinstance(values, dict):
             raise BadRecord("entry values are a mapping")
         for name, item in values.items():

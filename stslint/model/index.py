@@ -1,16 +1,28 @@
 """The index across all files of a run: a multimap of entries by (kind, namespace, name).
 
 Entries are kept per file, so a file's entries can be replaced (an editor buffer re-linted against
-the others) or dropped (a kustomize patch is not an object); the lookup tables are built on the
-first query after a change. An object defined twice is kept twice. Only the entries of *subject*
-files — the files being checked — are judged by rules; entries of context files, or of an index of
-other files handed to a run, are looked up like any other but never judged.
+the others) or dropped (a kustomize patch is not an object). Lookup tables are built per kind on the
+first query after a change, and the entries of context files are rebuilt kind by kind only when a
+rule first looks that kind up: a context costs what the selected rules read, not what it holds. An
+object defined twice is kept twice. Only the entries of *subject* files — the files being checked —
+are judged by rules; entries of context files, or of an index of other files handed to a run, are
+looked up like any other but never judged.
 """
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, Protocol
 
 from stslint.model.entries import Entry, namespaces_match
+
+
+class LazyEntries(Protocol):
+    """The entries of a file that are rebuilt on demand (a context file's cached record)."""
+
+    def kinds(self) -> frozenset[str]:
+        """The kinds of the file's entries."""
+
+    def entries_of_kind(self, kind: str) -> list[Entry]:
+        """The file's entries of ``kind`` (the same objects every time)."""
 
 
 class Index:
@@ -18,49 +30,80 @@ class Index:
 
     def __init__(self, entries: Iterable[Entry] = (), *, subject: bool = True) -> None:
         self._by_file: dict[str, list[Entry]] = {}
+        self._lazy: dict[str, LazyEntries] = {}
+        self._taken: dict[str, set[str]] = {}
         self._subject_files: set[str] = set()
-        self._by_name: dict[str, dict[str, list[Entry]]] | None = None
-        self._by_kind: dict[str, list[Entry]] | None = None
+        self._kinds: dict[str, tuple[list[Entry], dict[str, list[Entry]]]] = {}
+        self._files_by_kind: dict[str, list[str]] | None = None
         self.add_all(entries, subject=subject)
+
+    def _changed(self) -> None:
+        self._kinds = {}
+        self._files_by_kind = None
 
     def add(self, entry: Entry, *, subject: bool = True) -> None:
         """Add one entry; ``subject`` says whether its file is being checked (judged by rules)."""
         self._by_file.setdefault(entry.file_key, []).append(entry)
         if subject:
             self._subject_files.add(entry.file_key)
-        self._by_name = self._by_kind = None
+        self._changed()
 
     def add_all(self, entries: Iterable[Entry], *, subject: bool = True) -> None:
         """Add entries."""
         for entry in entries:
             self.add(entry, subject=subject)
 
+    def _forget(self, file_key: str) -> bool:
+        found = self._by_file.pop(file_key, None) is not None
+        found = self._lazy.pop(file_key, None) is not None or found
+        self._taken.pop(file_key, None)
+        self._subject_files.discard(file_key)
+        self._changed()
+        return found
+
     def replace_file(self, file_key: str, entries: Iterable[Entry], *, subject: bool = True) -> None:
         """Make ``entries`` the entries of one file (an edited file, re-read); ``subject`` says whether
         it is being checked."""
-        self._by_file.pop(file_key, None)
-        self._subject_files.discard(file_key)
+        self._forget(file_key)
+        self._by_file[file_key] = []
         if subject:
             self._subject_files.add(file_key)
-        self._by_name = self._by_kind = None
         self.add_all(entries, subject=subject)
+
+    def replace_lazily(self, file_key: str, lazy: LazyEntries) -> None:
+        """Make the entries of a file not being checked (a context file) those ``lazy`` rebuilds, kind
+        by kind, when first looked up."""
+        self._forget(file_key)
+        self._by_file[file_key] = []
+        self._lazy[file_key] = lazy
+        self._taken[file_key] = set()
+        self._changed()
 
     def drop_files(self, file_keys: Iterable[str]) -> None:
         """Forget every entry read from these files (kustomize patches are not objects)."""
-        changed = False
         for key in file_keys:
-            changed = self._by_file.pop(key, None) is not None or changed
-        if changed:
-            self._by_name = self._by_kind = None
+            self._forget(key)
 
     def copy(self, *, subjects: bool = True) -> Index:
         """An index holding the same entries (shared, not copied); with ``subjects`` False none of
         its files is judged (the other files of a workspace, when one file is re-linted)."""
         other = Index()
         other._by_file = {key: list(entries) for key, entries in self._by_file.items()}
+        other._lazy = dict(self._lazy)
+        other._taken = {key: set(kinds) for key, kinds in self._taken.items()}
         if subjects:
             other._subject_files = set(self._subject_files)
         return other
+
+    def __len__(self) -> int:
+        return len(self.all_entries())
+
+    def all_entries(self) -> list[Entry]:
+        """Every entry, every kind rebuilt (for inspection; rules look entries up by kind)."""
+        kinds = {entry.kind for entries in self._by_file.values() for entry in entries}
+        for lazy in self._lazy.values():
+            kinds |= lazy.kinds()
+        return [entry for kind in sorted(kinds) for entry in self.entries(kind)]
 
     def all_subjects(self) -> Iterable[Entry]:
         """Every entry of the files being checked."""
@@ -68,37 +111,56 @@ class Index:
             if key in self._subject_files:
                 yield from entries
 
-    def __len__(self) -> int:
-        return sum(len(entries) for entries in self._by_file.values())
-
-    def _tables(self) -> tuple[dict[str, dict[str, list[Entry]]], dict[str, list[Entry]]]:
-        if self._by_name is None or self._by_kind is None:
-            by_name: dict[str, dict[str, list[Entry]]] = {}
-            by_kind: dict[str, list[Entry]] = {}
-            for entries in self._by_file.values():
+    def _files_of(self, kind: str) -> list[str]:
+        """The files holding entries of ``kind`` (rebuilt or not), in the order added."""
+        if self._files_by_kind is None:
+            files: dict[str, dict[str, None]] = {}
+            for key, entries in self._by_file.items():
+                lazy = self._lazy.get(key)
+                for entry_kind in lazy.kinds() if lazy is not None else ():
+                    files.setdefault(entry_kind, {})[key] = None
                 for entry in entries:
-                    by_kind.setdefault(entry.kind, []).append(entry)
-                    by_name.setdefault(entry.kind, {}).setdefault(entry.name, []).append(entry)
-            self._by_name, self._by_kind = by_name, by_kind
-        return self._by_name, self._by_kind
+                    files.setdefault(entry.kind, {})[key] = None
+            self._files_by_kind = {entry_kind: list(keys) for entry_kind, keys in files.items()}
+        return self._files_by_kind.get(kind, [])
+
+    def _table(self, kind: str) -> tuple[list[Entry], dict[str, list[Entry]]]:
+        found = self._kinds.get(kind)
+        if found is None:
+            listed: list[Entry] = []
+            by_name: dict[str, list[Entry]] = {}
+            for key in self._files_of(kind):
+                entries = self._by_file[key]
+                lazy = self._lazy.get(key)
+                if lazy is not None and kind not in self._taken[key] and kind in lazy.kinds():
+                    self._taken[key].add(kind)
+                    entries.extend(lazy.entries_of_kind(kind))
+                for entry in entries:
+                    if entry.kind == kind:
+                        listed.append(entry)
+                        by_name.setdefault(entry.name, []).append(entry)
+            found = self._kinds[kind] = (listed, by_name)
+        return found
 
     def entries(self, kind: str) -> list[Entry]:
         """Every entry of ``kind``, in the order added (context files first)."""
-        return self._tables()[1].get(kind, [])
+        return self._table(kind)[0]
 
     def subjects(self, kind: str) -> list[Entry]:
-        """The entries of ``kind`` that rules judge: those of checked files, not of context files."""
-        return [entry for entry in self.entries(kind) if entry.file_key in self._subject_files]
+        """The entries of ``kind`` that rules judge: those of checked files, not of context files (which
+        are not rebuilt for this)."""
+        return [entry for key, entries in self._by_file.items() if key in self._subject_files
+                for entry in entries if entry.kind == kind]
 
     def named(self, kind: str, name: str, namespace: str | None) -> list[Entry]:
         """Entries of ``kind`` called ``name`` whose namespace can be ``namespace`` (an unknown
         namespace matches any; cluster-scoped entries match whatever the namespace)."""
-        found = self._tables()[0].get(kind, {}).get(name, [])
+        found = self._table(kind)[1].get(name, [])
         return [entry for entry in found if namespaces_match(entry.namespace, namespace)]
 
     def named_anywhere(self, kind: str, name: str) -> list[Entry]:
         """Entries of ``kind`` called ``name``, in any namespace."""
-        return list(self._tables()[0].get(kind, {}).get(name, []))
+        return list(self._table(kind)[1].get(name, []))
 
     def in_namespace(self, kind: str, namespace: str | None) -> list[Entry]:
         """Entries of ``kind`` whose namespace can be ``namespace``."""

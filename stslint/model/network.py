@@ -77,14 +77,11 @@ class NetworkPolicyEntry(Entry):
     """A NetworkPolicy: which pods of its namespace it applies to."""
 
     __slots__ = ()
+    SELECTOR = "pod_selector"
 
     pod_selector = Value(Record(LabelSelector), group="selector", default=None)
     """``spec.podSelector`` (``{}`` selects every pod of the namespace; absent selects none)."""
 
-    def selects(self, labels: dict[str, str]) -> bool:
-        """Whether the policy applies to a pod with ``labels``."""
-        selector = self.pod_selector
-        return selector is not None and selector.matches(labels)
 
 
 @register_view

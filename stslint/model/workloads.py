@@ -193,16 +193,13 @@ class WorkloadEntry(Entry):
     """A pod-template workload as cross-object rules see it: its pods' labels and its selector."""
 
     __slots__ = ()
+    SELECTOR = "selector"
 
     pod_labels = Value(STRING_MAP, group="labels", default=None)
     """The pod template's labels (None when they cannot be read)."""
     selector = Value(Record(LabelSelector), group="selector", default=None)
     """``spec.selector`` (None: selects nothing)."""
 
-    def selects(self, labels: dict[str, str]) -> bool:
-        """Whether the workload's selector selects a pod with ``labels``."""
-        selector = self.selector
-        return selector is not None and selector.matches(labels)
 
 
 class StatefulSetEntry(WorkloadEntry):

@@ -42,7 +42,7 @@ def test_warm_run_reads_every_context_file_from_the_cache(tmp_path: Path) -> Non
     warm = _load(repo)
     assert (warm.parsed, warm.from_cache, warm.loaded) == (0, 3, 3)
     assert [f.real_path for f in warm.files] == [f.real_path for f in cold.files]
-    assert [s.name for f in warm.files for s in f.entries if s.kind == "Service"] == ["db"]
+    assert [s.name for f in warm.files for s in f.entries() if s.kind == "Service"] == ["db"]
 
 
 def test_cache_directory_is_ignored_by_git_and_carries_the_version(tmp_path: Path) -> None:
@@ -131,15 +131,13 @@ def test_damaged_cache_is_ignored_and_rebuilt(tmp_path: Path, damage: bytes) -> 
 
 
 @pytest.mark.parametrize("forge", [
-    lambda record: record["entries"][0].update(name=5),
-    lambda record: record["entries"][0].update(type="pod"),
-    lambda record: record["entries"][0]["values"].update(selector={"app": ["db"]}),
-    lambda record: record["entries"][0].update(headless=True),
+    lambda record: record.update(entries={"Service": 5}),
+    lambda record: record.update(entries=["all"]),
     lambda record: record.update(entries="all"),
     lambda record: record.update(patches=[1]),
     lambda record: record.clear(),
 ])
-def test_malformed_record_is_parsed_again(tmp_path: Path, forge: object) -> None:
+def test_a_record_of_the_wrong_shape_is_parsed_again_when_loaded(tmp_path: Path, forge: object) -> None:
     repo = _repo(tmp_path)
     _load(repo)
     data = json.loads(_cache_file(repo).read_text())
@@ -148,8 +146,33 @@ def test_malformed_record_is_parsed_again(tmp_path: Path, forge: object) -> None
     _cache_file(repo).write_text(json.dumps(data))
     context = _load(repo)
     assert (context.parsed, context.from_cache) == (1, 2)
-    assert [s.name for f in context.files for s in f.entries if s.kind == "Service"] == ["db"]
+    assert [s.name for f in context.files for s in f.entries() if s.kind == "Service"] == ["db"]
     assert _load(repo).from_cache == 3
+
+
+@pytest.mark.parametrize("forge", [
+    lambda entry: entry.update(type="PodEntry"),
+    lambda entry: entry["values"].update(selector={"app": ["db"]}),
+    lambda entry: entry["values"].update(cluster_ip=None, selector={"other": "x"}, invented=True),
+    lambda entry: entry.update(headless=True),
+    lambda entry: entry.update(kind_span=[1, 2]),
+    lambda entry: entry.update(name=5),
+    lambda entry: entry.update(kind="Pod"),
+    lambda entry: entry.clear(),
+    lambda entry: entry.update(type=None),
+])
+def test_a_record_with_a_damaged_value_is_parsed_again_when_rebuilt(tmp_path: Path, forge: object) -> None:
+    repo = _repo(tmp_path)
+    _load(repo)
+    data = json.loads(_cache_file(repo).read_text())
+    path = os.path.realpath(repo / "services/db.yaml")
+    forge(data["files"][path][1]["entries"]["Service"][0])  # type: ignore[operator]
+    _cache_file(repo).write_text(json.dumps(data))
+    [service_file] = [f for f in _load(repo).files if f.real_path == path]
+    assert not service_file.reparsed
+    assert [s.name for s in service_file.entries_of_kind("Service")] == ["db"]
+    assert service_file.reparsed  # the damaged record was not trusted: the file was read again
+    assert codes(check_json(STS, extra=CONTEXT_GIT, cwd=repo)) == []  # the verdict of a clean cache
 
 
 def test_cache_that_cannot_be_written_is_not_an_error(tmp_path: Path) -> None:
@@ -174,7 +197,7 @@ def _worker(repo: str, rounds: int, index: int, queue: multiprocessing.Queue) ->
         temp.write_text(make_service(f"own-{index}", f"r{round_number}"))
         os.replace(temp, own)  # others see the old or the new file, never half of it
         context = _load(Path(repo))
-        names = sorted(s.name for f in context.files for s in f.entries if s.kind == "Service")
+        names = sorted(s.name for f in context.files for s in f.entries() if s.kind == "Service")
         seen.append((len(names), context.loaded))
     queue.put(seen)
 

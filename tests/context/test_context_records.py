@@ -14,7 +14,7 @@ from stslint.engine import Settings
 from stslint.loading import load_source
 from stslint.loading.discover import Source
 from stslint.model.documents import indexable_objects
-from stslint.model.entries import Entry
+from stslint.model.entries import MISSING, Entry
 from stslint.model.views import view_classes
 from stslint.rules import BUILTIN, define_index_rule
 from stslint.selection import resolve
@@ -125,7 +125,8 @@ def test_entries_rebuilt_from_json_equal_the_entries_of_a_checked_file(tmp_path:
     objects = [(doc.index, obj) for doc in loaded.documents for obj in indexable_objects(doc.root)]
     record = json.loads(json.dumps(record_of(objects, "all.yaml", real, set(), None)))
     rebuilt = entries_of(record, "all.yaml", real, namespace)
-    assert [_comparable(e) for e in rebuilt] == [_comparable(e) for e in checked.entries]
+    by_kind = sorted(checked.entries, key=lambda e: e.kind)  # records keep entries kind by kind
+    assert [_comparable(e) for e in rebuilt] == [_comparable(e) for e in by_kind]
     kinds = [e.kind for e in rebuilt]
     assert kinds.count("Service") == 3 and kinds.count("StorageClass") == 3 and kinds.count("StatefulSet") == 2
     assert {"PodDisruptionBudget", "NetworkPolicy", "CronJob", "Deployment"} <= set(kinds)
@@ -147,24 +148,36 @@ def test_rebuilt_selectors_keep_their_semantics(tmp_path: Path) -> None:
     assert by_name["db-pdb"].annotation == "STS601"
 
 
+SERVICE_RECORD = {"type": "ServiceEntry", "kind": "Service", "name": "x", "kind_span": [1, 1, 1, 5, 0, 4]}
+
+
+def as_record(entries: object, kind: str = "Service") -> dict[str, object]:
+    """A context record holding ``entries`` of one kind."""
+    return {"entries": {kind: entries}}
+
+
+def test_a_minimal_record_rebuilds_and_omits_nothing_it_needs():
+    [entry] = entries_of(as_record([SERVICE_RECORD]), "f.yaml", "/f.yaml", "dev")
+    assert (entry.ref, entry.namespace, entry.name_span, entry.cluster_ip) == ("Service/x", "dev",
+                                                                                (1, 1, 1, 5, 0, 4), MISSING)
+
+
 @pytest.mark.parametrize("record", [
     {},
-    {"entries": [{"type": "ServiceEntry"}]},
-    {"entries": [{"type": "NoSuchEntry", "name": "x"}]},
-    {"entries": [{"type": "ServiceEntry", "kind": "Service", "name": "x", "namespace": None, "api_version": "v1",
-                  "document": 0, "kind_span": [1, 1, 1, 5, 0, 4], "name_span": [1, 1, 1, 5, 0, 4],
-                  "annotation": None, "invalid": [], "values": {"selector": {"a": 1}}}]},
-    {"entries": [{"type": "ServiceEntry", "kind": "Service", "name": "x", "namespace": 3, "api_version": "v1",
-                  "document": 0, "kind_span": [1, 1, 1, 5, 0, 4], "name_span": [1, 1, 1, 5, 0, 4],
-                  "annotation": None, "invalid": [], "values": {}}]},
-    {"entries": [{"type": "StorageClassEntry", "kind": "StorageClass", "name": True}]},
-    {"entries": [{"type": "ServiceEntry", "kind": "Service", "name": "x", "namespace": None, "api_version": "v1",
-                  "document": 0, "kind_span": [1, 1, 1], "name_span": [1, 1, 1, 5, 0, 4],
-                  "annotation": None, "invalid": [], "values": {}}]},
-    {"entries": [{"type": "ServiceEntry", "kind": "Service", "name": "x", "namespace": None, "api_version": "v1",
-                  "document": 0, "kind_span": [1, 1, 1, 5, 0, 4], "name_span": [1, 1, 1, 5, 0, 4],
-                  "annotation": None, "invalid": [], "values": {"unknown_value": 1}}]},
-    {"entries": [["not", "a", "mapping"]]},
+    {"entries": ""},
+    {"entries": {"Service": "text"}},
+    as_record("not a list"),
+    as_record([{"type": "ServiceEntry"}]),
+    as_record([{**SERVICE_RECORD, "type": "NoSuchEntry"}]),
+    as_record([{**SERVICE_RECORD, "values": {"selector": {"a": 1}}}]),
+    as_record([{**SERVICE_RECORD, "namespace": 3}]),
+    as_record([{**SERVICE_RECORD, "kind": "StorageClass", "type": "StorageClassEntry", "name": True}],
+              kind="StorageClass"),
+    as_record([{**SERVICE_RECORD, "kind_span": [1, 1, 1]}]),
+    as_record([{**SERVICE_RECORD, "values": {"unknown_value": 1}}]),
+    as_record([{**SERVICE_RECORD, "headless": True}]),
+    as_record([{**SERVICE_RECORD, "kind": "Pod"}]),
+    as_record([["not", "a", "mapping"]]),
 ])
 def test_malformed_records_are_refused(record: dict[str, object]) -> None:
     with pytest.raises(BadRecord):
