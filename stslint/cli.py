@@ -76,7 +76,9 @@ def cli() -> None:
                    "findings are reported for the checked files only.")
 @click.option("--context-git", is_flag=True,
               help="Use as context every manifest git ls-files lists in the work tree of the checked files.")
-@click.option("--no-cache", is_flag=True, help="Do not read or write the context cache (.stslint_cache/).")
+@click.option("--no-cache", is_flag=True,
+              help="Do not read or write the context cache (kept in git's directory, .git/stslint-cache, or "
+                   "outside git in ~/.cache/stslint).")
 @click.option("--force-exclude", is_flag=True,
               help="Apply the configuration's exclude to files named on the command line too (pre-commit).")
 @click.option("--verbose", "-v", is_flag=True, help="Report on stderr which context files were loaded or skipped.")
