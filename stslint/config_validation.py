@@ -69,6 +69,23 @@ def _string_list(value: Any, path: KeyPath, what: str) -> list[str]:
     return list(value)
 
 
+def _valid_glob(glob: str, path: KeyPath, what: str) -> None:
+    """Raise ConfigInvalid when ``glob`` (``what`` names it in the message) is not a usable glob."""
+    from stslint.globs import GlobError, check_glob
+
+    try:
+        check_glob(glob)
+    except GlobError as exc:
+        raise ConfigInvalid(path, f"{what} is not a valid path glob: {exc}") from None
+
+
+def _globs(value: Any, path: KeyPath) -> list[str]:
+    items = _string_list(value, path, "path globs")
+    for index, item in enumerate(items):
+        _valid_glob(item, (*path, index), f"item {index + 1} of {_label(path)}")
+    return items
+
+
 def _selectors(value: Any, path: KeyPath) -> list[str]:
     from stslint.selection import canonical_selectors
 
@@ -153,6 +170,7 @@ def _per_file_ignores(value: Any, path: KeyPath) -> dict[str, list[str]]:
         if not isinstance(glob, str) or not glob:
             raise ConfigInvalid((*path, glob), f"{_label(path)}: every key must be a path glob (a string); "
                                 f"{_found(glob)}")
+        _valid_glob(glob, (*path, glob), f'{_label(path)}: key "{glob}"')
         result[glob] = _selectors(selectors, (*path, glob))
     return result
 
@@ -198,7 +216,7 @@ def _rules(value: Any, path: KeyPath) -> dict[str, dict[str, Any]]:
 
 VALIDATORS: dict[str, Callable[[Any, KeyPath], Any]] = {
     "context": _context,
-    "exclude": lambda v, p: _string_list(v, p, "path globs"),
+    "exclude": _globs,
     "extend-select": _selectors,
     "fail-on": _choice(LEVELS),
     "format": _format,
