@@ -3,13 +3,19 @@ command-line precedence, per-rule options, severity overrides, exclude and per-f
 from __future__ import annotations
 
 import json
+import os
+import resource
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from stslint.config import Config, find_config, load_config
 from tests.config_helpers import PV_DELETE, STATEFULSET, repo, stslint, write
-from tests.conftest import run_stslint
+from tests.conftest import ROOT, run_stslint
 
 PROBES_ONLY = [("STS301", 14, 11), ("STS302", 14, 11)]
 
@@ -321,16 +327,6 @@ def test_exclude_globs_stay_relative_to_the_config_file_from_a_subdirectory(tmp_
 
 # --- hostile configuration files: located one-line errors, bounded reads ----------------------------
 
-import os
-import resource
-import subprocess
-import sys
-
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
-from tests.conftest import ROOT
-
 ORDERED = "0123456789ABCZabcz"
 REVERSED_RANGE = st.tuples(st.sampled_from(ORDERED), st.sampled_from(ORDERED)).filter(
     lambda pair: pair[0] > pair[1]).map(lambda pair: f"{pair[0]}-{pair[1]}")
@@ -347,13 +343,13 @@ def test_a_glob_that_is_not_one_is_a_located_configuration_error(tmp_path_factor
     quoted = "'" + glob + "'"
     if where == "exclude":
         name, text, line = ".stslint.yaml", f"select: [ALL]\nexclude:\n  - vendor\n  - {quoted}\n", 4
-        expected = f'item 2 of "exclude" is not a valid path glob: '
+        expected = 'item 2 of "exclude" is not a valid path glob: '
     elif where == "per-file-ignores":
         name, text, line = ".stslint.yaml", f"per-file-ignores:\n  ok/*: [STS3]\n  {quoted}: [STS3]\n", 3
         expected = f'"per-file-ignores": key "{glob}" is not a valid path glob: '
     elif where == "pyproject exclude":
         name, text, line = "pyproject.toml", f"[tool.stslint]\nexclude = [\n  'vendor',\n  {quoted},\n]\n", 4
-        expected = f'item 2 of "exclude" is not a valid path glob: '
+        expected = 'item 2 of "exclude" is not a valid path glob: '
     else:
         name, text, line = "pyproject.toml", f"[tool.stslint.per-file-ignores]\n{quoted} = ['STS3']\n", 2
         expected = f'"per-file-ignores": key "{glob}" is not a valid path glob: '

@@ -1,8 +1,18 @@
 """The glob matcher of exclude and per-file-ignores."""
 from __future__ import annotations
 
-import pytest
+import re
+import signal
+import time
+import warnings
+from contextlib import contextmanager
+from typing import Iterator
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stslint import globs
 from stslint.globs import PathMatcher
 
 PATTERNS = ["vendor", "*.generated.yaml", "charts/*/tests", "apps/**/secret*.yaml", "build/", "[!a]x.yaml", "./top.yaml"]
@@ -43,18 +53,6 @@ def test_no_patterns_match_nothing():
 
 
 # --- matching is linear: no backtracking however many wildcards -------------------------------------
-
-import re
-import signal
-import time
-import warnings
-from contextlib import contextmanager
-from typing import Iterator
-
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-from stslint import globs
 
 
 @contextmanager
