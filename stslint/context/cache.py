@@ -36,8 +36,8 @@ FORMAT = 2
 """Bumped whenever the file's meaning changes: 2 since the cache left the work tree."""
 STALE_TEMP_SECONDS = 3600
 MAX_CACHE_BYTES = 256 * 1024 * 1024
-"""A larger cache file is ignored (and rewritten): about a million context files' records, far
-beyond any repository, while bounding the memory a run spends on it."""
+"""A larger cache file is ignored (and rewritten): the records of over a million context files
+(about 190 bytes each), far beyond any repository, while bounding the memory a run spends on it."""
 DIRECTORY_MODE = 0o700
 _TEMP_NAME = re.compile(re.escape(CACHE_FILE) + r"\.[0-9a-f]{16}\.tmp\Z")
 """The temporary files this module writes (and the only files it ever deletes)."""
