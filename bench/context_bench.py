@@ -5,7 +5,8 @@ ConfigMaps, PodDisruptionBudgets, StorageClasses and kustomizations), commits it
 StatefulSet, and times, as the median of several runs of the real command line:
 
 - baseline: ``stslint check one.yaml`` with no context (the one-file start-up);
-- cold: ``stslint check --context-git one.yaml`` with no cache (.stslint_cache removed first);
+- cold: ``stslint check --context-git one.yaml`` with no cache (the cache directory,
+  ``git rev-parse --git-path stslint-cache``, removed first);
 - warm: the same with the cache written by a previous run.
 
 Prints each time and its ratio to the baseline measured in the same run. The target is
@@ -185,13 +186,17 @@ def main() -> None:
         changed = generate(repo, options.files).relative_to(repo)
         count = int(subprocess.run(["git", "ls-files"], cwd=repo, capture_output=True, check=True,
                                    text=True).stdout.count("\n"))
-        cache = repo / ".stslint_cache"
+        cache_path = subprocess.run(["git", "rev-parse", "--git-path", "stslint-cache"], cwd=repo,
+                                    capture_output=True, check=True, text=True).stdout.rstrip("\n")
+        cache = repo / cache_path
         one = [str(changed)]
         context = ["--context-git", str(changed)]
         run(one, repo)  # warm the OS file cache and Python's bytecode cache
         baseline = median_time(one, repo, options.runs)
         cold = median_time(context, repo, max(3, options.runs // 2), before=[cache])
         run(context, repo)
+        if not (cache / "context.json").is_file():
+            raise SystemExit(f"no cache was written at {cache}")
         warm = median_time(context, repo, options.runs)
         no_cache = median_time(["--no-cache", *context], repo, max(3, options.runs // 2))
         print(f"repository: {count} manifests; checked: 1 changed StatefulSet; median of {options.runs} runs")

@@ -74,7 +74,9 @@ def cli() -> None:
                    "findings are reported for the checked files only.")
 @click.option("--context-git", is_flag=True,
               help="Use as context every manifest git ls-files lists in the work tree of the checked files.")
-@click.option("--no-cache", is_flag=True, help="Do not read or write the context cache (.stslint_cache/).")
+@click.option("--no-cache", is_flag=True,
+              help="Do not read or write the context cache (kept in git's directory, .git/stslint-cache, or "
+                   "outside git in ~/.cache/stslint).")
 @click.option("--force-exclude", is_flag=True,
               help="Apply the configuration's exclude to files named on the command line too (pre-commit).")
 @click.option("--verbose", "-v", is_flag=True, help="Report on stderr which context files were loaded or skipped.")
@@ -210,15 +212,100 @@ def _indent(text: str) -> str:
     return "\n".join(("    " + line) if line else "" for line in str(text).rstrip().splitlines())
 
 
+class _StdoutUnwritable(Exception):
+    """Standard output cannot be written (closed, a full device...): the run cannot give its report."""
+
+
+def _discard_descriptor(fd: int) -> None:
+    """Point ``fd`` at the null device: what is still buffered for it (flushed at exit) and what a
+    later write sends goes nowhere, without an error."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+    except OSError:
+        return
+    if null != fd:  # with ``fd`` closed, the null device may have taken its number already
+        os.dup2(null, fd)
+        os.close(null)
+
+
+class _GuardedStream:
+    """A standard stream whose reader may go away. Standard output whose pipe breaks (the reader,
+    such as ``head``, has gone) discards the rest, so the run still ends with its own exit code;
+    any other error writing it raises _StdoutUnwritable. Standard error drops what it cannot write."""
+
+    def __init__(self, stream: TextIO | None, fd: int, is_stdout: bool) -> None:
+        self._stream = stream
+        self._fd = fd
+        self._is_stdout = is_stdout
+        self._gone = False
+
+    def write(self, text: str) -> int:
+        """Write ``text`` (see the class for what happens when it cannot be)."""
+        if not isinstance(text, str):  # a text stream (click probes for binary ones with b"")
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        if text and not self._gone:
+            if self._stream is None:
+                if self._is_stdout:
+                    raise _StdoutUnwritable("it is closed")
+            else:
+                self._guard(lambda stream: stream.write(text))
+        return len(text)
+
+    def flush(self) -> None:
+        """Flush what was written (see the class for what happens when it cannot be)."""
+        if self._stream is not None and not self._gone:
+            self._guard(lambda stream: stream.flush())
+
+    def isatty(self) -> bool:
+        """Whether the stream is a terminal (a closed one is not)."""
+        return self._stream is not None and not self._gone and self._stream.isatty()
+
+    def abandon(self) -> None:
+        """Write nothing more, and let nothing still buffered fail at exit."""
+        self._gone = True
+        _discard_descriptor(self._fd)
+
+    def _guard(self, operation: Any) -> None:
+        try:
+            operation(self._stream)
+        except OSError as exc:
+            if self._is_stdout and not isinstance(exc, BrokenPipeError):
+                raise _StdoutUnwritable(exc.strerror or type(exc).__name__) from None
+            self.abandon()  # the reader has gone: the rest of the output is for nobody
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _guard_standard_streams() -> None:
+    """Replace standard output and standard error by guarded streams (see _GuardedStream); a closed
+    one's descriptor gets the null device, so that no file opened later takes its number."""
+    for fd, name in ((1, "stdout"), (2, "stderr")):
+        stream = getattr(sys, name)
+        if isinstance(stream, _GuardedStream):
+            continue
+        if stream is None:
+            _discard_descriptor(fd)
+        setattr(sys, name, _GuardedStream(stream, fd, is_stdout=fd == 1))
+
+
 def main() -> None:
-    """Entry point: run the CLI; unexpected errors become one line and exit code 2."""
+    """Entry point: run the CLI; unexpected errors become one line and exit code 2. A reader that
+    stops reading standard output leaves the run's exit code as it is; standard output that cannot
+    be written at all is one line on standard error and exit code 2."""
     try:
         sys.stdout.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     except (AttributeError, ValueError):
         pass
+    _guard_standard_streams()
     try:
         code = cli.main(prog_name="stslint", standalone_mode=False)
         sys.exit(code if isinstance(code, int) else EXIT_CLEAN)
+    except _StdoutUnwritable as exc:
+        if isinstance(sys.stdout, _GuardedStream):
+            sys.stdout.abandon()
+        click.echo(f"stslint: error: cannot write to standard output: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
     except click.exceptions.NoArgsIsHelpError as exc:  # plain `stslint`: the help, as usage (exit 2)
         click.echo(exc.format_message(), err=True)
         sys.exit(EXIT_ERROR)
@@ -234,11 +321,10 @@ def main() -> None:
     except click.Abort:
         click.echo("stslint: aborted", err=True)
         sys.exit(EXIT_ERROR)
-    except BrokenPipeError:
-        try:
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
-        finally:
-            os._exit(EXIT_FINDINGS)
+    except BrokenPipeError:  # a stream the guards do not see (one click made itself): the report is cut
+        _discard_descriptor(1)
+        _discard_descriptor(2)
+        sys.exit(EXIT_ERROR)
     except Exception as exc:  # noqa: BLE001 - the contract: never a traceback
         if os.environ.get("STSLINT_DEBUG") == "1":
             raise

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
 CONFIG_FILES = (".stslint.yaml", ".stslint.yml")
 PYPROJECT = "pyproject.toml"
 TOOL_TABLE = ("tool", "stslint")
+MAX_CONFIG_BYTES = 1024 * 1024
+"""A longer configuration file is refused: real ones are a few kilobytes (a pyproject.toml a few
+dozen), and the file is read whole before it is parsed."""
 
 
 class ConfigError(Exception):
@@ -124,10 +128,11 @@ def _is_git_root(directory: str) -> bool:
 
 def _pyproject_has_table(path: str, display: str) -> bool:
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
+        raw = _read_bounded(path)
     except OSError:
         return False
+    except _Unreadable as exc:
+        raise ConfigError(display, None, f"cannot read the configuration file: {exc}") from None
     if b"stslint" not in raw:
         return False
     data, _ = _parse_toml(raw, display)
@@ -161,12 +166,45 @@ def _display(path: str) -> str:
     return relative if len(relative) < len(path) else path
 
 
+class _Unreadable(ValueError):
+    """A configuration file that must not be read: not a regular file, or too long."""
+
+
+def _read_bounded(path: str) -> bytes:
+    """The bytes of a regular file of at most MAX_CONFIG_BYTES. It is opened without blocking (a
+    FIFO cannot hang the run) and checked on the open descriptor; raise _Unreadable for what must
+    not be read, OSError for what cannot be."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    try:
+        st = os.fstat(descriptor)
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(21, "Is a directory")
+        if not stat.S_ISREG(st.st_mode):
+            raise _Unreadable("not a regular file (a device, FIFO or socket)")
+        if st.st_size > MAX_CONFIG_BYTES:
+            raise _Unreadable(f"the file is {st.st_size} bytes, larger than the {MAX_CONFIG_BYTES}-byte limit")
+        chunks: list[bytes] = []
+        remaining = MAX_CONFIG_BYTES + 1
+        while remaining > 0:
+            chunk = os.read(descriptor, remaining)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+    finally:
+        os.close(descriptor)
+    if remaining <= 0:
+        raise _Unreadable(f"the file grew past the {MAX_CONFIG_BYTES}-byte limit while being read")
+    return b"".join(chunks)
+
+
 def _read(path: str, display: str) -> bytes:
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
+        return _read_bounded(path)
     except OSError as exc:
         raise ConfigError(display, None, f"cannot read the configuration file: {exc.strerror or exc}") from None
+    except _Unreadable as exc:
+        raise ConfigError(display, None, f"cannot read the configuration file: {exc}") from None
 
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
@@ -181,6 +219,8 @@ def _parse_toml(raw: bytes, display: str) -> tuple[dict[str, Any], str]:
         raise ConfigError(display, None, "cannot read the configuration file: not UTF-8 text") from None
     try:
         return tomllib.loads(text), text
+    except RecursionError:  # tomllib parses nested arrays and inline tables recursively
+        raise ConfigError(display, None, "invalid TOML: nested too deeply") from None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         found = _TOML_POSITION.search(message)

@@ -70,6 +70,23 @@ def _string_list(value: Any, path: KeyPath, what: str) -> list[str]:
     return list(value)
 
 
+def _valid_glob(glob: str, path: KeyPath, what: str) -> None:
+    """Raise ConfigInvalid when ``glob`` (``what`` names it in the message) is not a usable glob."""
+    from stslint.globs import GlobError, check_glob
+
+    try:
+        check_glob(glob)
+    except GlobError as exc:
+        raise ConfigInvalid(path, f"{what} is not a valid path glob: {exc}") from None
+
+
+def _globs(value: Any, path: KeyPath, rules: RuleSet) -> list[str]:
+    items = _string_list(value, path, "path globs")
+    for index, item in enumerate(items):
+        _valid_glob(item, (*path, index), f"item {index + 1} of {_label(path)}")
+    return items
+
+
 def _selectors(value: Any, path: KeyPath, rules: RuleSet) -> list[str]:
     from stslint.selection import canonical_selectors
 
@@ -154,6 +171,7 @@ def _per_file_ignores(value: Any, path: KeyPath, rules: RuleSet) -> dict[str, li
         if not isinstance(glob, str) or not glob:
             raise ConfigInvalid((*path, glob), f"{_label(path)}: every key must be a path glob (a string); "
                                 f"{_found(glob)}")
+        _valid_glob(glob, (*path, glob), f'{_label(path)}: key "{glob}"')
         result[glob] = _selectors(selectors, (*path, glob), rules)
     return result
 
@@ -182,7 +200,7 @@ def _rules(value: Any, path: KeyPath, rules: RuleSet) -> dict[str, dict[str, Any
 
 VALIDATORS: dict[str, Callable[[Any, KeyPath, RuleSet], Any]] = {
     "context": _context,
-    "exclude": lambda v, p, r: _string_list(v, p, "path globs"),
+    "exclude": _globs,
     "extend-select": _selectors,
     "fail-on": _choice(LEVELS),
     "format": _format,

@@ -3,13 +3,19 @@ command-line precedence, per-rule options, severity overrides, exclude and per-f
 from __future__ import annotations
 
 import json
+import os
+import resource
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from stslint.config import Config, find_config, load_config
 from tests.config_helpers import PV_DELETE, STATEFULSET, repo, stslint, write
-from tests.conftest import run_stslint
+from tests.conftest import ROOT, run_stslint
 
 PROBES_ONLY = [("STS301", 14, 11), ("STS302", 14, 11)]
 
@@ -322,3 +328,116 @@ def test_exclude_globs_stay_relative_to_the_config_file_from_a_subdirectory(tmp_
                            "k8s/new/pv.yaml": PV_DELETE})
     report = stslint(root / "k8s", "check", "--format", "json", ".").json()
     assert [f["file"] for f in report["findings"]] == ["new/pv.yaml"]
+
+
+# --- hostile configuration files: located one-line errors, bounded reads ----------------------------
+
+ORDERED = "0123456789ABCZabcz"
+REVERSED_RANGE = st.tuples(st.sampled_from(ORDERED), st.sampled_from(ORDERED)).filter(
+    lambda pair: pair[0] > pair[1]).map(lambda pair: f"{pair[0]}-{pair[1]}")
+INVALID_GLOB = st.builds(lambda before, negate, body, after: f"{before}[{negate}{body}]{after}",
+                         st.sampled_from(["", "x/", "**/", "*."]), st.sampled_from(["", "!"]), REVERSED_RANGE,
+                         st.sampled_from(["", "*.yaml", "/y"]))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(glob=INVALID_GLOB, where=st.sampled_from(["exclude", "per-file-ignores", "pyproject exclude",
+                                                 "pyproject per-file-ignores"]))
+def test_a_glob_that_is_not_one_is_a_located_configuration_error(tmp_path_factory, glob, where):
+    root = repo(tmp_path_factory.mktemp("globs"), {"sts.yaml": STATEFULSET})
+    quoted = "'" + glob + "'"
+    if where == "exclude":
+        name, text, line = ".stslint.yaml", f"select: [ALL]\nexclude:\n  - vendor\n  - {quoted}\n", 4
+        expected = 'item 2 of "exclude" is not a valid path glob: '
+    elif where == "per-file-ignores":
+        name, text, line = ".stslint.yaml", f"per-file-ignores:\n  ok/*: [STS3]\n  {quoted}: [STS3]\n", 3
+        expected = f'"per-file-ignores": key "{glob}" is not a valid path glob: '
+    elif where == "pyproject exclude":
+        name, text, line = "pyproject.toml", f"[tool.stslint]\nexclude = [\n  'vendor',\n  {quoted},\n]\n", 4
+        expected = 'item 2 of "exclude" is not a valid path glob: '
+    else:
+        name, text, line = "pyproject.toml", f"[tool.stslint.per-file-ignores]\n{quoted} = ['STS3']\n", 2
+        expected = f'"per-file-ignores": key "{glob}" is not a valid path glob: '
+    (root / name).write_text(text)
+    run = stslint(root, "check", "sts.yaml")
+    assert (run.exit_code, run.stdout) == (2, "")
+    first, last = glob.index("["), glob.index("]")
+    assert run.stderr == (f"stslint: {name}:{line}: {expected}character class \"{glob[first:last + 1]}\" is not "
+                          f"valid: bad character range {glob[first + 1:last].lstrip('!')}\n")
+
+
+def test_an_invalid_glob_through_the_real_entry_point(tmp_path):
+    root = repo(tmp_path, {"sts.yaml": STATEFULSET, ".stslint.yaml": "exclude: ['[z-a]']\n"})
+    done = run_stslint("check", "sts.yaml", cwd=root)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == ('stslint: .stslint.yaml:1: item 1 of "exclude" is not a valid path glob: character class '
+                           '"[z-a]" is not valid: bad character range z-a\n')
+
+
+def _nested(kind: str, depth: int) -> str:
+    if kind == "arrays":
+        return "exclude = " + "[" * depth + "]" * depth + "\n"
+    return "rules = " + "{a = " * depth + "1" + "}" * depth + "\n"
+
+
+@pytest.mark.parametrize("depth", [200, 1000, 5000, 100_000])
+@pytest.mark.parametrize("kind", ["arrays", "inline tables"])
+@pytest.mark.parametrize("name", ["stslint.toml", "pyproject.toml"])
+def test_a_deeply_nested_toml_configuration_is_a_configuration_error(tmp_path, name, kind, depth):
+    prefix = "[tool.stslint]\n" if name == "pyproject.toml" else ""
+    root = repo(tmp_path, {"sts.yaml": STATEFULSET, name: prefix + _nested(kind, depth)})
+    for args in (("--config", name), ()) if name == "pyproject.toml" else (("--config", name),):
+        run = stslint(root, "check", *args, "sts.yaml")
+        assert (run.exit_code, run.stdout) == (2, "")
+        assert run.stderr.startswith(f"stslint: {name}") and run.stderr.count("\n") == 1, run.stderr
+        if depth >= 1000:
+            assert run.stderr == f"stslint: {name}: invalid TOML: nested too deeply\n"
+
+
+def _limited() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+
+def _run_limited(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``stslint ARGS`` as a subprocess under 1 GiB of address space and a minute."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env.pop("GITHUB_ACTIONS", None)
+    return subprocess.run([sys.executable, "-m", "stslint", *args], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=60, preexec_fn=_limited, stdin=subprocess.DEVNULL)
+
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def _huge(path: Path) -> None:
+    with open(path, "wb") as handle:
+        handle.truncate(1024 * 1024 + 1)
+
+
+@pytest.mark.parametrize(("make", "reason"), [
+    (None, "not a regular file (a device, FIFO or socket)"),
+    (_fifo, "not a regular file (a device, FIFO or socket)"),
+    (_huge, "the file is 1048577 bytes, larger than the 1048576-byte limit"),
+], ids=["dev-zero", "fifo", "over-1-MiB"])
+@pytest.mark.parametrize("suffix", [".yaml", ".toml"])
+def test_a_configuration_file_is_read_only_if_it_is_a_small_regular_file(tmp_path, make, reason, suffix):
+    root = repo(tmp_path, {"sts.yaml": STATEFULSET})
+    if make is None:
+        config = root / f"zero{suffix}"
+        config.symlink_to("/dev/zero")
+    else:
+        config = root / f"config{suffix}"
+        make(config)
+    done = _run_limited("check", "--config", config.name, "sts.yaml", cwd=root)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == f"stslint: {config.name}: cannot read the configuration file: {reason}\n"
+
+
+def test_a_discovered_pyproject_past_the_size_limit_is_a_configuration_error(tmp_path):
+    root = repo(tmp_path, {"sts.yaml": STATEFULSET,
+                           "pyproject.toml": "[tool.stslint]\nignore = []\n" + "# stslint\n" * 120_000})
+    run = stslint(root, "check", "sts.yaml")
+    assert (run.exit_code, run.stdout) == (2, "")
+    assert run.stderr == ("stslint: pyproject.toml: cannot read the configuration file: the file is 1200027 bytes, "
+                          "larger than the 1048576-byte limit\n")

@@ -172,9 +172,9 @@ def load_context(request: ContextRequest, checked: set[str], anchors: Sequence[s
     context = Context(skipped=list(listing.skipped))
     cache = None
     if request.use_cache:
-        from stslint.context.cache import CACHE_DIR, ContextCache, cache_root
+        from stslint.context.cache import ContextCache, cache_directory
 
-        cache = ContextCache(os.path.join(cache_root(cwd), CACHE_DIR), {"max_file_size": max_file_size})
+        cache = ContextCache(cache_directory(cwd), {"max_file_size": max_file_size})
     for candidate in listing.candidates.values():
         loaded, error = _load_one(candidate, cache, context, max_file_size)
         loaded.namespace, loaded.max_file_size = namespace, max_file_size  # how its entries are rebuilt

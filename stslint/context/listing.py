@@ -100,6 +100,17 @@ class GitError(Exception):
     """git could not list the work tree."""
 
 
+def git_path(top: str, name: str) -> str | None:
+    """The absolute path git gives ``name`` in its own directory for the work tree at ``top``
+    (``git rev-parse --git-path NAME``: per work tree, outside it); None when git cannot say."""
+    try:
+        answer = os.fsdecode(_finish(_git(top, "rev-parse", "--git-path", name)))
+    except GitError:
+        return None
+    path = answer[:-1] if answer.endswith("\n") else answer
+    return os.path.join(top, path) if path and "\n" not in path else None
+
+
 def add_git_files(listing: Listing, top: str, checked: set[str], cwd_real: str,
                   exclude: PathFilter | None = None) -> None:
     """Add every manifest ``git ls-files`` lists in the work tree at ``top`` (a resolved path).

@@ -90,7 +90,7 @@ def walk_checked(directory: str, exclude: PathFilter | None = None) -> Iterator[
     must not make stslint read, and echo, files elsewhere such as credentials or /proc)."""
     top = os.path.realpath(directory)
     failures: list[OSError] = []
-    for root, dirs, files in os.walk(directory, onerror=failures.append, followlinks=False):
+    for root, dirs, files in _walk_top_down(directory, failures):
         yield from _failed_directories(failures)
         chart = "Chart.yaml" in files
         dirs[:] = sorted(d for d in dirs if not skips_directory(d, lambda: chart)
@@ -101,6 +101,33 @@ def walk_checked(directory: str, exclude: PathFilter | None = None) -> Iterator[
                 if exclude is None or not exclude.matches_entry(path, False):
                     yield path, OUTSIDE_LINK if _leads_outside(path, top) else ""
     yield from _failed_directories(failures)
+
+
+def _walk_top_down(directory: str, failures: list[OSError]) -> Iterator[tuple[str, list[str], list[str]]]:
+    """What ``os.walk(directory, onerror=failures.append, followlinks=False)`` yields, in the same
+    order, without recursion (a tree can be nested deeper than Python's recursion limit): each
+    directory, the names of its subdirectories (including symbolic links to directories, which are
+    not entered) and of its other entries. The caller may prune and reorder the subdirectory list
+    it is given; the walk enters what is left, in that order, before the next directory."""
+    pending = [directory]
+    while pending:
+        current = pending.pop()
+        dirs: list[str] = []
+        files: list[str] = []
+        try:
+            with os.scandir(current) as entries:
+                for entry in entries:
+                    try:
+                        is_dir = entry.is_dir()
+                    except OSError:
+                        is_dir = False
+                    (dirs if is_dir else files).append(entry.name)
+        except OSError as error:
+            failures.append(error)
+            continue
+        yield current, dirs, files
+        below = [os.path.join(current, name) for name in dirs]
+        pending.extend(path for path in reversed(below) if not os.path.islink(path))
 
 
 def _failed_directories(failures: list[OSError]) -> Iterator[tuple[str, str]]:

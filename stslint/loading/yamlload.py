@@ -44,6 +44,11 @@ MAX_INT_LENGTH = 1000
 digits build one without that limit), YAML 1.1's base-60 integers take quadratic time to build, and no
 Kubernetes field holds more than 64 bits."""
 
+MAX_BASE60_FLOAT_PARTS = 100
+"""YAML 1.1 base-60 floats (``1:30:00.5``) of more colon-separated parts are refused: PyYAML weighs
+each part by a power of 60 that no float can hold past 174 parts (an OverflowError), and no duration
+or angle needs more than 4. Base-60 integers are bounded by MAX_INT_LENGTH."""
+
 MAX_VALUES = 2_000_000
 """A file holding more values than this is refused as unreadable: documents, scalars, aliases,
 collections and the keys merge keys copy all count. Memory grows with the values built (up to about
@@ -136,8 +141,10 @@ def _scalar(event: ScalarEvent) -> Any:
                 if len(event.value) > MAX_INT_LENGTH:
                     raise LoadError("STS001", f"integer longer than {MAX_INT_LENGTH} characters", *_start(event))
                 return _CONSTRUCTOR.construct_yaml_int(node)
+            if event.value.count(":") >= MAX_BASE60_FLOAT_PARTS:
+                raise LoadError("STS001", f"base-60 float of more than {MAX_BASE60_FLOAT_PARTS} parts", *_start(event))
             return _CONSTRUCTOR.construct_yaml_float(node)
-        except (ValueError, ConstructorError):
+        except (ValueError, ConstructorError, OverflowError):
             raise LoadError("STS001", f"invalid {tag[len(_Y):]} {clip(event.value)!r}", *_start(event)) from None
     raise LoadError("STS001", f"unsupported YAML tag {_short(tag)} (only YAML 1.1's own tags are read)",
                     *_start(event))

@@ -12,7 +12,7 @@ from tests.context.context_helpers import codes, git, make_repo, service, statef
 
 from stslint import __version__
 from stslint.context import Context, ContextRequest, load_context
-from stslint.context.cache import CACHE_DIR, CACHE_FILE
+from stslint.context.cache import CACHE_FILE, cache_directory
 
 STS = "statefulsets/db.yaml"
 CONTEXT_GIT = ("--context-git",)
@@ -24,8 +24,14 @@ def _load(repo: Path, checked: str = STS, cwd: Path | None = None, **request: ob
                         cwd=str(cwd or repo))
 
 
-def _cache_file(repo: Path) -> Path:
-    return repo / CACHE_DIR / CACHE_FILE
+def _cache_dir(root: Path) -> Path:
+    directory = cache_directory(str(root))
+    assert directory is not None
+    return Path(directory)
+
+
+def _cache_file(root: Path) -> Path:
+    return _cache_dir(root) / CACHE_FILE
 
 
 def _repo(tmp_path: Path, **extra: str) -> Path:
@@ -45,32 +51,35 @@ def test_warm_run_reads_every_context_file_from_the_cache(tmp_path: Path) -> Non
     assert [s.name for f in warm.files for s in f.entries() if s.kind == "Service"] == ["db"]
 
 
-def test_cache_directory_is_ignored_by_git_and_carries_the_version(tmp_path: Path) -> None:
+def test_cache_is_outside_the_work_tree_and_carries_the_version(tmp_path: Path) -> None:
     repo = _repo(tmp_path)
     check_json(STS, extra=CONTEXT_GIT, cwd=repo)
-    assert (repo / CACHE_DIR / ".gitignore").read_text().splitlines()[-1] == "*"
-    assert git(repo, "status", "--porcelain") == ""
+    assert _cache_file(repo).is_file()
+    assert _cache_dir(repo).is_relative_to(repo / ".git")  # git never tracks its own directory
+    assert git(repo, "status", "--porcelain", "--ignored") == ""
     header = json.loads(_cache_file(repo).read_text())["header"]
     assert header["stslint"] == __version__
 
 
-def test_cache_lives_at_the_repository_root_even_from_a_subdirectory(tmp_path: Path) -> None:
+def test_cache_is_the_repository_s_even_from_a_subdirectory(tmp_path: Path) -> None:
     repo = _repo(tmp_path)
     check_json("db.yaml", extra=CONTEXT_GIT, cwd=repo / "statefulsets")
+    assert _cache_dir(repo / "statefulsets") == _cache_dir(repo)
     assert _cache_file(repo).is_file()
-    assert not (repo / "statefulsets" / CACHE_DIR).exists()
 
 
-def test_cache_outside_git_lives_in_the_current_directory(tmp_path: Path) -> None:
-    write(tmp_path, {"app/db.yaml": statefulset(), "shared/db.yaml": service()})
-    check_json("app/db.yaml", extra=("--context", "shared"), cwd=tmp_path)
-    assert _cache_file(tmp_path).is_file()
+def test_cache_outside_git_is_the_current_directory_s(tmp_path: Path) -> None:
+    work = tmp_path / "w"
+    write(work, {"app/db.yaml": statefulset(), "shared/db.yaml": service()})
+    check_json("app/db.yaml", extra=("--context", "shared"), cwd=work)
+    assert _cache_file(work).is_file()
+    assert sorted(os.listdir(work)) == ["app", "shared"]
 
 
 def test_no_cache_neither_reads_nor_writes(tmp_path: Path) -> None:
     repo = _repo(tmp_path)
     assert codes(check_json(STS, extra=("--context-git", "--no-cache"), cwd=repo)) == []
-    assert not (repo / CACHE_DIR).exists()
+    assert not _cache_dir(repo).exists()
     assert _load(repo, use_cache=False).parsed == 3
 
 
@@ -177,9 +186,7 @@ def test_a_record_with_a_damaged_value_is_parsed_again_when_rebuilt(tmp_path: Pa
 
 def test_cache_that_cannot_be_written_is_not_an_error(tmp_path: Path) -> None:
     repo = _repo(tmp_path)
-    (repo / CACHE_DIR).write_text("a file where the directory should be")
-    git(repo, "add", CACHE_DIR)
-    git(repo, "commit", "-qm", "block the cache")
+    _cache_dir(repo).write_text("a file where the directory should be")
     assert codes(check_json(STS, extra=CONTEXT_GIT, cwd=repo)) == []
 
 
@@ -219,7 +226,7 @@ def test_concurrent_processes_share_the_cache_safely(tmp_path: Path) -> None:
         assert seen == [(64, 64)] * 6  # every run, whatever the others wrote, saw every Service once
     data = json.loads(_cache_file(repo).read_text())
     assert data["header"]["stslint"] == __version__
-    assert not [n for n in os.listdir(repo / CACHE_DIR) if n.endswith(".tmp")]
+    assert not [n for n in os.listdir(_cache_dir(repo)) if n.endswith(".tmp")]
     final = _load(repo)
     assert final.loaded == 64 and final.parsed <= 4
 

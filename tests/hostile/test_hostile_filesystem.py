@@ -145,16 +145,16 @@ def test_a_directory_that_vanishes_during_the_walk(tmp_path, monkeypatch):
     (tmp_path / "a.yaml").write_text(GOOD)
     (tmp_path / "gone").mkdir()
     (tmp_path / "gone" / "x.yaml").write_text(GOOD)
-    walk = os.walk
+    walk = discover._walk_top_down
 
-    def walk_and_remove(top, **kwargs):
-        for entry in walk(top, **kwargs):
+    def walk_and_remove(top, failures):
+        for entry in walk(top, failures):
             if (tmp_path / "gone").exists():
                 (tmp_path / "gone" / "x.yaml").unlink()
                 (tmp_path / "gone").rmdir()
             yield entry
 
-    monkeypatch.setattr(discover.os, "walk", walk_and_remove)
+    monkeypatch.setattr(discover, "_walk_top_down", walk_and_remove)
     report = check_json(str(tmp_path), extra=("--isolated",))
     found = [(Path(f["file"]).name, f["code"], f["message"]) for f in report["findings"]]
     assert ("gone", "STS004", "cannot read file: cannot read directory: No such file or directory") in found
