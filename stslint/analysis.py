@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from stslint.findings import Finding
+from stslint.findings import APPLICABILITIES, Finding
 from stslint.loading import FileResult
 from stslint.loading.source_text import SourceText
 from stslint.model.documents import non_object_items, objects_of
@@ -26,7 +26,17 @@ if TYPE_CHECKING:
 
 
 class RuleError(RuntimeError):
-    """A rule broke its contract (it yielded another rule's code): a bug in the rule."""
+    """A rule broke its contract (it yielded another rule's code, or a fix that is neither safe nor
+    unsafe): a bug in the rule."""
+
+
+def checked(rule: Rule, finding: Finding) -> Finding:
+    """``finding`` when ``rule`` may yield it; RuleError otherwise."""
+    if finding.code != rule.code:
+        raise RuleError(f"rule {rule.code} yielded a finding of {finding.code}")
+    if finding.fix is not None and finding.fix.applicability not in APPLICABILITIES:
+        raise RuleError(f"rule {rule.code} offered a fix that is {finding.fix.applicability!r}, not safe or unsafe")
+    return finding
 
 
 @dataclass
@@ -169,9 +179,7 @@ def _judge(data: YMap, document: int, settings: Settings, plan: RulePlan, analys
     for rule in plan.rules_for(cls):
         assert rule.check is not None
         for finding in rule.check(view, plan.options[rule.code]):
-            if finding.code != rule.code:
-                raise RuleError(f"rule {rule.code} yielded a finding of {finding.code}")
-            key = (finding.code, finding.span, finding.message)
+            key = (checked(rule, finding).code, finding.span, finding.message)
             if key not in seen:  # an item aliased many times is judged once per place
                 seen.add(key)
                 analysis.findings.append(finding)

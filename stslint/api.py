@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Protocol, Sequence
+from typing import TYPE_CHECKING, Iterable, NamedTuple, Protocol, Sequence
 from urllib.parse import unquote, urlparse
 
 from stslint.analysis import RulePlan, analyze
@@ -96,8 +95,7 @@ class Origin(Protocol):
         """The file and span that ``span`` of the text stands for, or None (generated text)."""
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(NamedTuple):
     """Lines ``first_line``..``last_line`` of the text are a verbatim copy of ``file`` from its line
     ``file_line``; ``text_offset`` and ``file_offset`` are where the segment starts in each."""
 
@@ -141,19 +139,18 @@ def _mapped(result: RunResult, origin: Origin) -> RunResult:
 
     def move_related(item: Related) -> Related:
         found = origin.locate(item.span)
-        return item if found is None else dataclasses.replace(item, file=found[0], span=found[1], source_path=None)
+        return item if found is None else item._replace(file=found[0], span=found[1], source_path=None)
 
     findings: list[Finding] = []
     for finding in result.findings:
         found = origin.locate(finding.span)
-        moved = finding if found is None else dataclasses.replace(finding, file=found[0], span=found[1],
-                                                                  source_path=None)
+        moved = finding if found is None else finding._replace(file=found[0], span=found[1], source_path=None)
         fix = finding.fix
         if fix is not None:
             edits = [_moved_edit(edit, origin, result.texts.get(edit.file)) for edit in fix.edits]
-            fix = None if any(edit is None for edit in edits) else dataclasses.replace(
-                fix, edits=tuple(edit for edit in edits if edit is not None))
-        findings.append(dataclasses.replace(moved, related=tuple(move_related(r) for r in finding.related), fix=fix))
+            fix = None if any(edit is None for edit in edits) else fix._replace(
+                edits=tuple(edit for edit in edits if edit is not None))
+        findings.append(moved._replace(related=tuple(move_related(r) for r in finding.related), fix=fix))
     findings.sort(key=Finding.sort_key)
     return dataclasses.replace(result, findings=findings)
 

@@ -6,11 +6,10 @@ from an index of other files (an editor re-linting one buffer against the rest o
 """
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple
 
-from stslint.analysis import FileAnalysis, RuleError, RulePlan, analyze
+from stslint.analysis import FileAnalysis, RulePlan, analyze, checked
 from stslint.findings import INPUT_ERROR_CODES, Finding
 from stslint.loading import DEFAULT_MAX_FILE_SIZE, load_source
 from stslint.loading.discover import Source
@@ -159,17 +158,14 @@ class Run:
         findings = list(self.findings)
         for rule in self.plan.index_rules:
             assert rule.check is not None
-            for finding in rule.check(self.index, self.plan.options[rule.code]):
-                if finding.code != rule.code:
-                    raise RuleError(f"rule {rule.code} yielded a finding of {finding.code}")
-                findings.append(finding)
+            findings.extend(checked(rule, finding) for finding in rule.check(self.index, self.plan.options[rule.code]))
         if "STS006" in self.settings.selected:
             findings.extend(self._type_errors())
         findings = [f for f in findings if self._kept(f)]
         if self.suppressions:
             findings = apply_suppressions(findings, self.suppressions, self.settings.selected,
                                           lambda entry: entry.real_path in self.patch_files, self.plan.rules)
-        findings = [dataclasses.replace(f, severity=self._severity(f.code)) for f in findings]
+        findings = [f._replace(severity=self._severity(f.code)) for f in findings]
         findings.sort(key=Finding.sort_key)
         shown = {f.file for f in findings} | {r.file for f in findings for r in f.related}
         texts = {name: text for name, text in self.texts.items() if name in shown}

@@ -2,7 +2,7 @@
 fix that would repair it."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from stslint.model.nodes import Span
 
@@ -12,8 +12,7 @@ APPLICABILITIES = ("safe", "unsafe")
 """A safe fix keeps what the manifest means; an unsafe one changes behaviour or an immutable field."""
 
 
-@dataclass(frozen=True, slots=True)
-class Related:
+class Related(NamedTuple):
     """Another place a finding involves (the Service that is not headless, the StorageClass that
     deletes), with the object it lies in: an ``stslint.io/ignore`` annotation on that object
     suppresses the finding too."""
@@ -24,7 +23,7 @@ class Related:
     object: str | None = None
     namespace: str | None = None
     document: int | None = None
-    source_path: str | None = field(default=None, compare=False)
+    source_path: str | None = None
 
     @property
     def line(self) -> int:
@@ -37,32 +36,26 @@ class Related:
         return self.span[1]
 
 
-@dataclass(frozen=True, slots=True)
-class Edit:
+class Edit(NamedTuple):
     """Replace the code points ``[start, end)`` of a file's decoded text with ``replacement``."""
 
     file: str
     start: int
     end: int
     replacement: str
-    source_path: str | None = field(default=None, compare=False)
+    source_path: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Fix:
-    """How to repair a finding: a title, whether it is safe, and edits (possibly in several files)."""
+class Fix(NamedTuple):
+    """How to repair a finding: a title, whether it is safe (one of :data:`APPLICABILITIES`), and
+    edits, possibly in several files."""
 
     title: str
     applicability: str
     edits: tuple[Edit, ...]
 
-    def __post_init__(self) -> None:
-        if self.applicability not in APPLICABILITIES:
-            raise ValueError(f"a fix is safe or unsafe, not {self.applicability!r}")
 
-
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """A problem found in a manifest.
 
     ``file`` is the path as shown to the user; ``object`` is ``Kind/name`` of the object the location
@@ -82,8 +75,8 @@ class Finding:
     namespace: str | None = None
     container: str | None = None
     anchor: str = ""
-    source_path: str | None = field(default=None, compare=False)
-    document: int | None = field(default=None, compare=False)
+    source_path: str | None = None
+    document: int | None = None
     severity: str = ""
     related: tuple[Related, ...] = ()
     fix: Fix | None = None

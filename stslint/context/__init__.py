@@ -13,15 +13,14 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-from stslint.context.listing import (Candidate, GitError, Listing, add_git_files, add_paths, still_matches,
-                                     work_tree_of)
 from stslint.context.records import BadRecord, Record, entry_records_of, error_of, kinds_of, patches_of, record_of
 from stslint.loading import DEFAULT_MAX_FILE_SIZE
-from stslint.loading.discover import PathFilter, Source
 from stslint.model.entries import Entry
 
 if TYPE_CHECKING:
     from stslint.context.cache import ContextCache
+    from stslint.context.listing import Candidate, Listing
+    from stslint.loading.discover import PathFilter, Source
 
 
 @dataclass
@@ -144,6 +143,8 @@ def list_context(request: ContextRequest, checked: set[str], anchors: Sequence[s
                  exclude: PathFilter | None = None) -> Listing:
     """The context files of a run: ``checked`` are the resolved paths of the checked files (never
     context); ``anchors`` are the directories whose git work trees ``--context-git`` lists."""
+    from stslint.context.listing import GitError, Listing, add_git_files, add_paths, work_tree_of  # git, only here
+
     cwd_real = os.path.realpath(cwd)
     listing = Listing()
     add_paths(listing, request.paths, checked, cwd_real, exclude)
@@ -193,6 +194,8 @@ def load_context(request: ContextRequest, checked: set[str], anchors: Sequence[s
 def _load_one(candidate: Candidate, cache: ContextCache | None, context: Context,
               max_file_size: int) -> tuple[ContextFile, str | None]:
     """A context file from its cached record, or parsed (and then cached); and why it was skipped."""
+    from stslint.context.listing import still_matches
+
     record = cache.get(candidate.real_path, candidate.key) if cache is not None else None
     if record is not None:
         assert cache is not None

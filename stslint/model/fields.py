@@ -8,8 +8,7 @@ findings, once per field, and only for fields a selected rule read. A null value
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, NamedTuple
 
 from stslint.model.nodes import Span, YMap, YSeq, type_name
 
@@ -44,8 +43,7 @@ def found_text(value: Any) -> str:
     return f"{type_name(value)} {shown}".rstrip()
 
 
-@dataclass(frozen=True, slots=True)
-class TypeProblem:
+class TypeProblem(NamedTuple):
     """A field of the wrong type: its dotted path, where its value is, the type expected and what
     was found instead (already rendered: the value itself may be a large shared structure)."""
 

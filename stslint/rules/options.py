@@ -7,7 +7,6 @@ set it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable
 
 
@@ -28,16 +27,16 @@ SCALAR_TYPES: dict[str, tuple[Callable[[Any], bool], str, dict[str, Any]]] = {
 """Each scalar type: its check, how to name it in a message, and its JSON Schema."""
 
 
-@dataclass(frozen=True)
 class Option:
     """One option of a rule. ``items`` is the item type of an ``array``."""
 
-    name: str
-    type: str
-    default: Any
-    items: str | None = None
+    __slots__ = ("name", "type", "default", "items")
 
-    def __post_init__(self) -> None:
+    def __init__(self, name: str, type: str, default: Any, items: str | None = None) -> None:
+        self.name = name
+        self.type = type
+        self.default = default
+        self.items = items
         if self.type == "array":
             if self.items not in SCALAR_TYPES:
                 raise TypeError(f"option {self.name}: an array's items are one of {', '.join(SCALAR_TYPES)}")
@@ -45,6 +44,15 @@ class Option:
             raise TypeError(f"option {self.name}: type is array or one of {', '.join(SCALAR_TYPES)}")
         if self.problem(self.default) is not None:
             raise TypeError(f"option {self.name}: the default {self.default!r} is not {self.expected}")
+
+    def __repr__(self) -> str:
+        return f"Option({self.name!r}, {self.type!r}, {self.default!r}{f', items={self.items!r}' if self.items else ''})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Option) and (self.name, self.type, self.default, self.items) == (
+            other.name, other.type, other.default, other.items)
+
+    __hash__ = None  # type: ignore[assignment]
 
     @property
     def expected(self) -> str:

@@ -236,3 +236,15 @@ def test_suppressions_name_the_codes_of_the_run_s_rule_set(tmp_path):
     text = textwrap.dedent(manifest("Service")).replace("metadata: {name: it}",
                                                         "metadata: {name: it, annotations: {stslint.io/ignore: org-org102}}")
     assert run(tmp_path, text, rules, ["ORG1"]) == [("ORG101", 2, 1)]
+
+
+def test_a_fix_that_is_neither_safe_nor_unsafe_is_a_bug(tmp_path):
+    from stslint.findings import Edit, Fix
+
+    def check(view: Resource, options: dict[str, Any]) -> Iterator[Finding]:
+        fix = Fix("do it", "maybe", (Edit(view.file, 0, 0, "x"),))
+        yield view.finding("TST100", "fixable", view.fields.key_span("kind"), fix=fix)
+
+    rules = BUILTIN.with_rules([define_object_rule("TST100", "odd-fix", "warning", check, view="Service")])
+    with pytest.raises(RuleError, match="neither safe nor unsafe|not safe or unsafe"):
+        run(tmp_path, manifest("Service"), rules, ["TST100"])
