@@ -43,7 +43,8 @@ def lint_paths(paths: Sequence[str], settings: Settings | None = None,
 
     if isinstance(context, ContextRequest):
         context = context_for(context, sources, stdin_filename, namespace=settings.namespace,
-                              max_file_size=settings.max_file_size, exclude=exclude) if context else None
+                              max_file_size=settings.max_file_size, exclude=exclude,
+                              kinds=settings.rules.indexed_kinds()) if context else None
     result = lint(sources, settings, context)
     result.context = context
     return result

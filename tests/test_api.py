@@ -86,3 +86,30 @@ def test_lint_paths_with_a_context_request(tmp_path):
     assert triples(lint_paths([str(tmp_path / "sts")])) == [("STS102", "db.yaml", 6)]
     result = lint_paths([str(tmp_path / "sts")], context=ContextRequest([str(tmp_path / "svc")], use_cache=False))
     assert result.findings == [] and result.context is not None and result.context.loaded == 1
+
+
+def test_context_records_the_kinds_the_run_s_rules_read(tmp_path):
+    from stslint.engine import Settings
+    from stslint.rules import BUILTIN, define_index_rule
+    from stslint.selection import resolve
+
+    def uncovered(index, options):
+        for sts in index.subjects("StatefulSet"):
+            if not index.selecting("PodDisruptionBudget", sts.namespace, sts.pod_labels or {}):
+                yield sts.finding("TST600", "no budget", sts.kind_span)
+
+    rules = BUILTIN.with_rules([define_index_rule("TST600", "pdb", "warning", uncovered,
+                                                  judges="StatefulSet", reads="PodDisruptionBudget")])
+    assert "PodDisruptionBudget" in rules.indexed_kinds() and "PodDisruptionBudget" not in BUILTIN.indexed_kinds()
+    repo = tmp_path / "repo"
+    (repo / "ctx").mkdir(parents=True)
+    (repo / "sts.yaml").write_text(STS)
+    (repo / "ctx" / "pdb.yaml").write_text("apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: p}\n"
+                                           "spec: {maxUnavailable: 1, selector: {matchLabels: {app: db}}}\n")
+    settings = Settings(selected=resolve(["TST600"], rules=rules), rules=rules)
+    for _ in range(2):  # parsed, then from the cache
+        result = lint_paths([str(repo / "sts.yaml")], settings, ContextRequest([str(repo / "ctx")]))
+        assert result.findings == [] and result.context is not None
+    assert result.context.from_cache == 1
+    builtin_only = lint_paths([str(repo / "sts.yaml")], context=ContextRequest([str(repo / "ctx")]))
+    assert builtin_only.context is not None and builtin_only.context.files == []  # nothing the rules read

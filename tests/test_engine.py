@@ -159,9 +159,9 @@ def test_any_index_rule_reading_an_entry_value_reports_its_type_problems(tmp_pat
                 yield pdb.finding("TST002", "selects nothing", pdb.kind_span)
 
     rules = BUILTIN.with_rules([define_index_rule("TST001", "budget", "warning", reads_budget,
-                                                  reads=["PodDisruptionBudget"]),
+                                                  judges="PodDisruptionBudget"),
                                 define_index_rule("TST002", "selector", "warning", reads_selector,
-                                                  reads=["PodDisruptionBudget"])])
+                                                  judges="PodDisruptionBudget")])
     pdb = ("apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: p}\n"
            "spec:\n  minAvailable: [1]\n  selector: {matchLabels: {app: 3}}\n")
     assert findings_of(tmp_path, pdb, ["TST001", "STS006"], rules) == [("STS006", 5, 17)]

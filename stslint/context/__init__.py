@@ -13,7 +13,8 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-from stslint.context.records import BadRecord, Record, entry_records_of, error_of, kinds_of, patches_of, record_of
+from stslint.context.records import (BadRecord, Record, annotated_kinds, entry_records_of, error_of, kinds_of,
+                                     patches_of, record_of)
 from stslint.loading import DEFAULT_MAX_FILE_SIZE
 from stslint.model.entries import Entry
 
@@ -37,9 +38,11 @@ class ContextFile:
     patches: list[str] = field(default_factory=list)
     namespace: str | None = None
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    kinds_recorded: frozenset[str] | None = None
+    """The kinds a record holds (those the rules read; None: every indexed kind)."""
     reparsed: bool = False
     """True when a damaged record made the file be parsed again."""
-    _built: dict[str, list[Entry]] = field(default_factory=dict, repr=False)
+    _built: dict[tuple[str, int], Entry] = field(default_factory=dict, repr=False)
     _kinds: frozenset[str] | None = field(default=None, repr=False)
 
     def kinds(self) -> frozenset[str]:
@@ -48,20 +51,45 @@ class ContextFile:
             self._kinds = kinds_of(self.record)
         return self._kinds
 
+    def _items(self, kind: str) -> list[dict[str, Any]]:
+        """The entry records of ``kind``, checked for shape (parsing the file again when damaged)."""
+        try:
+            return entry_records_of(self.record, kind)
+        except BadRecord:
+            if self.reparsed:
+                raise
+            self._reparse()
+            return entry_records_of(self.record, kind)
+
+    def _entry(self, kind: str, index: int, item: dict[str, Any]) -> Entry:
+        """The entry of record ``index`` of ``kind`` (built once)."""
+        entry = self._built.get((kind, index))
+        if entry is None:
+            entry = self._built[(kind, index)] = Entry.from_record(item, self.display, self.real_path, self.namespace)
+        return entry
+
+    def _rebuilt(self, kind: str, name: str | None) -> list[Entry]:
+        items = self._items(kind)
+        try:
+            return [self._entry(kind, index, item) for index, item in enumerate(items)
+                    if name is None or item["name"] == name]
+        except BadRecord:
+            if self.reparsed:
+                raise
+            self._reparse()
+            return self._rebuilt(kind, name)
+
+    def names(self, kind: str) -> frozenset[str]:
+        """The names of the file's entries of ``kind`` (without rebuilding them)."""
+        return frozenset(item["name"] for item in self._items(kind))
+
     def entries_of_kind(self, kind: str) -> list[Entry]:
         """The file's entries of ``kind``, rebuilt from their records (the same objects every time)."""
-        built = self._built.get(kind)
-        if built is None:
-            try:
-                built = [Entry.from_record(item, self.display, self.real_path, self.namespace)
-                         for item in entry_records_of(self.record, kind)]
-            except BadRecord:
-                if self.reparsed:
-                    raise
-                self._reparse()
-                return self.entries_of_kind(kind)
-            self._built[kind] = built
-        return built
+        return self._rebuilt(kind, None)
+
+    def entries_named(self, kind: str, name: str) -> list[Entry]:
+        """The file's entries of ``kind`` called ``name`` (only those are rebuilt)."""
+        return self._rebuilt(kind, name)
 
     def entries(self) -> list[Entry]:
         """Every entry of the file, kind by kind."""
@@ -70,12 +98,15 @@ class ContextFile:
     def annotated(self) -> list[Entry]:
         """The entries whose object carries an ``stslint.io/ignore`` annotation (only their kinds are
         rebuilt)."""
-        kinds = {kind for kind, items in self.record["entries"].items()
-                 if any(type(item) is dict and item.get("annotation") is not None for item in items)}
-        return [entry for kind in sorted(kinds) for entry in self.entries_of_kind(kind) if entry.annotation]
+        try:
+            kinds = annotated_kinds(self.record)
+        except BadRecord:
+            self._reparse()
+            kinds = annotated_kinds(self.record)
+        return [entry for kind in kinds for entry in self.entries_of_kind(kind) if entry.annotation]
 
     def _reparse(self) -> None:
-        self.record = _parse(self.display, self.real_path, self.max_file_size)
+        self.record = _parse(self.display, self.real_path, self.max_file_size, self.kinds_recorded)
         self._kinds = None
         self._built = {}
         self.reparsed = True
@@ -115,7 +146,7 @@ class ContextRequest:
                               self.use_cache)
 
 
-def _parse(display: str, real_path: str, max_file_size: int) -> Record:
+def _parse(display: str, real_path: str, max_file_size: int, kinds: frozenset[str] | None = None) -> Record:
     """Load a context file and make its record (its input errors become the record's error)."""
     from stslint.loading import load_source
     from stslint.model.documents import indexable_objects
@@ -130,7 +161,7 @@ def _parse(display: str, real_path: str, max_file_size: int) -> Record:
                          f"{first.message}")
     objects = [(doc.index, obj) for doc in result.documents for obj in indexable_objects(doc.root)]
     patches = kustomization_patches(real_path, (doc.root for doc in result.documents), real_path)
-    return record_of(objects, display, real_path, patches, None)
+    return record_of(objects, display, real_path, patches, None, kinds)
 
 
 def _cacheable(record: Record) -> bool:
@@ -166,8 +197,14 @@ def list_context(request: ContextRequest, checked: set[str], anchors: Sequence[s
 
 def load_context(request: ContextRequest, checked: set[str], anchors: Sequence[str], *,
                  namespace: str | None = None, max_file_size: int = DEFAULT_MAX_FILE_SIZE,
-                 cwd: str | None = None, exclude: PathFilter | None = None) -> Context:
-    """The context a run asks for, from the cache where the content is unchanged."""
+                 cwd: str | None = None, exclude: PathFilter | None = None,
+                 kinds: frozenset[str] | None = None) -> Context:
+    """The context a run asks for, from the cache where the content is unchanged; context files
+    record the entries of ``kinds``, the kinds the run's rules read (default: the built-in rules')."""
+    if kinds is None:
+        from stslint.rules import BUILTIN
+
+        kinds = BUILTIN.indexed_kinds()
     cwd = cwd or os.getcwd()
     listing = list_context(request, checked, anchors, cwd, exclude)
     context = Context(skipped=list(listing.skipped))
@@ -175,15 +212,16 @@ def load_context(request: ContextRequest, checked: set[str], anchors: Sequence[s
     if request.use_cache:
         from stslint.context.cache import ContextCache, cache_directory
 
-        cache = ContextCache(cache_directory(cwd), {"max_file_size": max_file_size})
+        cache = ContextCache(cache_directory(cwd), {"max_file_size": max_file_size, "kinds": sorted(kinds)})
     for candidate in listing.candidates.values():
-        loaded, error = _load_one(candidate, cache, context, max_file_size)
-        loaded.namespace, loaded.max_file_size = namespace, max_file_size  # how its entries are rebuilt
+        loaded, error = _load_one(candidate, cache, context, max_file_size, kinds)
         if error is not None:
             context.skipped.append((candidate.display, error))
             continue
         context.loaded += 1
-        if loaded.kinds() or loaded.patches:
+        if loaded is not None:
+            loaded.namespace, loaded.max_file_size = namespace, max_file_size  # how its entries are rebuilt
+            loaded.kinds_recorded = kinds
             context.files.append(loaded)
     if cache is not None:
         cache.forget_unlisted(listing.scopes, set(listing.candidates))
@@ -191,9 +229,10 @@ def load_context(request: ContextRequest, checked: set[str], anchors: Sequence[s
     return context
 
 
-def _load_one(candidate: Candidate, cache: ContextCache | None, context: Context,
-              max_file_size: int) -> tuple[ContextFile, str | None]:
-    """A context file from its cached record, or parsed (and then cached); and why it was skipped."""
+def _load_one(candidate: Candidate, cache: ContextCache | None, context: Context, max_file_size: int,
+              kinds: frozenset[str] | None) -> tuple[ContextFile | None, str | None]:
+    """A context file from its cached record, or parsed (and then cached), None when it contributes
+    nothing; and why it was skipped."""
     from stslint.context.listing import still_matches
 
     record = cache.get(candidate.real_path, candidate.key) if cache is not None else None
@@ -205,7 +244,7 @@ def _load_one(candidate: Candidate, cache: ContextCache | None, context: Context
             return loaded, error_of(record)
         except BadRecord:
             cache.discard(candidate.real_path)
-    record = _parse(candidate.display, candidate.real_path, max_file_size)
+    record = _parse(candidate.display, candidate.real_path, max_file_size, kinds)
     context.parsed += 1
     if cache is not None and _cacheable(record) and still_matches(candidate):
         cache.put(candidate.real_path, candidate.key, record)
@@ -229,19 +268,20 @@ def checked_files(sources: Iterable[Source], stdin_filename: str | None) -> tupl
 
 def context_for(request: ContextRequest, sources: Sequence[Source], stdin_filename: str | None = None, *,
                 namespace: str | None = None, max_file_size: int = DEFAULT_MAX_FILE_SIZE,
-                exclude: PathFilter | None = None) -> Context:
+                exclude: PathFilter | None = None, kinds: frozenset[str] | None = None) -> Context:
     """The context of a run over ``sources``: ``--context-git`` lists the work trees they are in."""
     checked, directories = checked_files(sources, stdin_filename)
     return load_context(request, checked, directories, namespace=namespace, max_file_size=max_file_size,
-                        exclude=exclude)
+                        exclude=exclude, kinds=kinds)
 
 
-def _context_file(candidate: Candidate, record: Record) -> ContextFile:
+def _context_file(candidate: Candidate, record: Record) -> ContextFile | None:
     """A context file from its record, whose shape is checked (BadRecord when it is malformed); its
-    entries' values are checked when rebuilt."""
-    if not isinstance(record, dict):
+    entries' values are checked when rebuilt. None for the many files that contribute nothing."""
+    if type(record) is not dict:
         raise BadRecord("a record is a mapping")
-    error_of(record)
     if record.get("entries") == {} and record.get("patches") == []:
-        return ContextFile(candidate.display, candidate.real_path, _kinds=frozenset())  # most files: nothing
+        error_of(record)
+        return None
+    error_of(record)
     return ContextFile(candidate.display, candidate.real_path, record, patches_of(record), _kinds=kinds_of(record))

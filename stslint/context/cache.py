@@ -239,10 +239,28 @@ def cache_directory(cwd: str) -> str | None:
 
     root = work_tree_of(cwd)
     if root is not None:
-        inside_git = git_path(root, CACHE_NAME)
+        inside_git = _plain_git_directory(root) or git_path(root, CACHE_NAME)
         if inside_git is not None:
             return inside_git
     return user_cache_directory(root or os.path.realpath(cwd))
+
+
+_GIT_LOCATION_VARIABLES = ("GIT_DIR", "GIT_COMMON_DIR", "GIT_WORK_TREE")
+
+
+def _plain_git_directory(root: str) -> str | None:
+    """What ``git rev-parse --git-path stslint-cache`` answers, without running git, in the common
+    case it is certain of: ``.git`` at the root is a real directory (not a linked work tree's file,
+    not a link) and no environment variable moves git's directory. None otherwise (ask git)."""
+    if any(name in os.environ for name in _GIT_LOCATION_VARIABLES):
+        return None
+    dot_git = os.path.join(root, ".git")
+    try:
+        if not stat.S_ISDIR(os.lstat(dot_git).st_mode):
+            return None
+    except OSError:
+        return None
+    return os.path.join(dot_git, CACHE_NAME)
 
 
 def user_cache_directory(root: str) -> str | None:

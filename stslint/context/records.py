@@ -10,35 +10,47 @@ again), never trusted into a crash.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Collection, Iterable
 
 from stslint.model.entries import OPTIONAL_STRING, BadRecord, Entry
 from stslint.model.nodes import YMap
 from stslint.model.views import view_for
 
 Record = dict[str, Any]
-"""{"entries": {kind: [entry records]}, "patches": [real paths], "error": str | None}"""
+"""{"entries": {kind: [entry records]}, "annotated": [kinds with an annotated object],
+"patches": [real paths], "error": str | None}"""
 
-__all__ = ["BadRecord", "Record", "entries_of", "entry_records_of", "error_of", "kinds_of", "patches_of",
-           "record_of"]
+__all__ = ["BadRecord", "Record", "annotated_kinds", "entries_of", "entry_records_of", "error_of", "kinds_of",
+           "patches_of", "record_of"]
 
 _SHAPE = {"type": str, "kind": str, "name": str}
 """What every entry record must hold to be grouped by kind; the rest is checked when rebuilt."""
 
 
 def record_of(objects: Iterable[tuple[int, YMap]], file: str, real_path: str, patches: set[str],
-              error: str | None) -> Record:
-    """The record of a loaded context file from its objects ((document index, positioned mapping))."""
-    entries: list[dict[str, Any]] = []
+              error: str | None, kinds: Collection[str] | None = None) -> Record:
+    """The record of a loaded context file from its objects ((document index, positioned mapping)):
+    the entries of the ``kinds`` given (the kinds the rules read; None: every indexed kind)."""
+    by_kind: dict[str, list[dict[str, Any]]] = {}
     for document, data in objects:
         view = view_for(data, file, None, real_path, document)
-        entry = None if view.is_patch() else view.entry()
+        if (kinds is not None and view.KIND not in kinds) or view.is_patch():
+            continue
+        entry = view.entry()
         if entry is not None:
-            entries.append(entry.to_record())
-    by_kind: dict[str, list[dict[str, Any]]] = {}
-    for entry in entries:
-        by_kind.setdefault(entry["kind"], []).append(entry)
-    return {"entries": dict(sorted(by_kind.items())), "patches": sorted(patches), "error": error}
+            by_kind.setdefault(entry.kind, []).append(entry.to_record())
+    annotated = sorted(kind for kind, items in by_kind.items() if any("annotation" in item for item in items))
+    return {"entries": dict(sorted(by_kind.items())), "annotated": annotated, "patches": sorted(patches),
+            "error": error}
+
+
+def annotated_kinds(record: Record) -> list[str]:
+    """The kinds of a record's entries among which an object carries an ``stslint.io/ignore``
+    annotation (BadRecord when malformed)."""
+    kinds = record.get("annotated", [])
+    if type(kinds) is not list or not all(type(kind) is str for kind in kinds):
+        raise BadRecord("annotated is a list of kinds")
+    return kinds
 
 
 def kinds_of(record: Record) -> frozenset[str]:

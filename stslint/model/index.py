@@ -21,8 +21,14 @@ class LazyEntries(Protocol):
     def kinds(self) -> frozenset[str]:
         """The kinds of the file's entries."""
 
+    def names(self, kind: str) -> frozenset[str]:
+        """The names of the file's entries of ``kind`` (without rebuilding them)."""
+
     def entries_of_kind(self, kind: str) -> list[Entry]:
         """The file's entries of ``kind`` (the same objects every time)."""
+
+    def entries_named(self, kind: str, name: str) -> list[Entry]:
+        """The file's entries of ``kind`` called ``name`` (the same objects every time)."""
 
 
 class Index:
@@ -35,11 +41,13 @@ class Index:
         self._subject_files: set[str] = set()
         self._kinds: dict[str, tuple[list[Entry], dict[str, list[Entry]]]] = {}
         self._files_by_kind: dict[str, list[str]] | None = None
+        self._names: dict[str, dict[str, list[str]]] = {}
         self.add_all(entries, subject=subject)
 
     def _changed(self) -> None:
         self._kinds = {}
         self._files_by_kind = None
+        self._names = {}
 
     def add(self, entry: Entry, *, subject: bool = True) -> None:
         """Add one entry; ``subject`` says whether its file is being checked (judged by rules)."""
@@ -142,6 +150,35 @@ class Index:
             found = self._kinds[kind] = (listed, by_name)
         return found
 
+    def _files_named(self, kind: str) -> dict[str, list[str]]:
+        """For each name, the files holding an entry of ``kind`` with that name (not rebuilding the
+        entries of context files: a lookup by name rebuilds only the entries it finds)."""
+        found = self._names.get(kind)
+        if found is None:
+            found = {}
+            for key in self._files_of(kind):
+                lazy = self._lazy.get(key)
+                if lazy is not None and kind not in self._taken[key]:
+                    names: Iterable[str] = lazy.names(kind)
+                else:
+                    names = dict.fromkeys(e.name for e in self._by_file[key] if e.kind == kind)
+                for name in names:
+                    found.setdefault(name, []).append(key)
+            self._names[kind] = found
+        return found
+
+    def _named(self, kind: str, name: str) -> list[Entry]:
+        if kind in self._kinds:
+            return self._kinds[kind][1].get(name, [])
+        found: list[Entry] = []
+        for key in self._files_named(kind).get(name, ()):
+            lazy = self._lazy.get(key)
+            if lazy is not None and kind not in self._taken[key]:
+                found += lazy.entries_named(kind, name)
+            else:
+                found += [e for e in self._by_file[key] if e.kind == kind and e.name == name]
+        return found
+
     def entries(self, kind: str) -> list[Entry]:
         """Every entry of ``kind``, in the order added (context files first)."""
         return self._table(kind)[0]
@@ -155,12 +192,11 @@ class Index:
     def named(self, kind: str, name: str, namespace: str | None) -> list[Entry]:
         """Entries of ``kind`` called ``name`` whose namespace can be ``namespace`` (an unknown
         namespace matches any; cluster-scoped entries match whatever the namespace)."""
-        found = self._table(kind)[1].get(name, [])
-        return [entry for entry in found if namespaces_match(entry.namespace, namespace)]
+        return [entry for entry in self._named(kind, name) if namespaces_match(entry.namespace, namespace)]
 
     def named_anywhere(self, kind: str, name: str) -> list[Entry]:
         """Entries of ``kind`` called ``name``, in any namespace."""
-        return list(self._table(kind)[1].get(name, []))
+        return list(self._named(kind, name))
 
     def in_namespace(self, kind: str, namespace: str | None) -> list[Entry]:
         """Entries of ``kind`` whose namespace can be ``namespace``."""

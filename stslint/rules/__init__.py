@@ -8,7 +8,9 @@ everything about it except its documentation, once:
   Iterable[Finding]``; the engine runs it on every object whose view is that class or a subclass
   (a rule on ``PodTemplateWorkload`` runs on every pod-template workload).
 - :func:`index_rule` — relates objects: ``check(index, options) -> Iterable[Finding]``; it runs once
-  over the index of the run and declares the view kinds whose entries it reads.
+  over the index of the run, judges the entries of the kinds it ``judges`` (``index.subjects(kind)``:
+  the checked files' objects) and looks up the entries of the kinds it ``reads`` (in every file,
+  context included — so context files record only the kinds some rule reads).
 
 A rule yields findings of its own code only. A view kind that has no view class fails at import.
 The documentation (summary, rationale, remediation, examples, option descriptions) lives in
@@ -46,7 +48,8 @@ class Rule:
 
     ``scope`` is "object", "index", "input" (loader problems) or "meta" (findings the engine makes:
     STS005, STS006). ``view`` is the view class an object rule reads; ``reads`` the view classes whose
-    objects a rule reads (an object rule's own view; an index rule's entry kinds). ``doc`` is the
+    objects a rule reads (an object rule's own view; an index rule's judged and looked-up kinds);
+    ``looks_up`` the view classes an index rule looks up in every file (context included). ``doc`` is the
     documentation of a rule that has no ``rules/*.yaml`` file (a user policy)."""
 
     code: str
@@ -58,6 +61,7 @@ class Rule:
     view: type[Resource] | None = None
     reads: tuple[type[Resource], ...] = ()
     options: tuple[Option, ...] = ()
+    looks_up: tuple[type[Resource], ...] = ()
     doc: dict[str, Any] | None = field(default=None, compare=False)
 
     @property
@@ -106,6 +110,12 @@ class RuleSet(Mapping[str, Rule]):
     def with_rules(self, rules: Iterable[Rule]) -> RuleSet:
         """This set plus ``rules`` (a code defined twice is an error)."""
         return RuleSet([*self.values(), *rules])
+
+    def indexed_kinds(self) -> frozenset[str]:
+        """The kinds whose index entries the index rules of this set look up (what context files
+        must record; judged kinds come from the checked files only)."""
+        looked_up = {view for rule in self._by_code.values() if rule.scope == "index" for view in rule.looks_up}
+        return frozenset(cls.KIND for cls in view_classes() if any(issubclass(cls, view) for view in looked_up))
 
     def object_rules(self, selected: Iterable[str]) -> list[Rule]:
         """The selected object rules, in code order."""
@@ -156,14 +166,22 @@ def define_object_rule(code: str, name: str, severity: str, check: Check, *, vie
     return _validated(Rule(code, name, severity, "object", check, opt_in, cls, (cls,), tuple(options)))
 
 
-def define_index_rule(code: str, name: str, severity: str, check: Check, *, reads: Iterable[type[Resource] | str],
+def _views(views: Any) -> tuple[type[Resource], ...]:
+    if isinstance(views, (str, type)):
+        views = [views]
+    return tuple(dict.fromkeys(resolve_view(view) for view in views))
+
+
+def define_index_rule(code: str, name: str, severity: str, check: Check, *, judges: Any, reads: Any = (),
                       opt_in: bool = False, options: Iterable[Option] = ()) -> Rule:
-    """An index rule: ``check(index, options)`` runs once over the run's index and reads the entries
-    of the ``reads`` view kinds."""
-    classes = tuple(resolve_view(view) for view in reads)
-    if not classes:
-        raise RuleDefinitionError(f"index rule {code} must name the kinds it reads")
-    return _validated(Rule(code, name, severity, "index", check, opt_in, None, classes, tuple(options)))
+    """An index rule: ``check(index, options)`` runs once over the run's index, judges the entries of
+    the ``judges`` view kinds (a view class, a kind name or several) and looks up those of the
+    ``reads`` kinds."""
+    judged, looked_up = _views(judges), _views(reads)
+    if not judged:
+        raise RuleDefinitionError(f"index rule {code} must name the kinds it judges")
+    return _validated(Rule(code, name, severity, "index", check, opt_in, None,
+                           tuple(dict.fromkeys((*judged, *looked_up))), tuple(options), looked_up))
 
 
 def _register(rule: Rule) -> None:
@@ -183,12 +201,13 @@ def object_rule(code: str, name: str, severity: str, *, view: type[Resource] | s
     return register
 
 
-def index_rule(code: str, name: str, severity: str, *, reads: Iterable[type[Resource] | str], opt_in: bool = False,
+def index_rule(code: str, name: str, severity: str, *, judges: Any, reads: Any = (), opt_in: bool = False,
                options: Iterable[Option] = ()) -> Callable[[Check], Check]:
     """Register the decorated function as a built-in index rule (see :func:`define_index_rule`)."""
 
     def register(check: Check) -> Check:
-        _register(define_index_rule(code, name, severity, check, reads=reads, opt_in=opt_in, options=options))
+        _register(define_index_rule(code, name, severity, check, judges=judges, reads=reads, opt_in=opt_in,
+                                    options=options))
         return check
 
     return register

@@ -88,7 +88,7 @@ def _governed(index: Index) -> Iterator[tuple[StatefulSetEntry, list[ServiceEntr
             yield workload, _services(index, workload.service_name, workload.namespace)
 
 
-@index_rule("STS102", "service-not-found", "error", reads=(StatefulSet, Service))
+@index_rule("STS102", "service-not-found", "error", judges=StatefulSet, reads=Service)
 def service_not_found(index: Index, options: dict[str, Any]) -> Iterator[Finding]:
     """No Service of the serviceName in the StatefulSet's namespace among the scanned files."""
     suggestions = _Suggestions(index)
@@ -152,7 +152,7 @@ class _Suggestions:
         return selecting[0] if len(selecting) == 1 else None
 
 
-@index_rule("STS103", "service-not-headless", "error", reads=(StatefulSet, Service))
+@index_rule("STS103", "service-not-headless", "error", judges=StatefulSet, reads=Service)
 def service_not_headless(index: Index, options: dict[str, Any]) -> Iterator[Finding]:
     """The governing Service's clusterIP is not None."""
     for sts, services in _governed(index):
@@ -171,7 +171,7 @@ def service_not_headless(index: Index, options: dict[str, Any]) -> Iterator[Find
                           related=[svc.related(where, f'Service "{svc.name}" is not headless here')])
 
 
-@index_rule("STS104", "service-selector-mismatch", "error", reads=(StatefulSet, Service))
+@index_rule("STS104", "service-selector-mismatch", "error", judges=StatefulSet, reads=Service)
 def service_selector_mismatch(index: Index, options: dict[str, Any]) -> Iterator[Finding]:
     """The governing Service selects no pods of the StatefulSet."""
     for sts, services in _governed(index):

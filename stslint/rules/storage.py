@@ -31,7 +31,7 @@ def _deletes(storage_class: StorageClassEntry) -> bool:
     return storage_class.reclaim_policy is MISSING or storage_class.reclaim_policy in (None, "Delete")
 
 
-@index_rule("STS402", "storage-class-reclaim-delete", "error", reads=(StatefulSet, StorageClass))
+@index_rule("STS402", "storage-class-reclaim-delete", "error", judges=StatefulSet, reads=StorageClass)
 def storage_class_reclaim_delete(index: Index, options: dict[str, Any]) -> Iterator[Finding]:
     """A claim template's StorageClass, defined in the scanned files, reclaims with Delete."""
     for sts in cast("list[StatefulSetEntry]", index.subjects("StatefulSet")):

@@ -268,3 +268,16 @@ def test_only_this_code_s_own_stale_temporary_files_are_deleted(tmp_path: Path) 
     assert not own_old.exists()
     assert own_young.exists() and foreign.exists() and target.exists()
     assert like_ours_but_a_link.is_symlink() and like_ours_but_a_directory.is_dir()
+
+
+def test_the_cache_directory_is_what_git_names_whether_or_not_git_is_asked(tmp_path: Path) -> None:
+    from stslint.context.cache import CACHE_NAME, _plain_git_directory, cache_directory
+    from stslint.context.listing import git_path
+
+    repo = make_repo(tmp_path / "plain", {"a.yaml": service()})
+    assert _plain_git_directory(str(repo)) is not None  # answered without running git
+    assert cache_directory(str(repo)) == os.path.realpath(git_path(str(repo), CACHE_NAME) or "")
+    linked = tmp_path / "linked"
+    git(repo, "worktree", "add", "-q", str(linked))
+    assert _plain_git_directory(str(linked)) is None  # a linked work tree: git is asked
+    assert cache_directory(str(linked)) == git_path(os.path.realpath(linked), CACHE_NAME)

@@ -89,7 +89,7 @@ def test_a_throwaway_index_rule_reads_the_entries_of_its_kind(tmp_path, kind):
         for entry in index.subjects(kind):
             yield entry.finding("TST200", f"indexed {entry.ref}", entry.name_span, anchor="metadata.name")
 
-    rules = BUILTIN.with_rules([define_index_rule("TST200", "indexes-kind", "warning", check, reads=[kind])])
+    rules = BUILTIN.with_rules([define_index_rule("TST200", "indexes-kind", "warning", check, judges=kind)])
     assert run(tmp_path, manifest(kind), rules, ["TST200"]) == [("TST200", 3, 12)]
 
 
@@ -117,7 +117,9 @@ def test_a_rule_for_a_kind_without_a_view_fails_when_it_is_declared(view):
     with pytest.raises(RuleDefinitionError):
         define_object_rule("TST100", "nope", "warning", lambda v, o: (), view=view)
     with pytest.raises(RuleDefinitionError):
-        define_index_rule("TST101", "nope", "warning", lambda i, o: (), reads=[view])
+        define_index_rule("TST101", "nope", "warning", lambda i, o: (), judges=[view])
+    with pytest.raises(RuleDefinitionError):
+        define_index_rule("TST101", "nope", "warning", lambda i, o: (), judges="Service", reads=[view])
 
 
 def test_the_decorator_fails_at_import_for_a_kind_without_a_view():
