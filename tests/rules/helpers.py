@@ -59,3 +59,16 @@ def run(tmp_path: Path, *docs: str, files: dict[str, str] | None = None, namespa
 def codes(tmp_path: Path, *docs: str, **kwargs) -> list[str]:
     """Just the codes."""
     return [code for code, _, _ in run(tmp_path, *docs, **kwargs)]
+
+
+def related(tmp_path: Path, files: dict[str, str], select: list[str] | None = None
+            ) -> list[tuple[str, list[tuple[str, int, int, str]]]]:
+    """Lint ``files`` (name → text); each finding's code with its related locations as (file name,
+    line, column, message)."""
+    paths = []
+    for name, text in files.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        paths.append(str(path))
+    result = lint(discover(paths), Settings(selected=resolve(select)))
+    return [(f.code, [(Path(r.file).name, r.line, r.column, r.message) for r in f.related]) for f in result.findings]

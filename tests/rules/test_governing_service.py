@@ -111,3 +111,28 @@ def test_did_you_mean_prefers_a_headless_service_that_selects_the_pods(tmp_path)
     lone = [sts(service="database", namespace="db"), service("pods")]
     [finding] = lint(discover([_write(tmp_path, *lone)])).findings
     assert finding.message.endswith('did you mean "pods"?')
+
+
+def test_related_locations_point_at_the_service(tmp_path):
+    from tests.rules.helpers import related
+
+    not_headless = service(cluster_ip=None, extra="  type: NodePort\n")
+    assert related(tmp_path, {"sts.yaml": sts(), "svc.yaml": not_headless}) == [
+        ("STS103", [("svc.yaml", 8, 3, 'Service "web" is not headless here')])]
+    no_ip = service(cluster_ip=None)
+    assert related(tmp_path, {"sts.yaml": sts(), "svc.yaml": no_ip}) == [
+        ("STS103", [("svc.yaml", 2, 1, 'Service "web" is not headless here')])]
+    other = service(selector="app: other")
+    assert related(tmp_path, {"sts.yaml": sts(), "svc.yaml": other}) == [
+        ("STS104", [("svc.yaml", 7, 3, 'Service "web" selects app=other here')])]
+    assert related(tmp_path, {"sts.yaml": sts(), "svc.yaml": service(selector=None)}) == [
+        ("STS104", [("svc.yaml", 2, 1, 'Service "web" has no selector')])]
+
+
+def test_did_you_mean_relates_the_candidate_and_nothing_without_one(tmp_path):
+    from tests.rules.helpers import related
+
+    assert related(tmp_path, {"sts.yaml": sts(service="wbe"), "svc.yaml": service()}) == [
+        ("STS102", [("svc.yaml", 4, 3, 'Service "web" is defined here')])]
+    assert related(tmp_path, {"sts.yaml": sts(service="zzz-unrelated"), "svc.yaml": service(selector="x: y")}) == [
+        ("STS102", [])]

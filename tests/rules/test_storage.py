@@ -63,3 +63,13 @@ def test_pv_reclaim_policy(tmp_path):
     assert run(tmp_path, pv("  persistentVolumeReclaimPolicy: Delete\n")) == [("STS403", "main.yaml", 7)]
     assert codes(tmp_path, pv("  persistentVolumeReclaimPolicy: Recycle\n")) == []
     assert codes(tmp_path, pv("")) == []  # a manually created PV defaults to Retain
+
+
+def test_sts402_relates_every_definition_that_deletes(tmp_path):
+    from tests.rules.helpers import related
+
+    found = related(tmp_path, {"sts.yaml": workload() + "---\n" + service(),
+                               "a.yaml": storage_class(reclaim="Delete"), "b.yaml": storage_class(),
+                               "c.yaml": storage_class(reclaim="Retain")})
+    assert found == [("STS402", [("a.yaml", 6, 1, 'StorageClass "fast" has reclaimPolicy: Delete here'),
+                                 ("b.yaml", 2, 1, 'StorageClass "fast" omits reclaimPolicy (Delete)')])]
