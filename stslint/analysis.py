@@ -22,7 +22,7 @@ from stslint.rules import Rule, RuleSet
 from stslint.suppress import FileSuppressions, Suppression, annotation_suppression, parse_comments
 
 if TYPE_CHECKING:
-    from stslint.engine import Settings
+    from stslint.settings import Settings
 
 
 class RuleError(RuntimeError):

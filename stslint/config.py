@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from stslint.config_validation import ConfigInvalid, KeyPath, validate
 
 if TYPE_CHECKING:
-    from stslint.engine import Settings
+    from stslint.settings import Settings
     from stslint.globs import PathMatcher
     from stslint.rules import RuleSet
 
@@ -109,7 +109,7 @@ class Config:
                  max_file_size: int | None = None) -> Settings:
         """The engine settings of a run: this file's, overridden by the command line's. Raises
         stslint.selection.SelectionError for an unknown command-line selector."""
-        from stslint.engine import Settings
+        from stslint.settings import Settings
         from stslint.loading import DEFAULT_MAX_FILE_SIZE
         from stslint.selection import resolve_layers
 

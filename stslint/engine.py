@@ -7,44 +7,28 @@ from an index of other files (an editor re-linting one buffer against the rest o
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple
+from typing import TYPE_CHECKING, Any, Iterable, NamedTuple
 
 from stslint.analysis import FileAnalysis, RulePlan, analyze, checked
 from stslint.findings import INPUT_ERROR_CODES, Finding
-from stslint.loading import DEFAULT_MAX_FILE_SIZE, load_source
+from stslint.loading import load_source
 from stslint.loading.discover import Source
 from stslint.loading.source_text import SourceText
 from stslint.model.fields import blank_indexes
 from stslint.model.index import Index
 from stslint.model.resource import type_finding
 from stslint.rules import BUILTIN, RuleSet
-from stslint.selection import resolve
+from stslint.settings import Settings
 from stslint.suppress import FileSuppressions, annotation_of
 from stslint.suppress import apply as apply_suppressions
 
 if TYPE_CHECKING:
     from stslint.context import Context
 
+__all__ = ["Run", "RunResult", "RunWarning", "Settings", "lint"]
+
 DROPPED_IN_PATCHES = frozenset({"STS003"})
 """Input errors that a kustomize patch file may have by design (a JSON6902 patch is a list)."""
-
-
-@dataclass
-class Settings:
-    """What a run checks and how."""
-
-    selected: frozenset[str] = field(default_factory=resolve)
-    namespace: str | None = None
-    max_file_size: int = DEFAULT_MAX_FILE_SIZE
-    rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """Options the configuration sets, by code (each rule's declared defaults fill in the rest)."""
-    severities: dict[str, str] = field(default_factory=dict)
-    file_ignores: Callable[[str], frozenset[str]] | None = None
-    """The codes per-file-ignores turns off for a file path (None: no per-file-ignores)."""
-    keep_texts: bool = True
-    """Keep the text of files with findings for the report (code frames); off saves memory."""
-    rules: RuleSet = field(default_factory=lambda: BUILTIN)
-    """The rules of the run (the built-in ones; user policies later)."""
 
 
 class RunWarning(NamedTuple):

@@ -1,7 +1,7 @@
 """PodDisruptionBudgets: how many pods a voluntary disruption (a node drain) may evict at once."""
 from __future__ import annotations
 
-from stslint.model.entries import OPTIONAL_INT_OR_STRING, SPAN, Entry, Record, Value, build_entry
+from stslint.model.entries import OPTIONAL_INT_OR_STRING, SPAN, Entry, Record, Value
 from stslint.model.resource import Resource, register_view
 from stslint.model.selectors import LabelSelector, read_label_selector
 
@@ -52,5 +52,5 @@ class PodDisruptionBudget(Resource):
                     setattr(entry, span, spec.key_span(key))
                     setattr(entry, value, spec.int_or_str(key))
 
-        return build_entry(self, PodDisruptionBudgetEntry,  # type: ignore[return-value]
+        return self.build_entry(PodDisruptionBudgetEntry,
                            [("selector", selector), ("budget", budget)])

@@ -15,14 +15,11 @@ A group with problems reads as absent (MISSING or None), so the rules that need 
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Iterator
+from typing import Any, ClassVar, Iterable, Iterator
 
 from stslint.findings import Finding, Fix, Related
 from stslint.model.fields import TypeProblem
 from stslint.model.nodes import NO_SPAN, Span
-
-if TYPE_CHECKING:
-    from stslint.model.resource import Resource
 
 
 class _Missing:
@@ -234,16 +231,6 @@ class Entry:
         self.read: set[str] = set()
         self.values: dict[str, Any] = {}
 
-    @classmethod
-    def of(cls, view: Resource) -> Entry:
-        """An entry with the identity of ``view`` and no values yet."""
-        meta = view.meta
-        return cls(view.kind, view.name, view.namespace, explicit_namespace=view.namespace_explicit,
-                   api_version=view.api_version, file=view.file, source_path=view.source_path,
-                   document=view.document, kind_span=view.fields.key_span("kind"),
-                   name_span=meta.key_span("name") if meta.has_key("name") else None,
-                   annotation=view.ignore_annotation())
-
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.ref} in {self.namespace!r} from {self.file}>"
 
@@ -351,19 +338,3 @@ class Entry:
 
 _RECORD_KEYS = frozenset({"type", "kind", "name", "namespace", "api_version", "document", "kind_span", "name_span",
                           "annotation", "invalid", "values"})
-
-
-def build_entry(view: Resource, entry_type: type[Entry],
-                groups: Iterable[tuple[str | None, Callable[[Entry], None]]]) -> Entry:
-    """An entry of ``view``: each ``(group, extract)`` reads values into the entry, the type problems
-    it meets kept as that group's (``None``: problems that no rule needs)."""
-    entry = entry_type.of(view)
-    log = view.problems
-    start = len(log.problems)
-    for group, extract in groups:
-        mark = log.begin()
-        extract(entry)
-        if group is not None:
-            entry.collect(group, log.since(mark))
-    del log.problems[start:]  # the entry keeps them; the object's own reads are the rules'
-    return entry

@@ -1,7 +1,7 @@
 """Services and NetworkPolicies: what selects a workload's pods for traffic."""
 from __future__ import annotations
 
-from stslint.model.entries import OPTIONAL_STRING, SPAN, STRING, STRING_MAP, Entry, Record, Value, build_entry, list_of
+from stslint.model.entries import OPTIONAL_STRING, SPAN, STRING, STRING_MAP, Entry, Record, Value, list_of
 from stslint.model.resource import Resource, register_view
 from stslint.model.selectors import LabelSelector, read_label_selector, unmatched_labels
 
@@ -70,7 +70,7 @@ class Service(Resource):
             if spec.present("selector"):
                 entry.selector = spec.string_map("selector")  # type: ignore[attr-defined]
 
-        return build_entry(self, ServiceEntry, [("headless", headless), ("selector", selector)])  # type: ignore[return-value]
+        return self.build_entry(ServiceEntry, [("headless", headless), ("selector", selector)])
 
 
 class NetworkPolicyEntry(Entry):
@@ -99,4 +99,4 @@ class NetworkPolicy(Resource):
             if spec is not None:
                 entry.pod_selector = read_label_selector(spec, "podSelector", empty_selects_all=True)  # type: ignore[attr-defined]
 
-        return build_entry(self, NetworkPolicyEntry, [("selector", selector)])  # type: ignore[return-value]
+        return self.build_entry(NetworkPolicyEntry, [("selector", selector)])

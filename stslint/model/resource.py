@@ -8,14 +8,16 @@ and removed version of that kind — and, when cross-object rules relate that ki
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Iterable
+from typing import Any, Callable, ClassVar, Iterable, TypeVar
 
 from stslint.findings import Finding, Fix, Related
+from stslint.model.entries import Entry
 from stslint.model.fields import Fields, ProblemLog, TypeProblem
 from stslint.model.nodes import Span, YMap
 
-if TYPE_CHECKING:
-    from stslint.model.entries import Entry
+EntryType = TypeVar("EntryType", bound=Entry)
+Extraction = Callable[[Any], None]
+"""Reads some values of an object into its entry."""
 
 
 IGNORE_ANNOTATION = "stslint.io/ignore"
@@ -88,6 +90,29 @@ class Resource:
     def entry(self) -> Entry | None:
         """The index entry of this object (None for kinds that cross-object rules do not relate)."""
         return None
+
+    def new_entry(self, entry_type: type[EntryType]) -> EntryType:
+        """An entry with this object's identity and positions and no values yet."""
+        meta = self.meta
+        return entry_type(self.kind, self.name, self.namespace, explicit_namespace=self.namespace_explicit,
+                          api_version=self.api_version, file=self.file, source_path=self.source_path,
+                          document=self.document, kind_span=self.fields.key_span("kind"),
+                          name_span=meta.key_span("name") if meta.has_key("name") else None,
+                          annotation=self.ignore_annotation())
+
+    def build_entry(self, entry_type: type[EntryType], groups: Iterable[tuple[str | None, Extraction]]) -> EntryType:
+        """This object's entry: each ``(group, extract)`` reads values into the entry, the type problems
+        it meets kept as that group's (``None``: problems that no rule needs)."""
+        entry = self.new_entry(entry_type)
+        log = self.problems
+        start = len(log.problems)
+        for group, extract in groups:
+            mark = log.begin()
+            extract(entry)
+            if group is not None:
+                entry.collect(group, log.since(mark))
+        del log.problems[start:]  # the entry keeps them; the object's own reads are the rules'
+        return entry
 
     def finding(self, code: str, message: str, span: Span, *, container: str | None = None, anchor: str = "",
                 related: Iterable[Related] = (), fix: Fix | None = None) -> Finding:

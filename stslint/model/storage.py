@@ -1,7 +1,7 @@
 """Storage: StorageClasses, PersistentVolumes and PersistentVolumeClaims (what keeps the data)."""
 from __future__ import annotations
 
-from stslint.model.entries import OPTIONAL_STRING, SPAN, Entry, Value, build_entry
+from stslint.model.entries import OPTIONAL_STRING, SPAN, Entry, Value
 from stslint.model.resource import Resource, register_view
 
 
@@ -34,7 +34,7 @@ class StorageClass(Resource):
                 if self.fields.str_readable("reclaimPolicy"):
                     entry.reclaim_policy = self.data.get("reclaimPolicy")  # type: ignore[attr-defined]
 
-        return build_entry(self, StorageClassEntry, [("reclaim", reclaim)])  # type: ignore[return-value]
+        return self.build_entry(StorageClassEntry, [("reclaim", reclaim)])
 
 
 @register_view

@@ -16,7 +16,6 @@ from stslint.model.entries import (
     Entry,
     Record,
     Value,
-    build_entry,
     list_of,
 )
 from stslint.model.fields import Fields
@@ -129,7 +128,7 @@ class PodTemplateWorkload(Resource):
 
     def entry(self) -> WorkloadEntry:
         """The index entry: pod labels and selector."""
-        return build_entry(self, WorkloadEntry, self._entry_groups())
+        return self.build_entry(WorkloadEntry, self._entry_groups())
 
     def _entry_groups(self) -> list[tuple[str | None, Any]]:
         def labels(entry: Entry) -> None:
@@ -249,7 +248,7 @@ class StatefulSet(PodTemplateWorkload):
                 entry.claims = list(self.claims())  # type: ignore[attr-defined]
 
         groups = [("serviceName", service_name), *self._entry_groups(), ("claims", claims)]
-        return build_entry(self, StatefulSetEntry, groups)  # type: ignore[return-value]
+        return self.build_entry(StatefulSetEntry, groups)
 
 
 @register_view
