@@ -199,7 +199,7 @@ def _note_directives(result: FileResult, settings: Settings, plan: RulePlan, ana
     ignored = ignores(source.path or source.display) if ignores and source.display != "-" else frozenset()
     items: list[Suppression] = []
     if result.documents and "stslint:" in result.content.text:
-        items, warnings = parse_comments(result.content, result.multiline_scalars, plan.rules)
+        items, warnings = parse_comments(result.content, result.scalar_ranges, plan.rules)
         analysis.warnings.extend(warnings)
     items += annotations
     if items or ignored:

@@ -20,7 +20,7 @@ codes selected in the run, suppressions that suppressed nothing.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping, Sequence
 
@@ -125,54 +125,54 @@ def _bad_names_warning(bad: list[str], where: str, rules: RuleSet) -> str:
     return "; ".join(parts)
 
 
-def _comment_start(line: str, start: int = 0) -> int:
-    """The index of the ``#`` that starts the line's comment, or -1, looking from index ``start`` on
-    (what comes before it ends a scalar begun on an earlier line). A quote opens a quoted scalar only
-    where a value can start (so the apostrophe of ``it's`` does not)."""
-    quote = ""
-    previous = line[start - 1] if start else ""  # the last non-blank character outside quotes
-    i = start
-    while i < len(line):
-        ch = line[i]
-        if quote:
-            if quote == '"' and ch == "\\":
-                i += 2
-                continue
-            if ch == quote:
-                if quote == "'" and line.startswith("''", i):
-                    i += 2
-                    continue
-                quote, previous = "", ch
-        elif ch in "'\"" and previous in ("", ":", "-", "[", "{", ",", "?"):
-            quote = ch
-        elif ch == "#" and (i == 0 or line[i - 1] in " \t"):
-            return i
-        elif not ch.isspace():
-            previous = ch
-        i += 1
+def _comment_start(line: str, line_start: int, inside: _InsideScalars) -> int:
+    """The index of the ``#`` that starts the line's comment, or -1: the first ``#`` that starts the
+    line or follows a blank and lies outside every scalar (which the parser's marks bound exactly,
+    quotes, tags, anchors and multi-line scalars alike)."""
+    index = line.find("#")
+    while index != -1:
+        if (index == 0 or line[index - 1] in " \t") and not inside(line_start + index):
+            return index
+        index = line.find("#", index + 1)
     return -1
 
 
-def parse_comments(source: SourceText | str, multiline_scalars: Sequence[tuple[int, int, int]] = (),
+class _InsideScalars:
+    """Whether an offset lies inside a scalar, from the scalars' [start, end) offsets in text order
+    (None: unknown, so text is read as it looks, every ``#`` after a blank starting a comment)."""
+
+    def __init__(self, ranges: Sequence[tuple[int, int]] | None) -> None:
+        self.ranges = ranges or ()
+        self.starts = [start for start, _ in self.ranges]
+
+    def __call__(self, offset: int) -> bool:
+        index = bisect_right(self.starts, offset) - 1
+        return index >= 0 and offset < self.ranges[index][1]
+
+
+def parse_comments(source: SourceText | str, scalar_ranges: Sequence[tuple[int, int]] | None = None,
                    rules: RuleSet = BUILTIN) -> tuple[list[Suppression], list[DirectiveWarning]]:
-    """The comment directives of a file's text, and warnings for those that are ignored. Only
-    lines holding ``stslint:`` are looked at. ``multiline_scalars`` are the (start line, end line,
-    end column) of the scalars that span lines, in text order (``Loaded.multiline_scalars``): a
-    ``#`` inside one (a block scalar's text, a quoted string's continuation) is not a comment."""
+    """The comment directives of a file's text, and warnings for those that are ignored. Only lines
+    holding ``stslint:`` are looked at. ``scalar_ranges`` are the [start, end) offsets of the file's
+    scalars in text order (``Loaded.scalar_ranges``): a ``#`` inside one is text, not a comment."""
     if isinstance(source, str):
         source = SourceText(source)
+    if scalar_ranges is None:
+        from stslint.loading.yamlload import LoadError, load_text
+
+        try:
+            scalar_ranges = load_text(source.text).scalar_ranges
+        except LoadError:
+            scalar_ranges = None
     text = source.text
+    inside = _InsideScalars(scalar_ranges)
     found: list[Suppression] = []
     warnings: list[DirectiveWarning] = []
-    starts = [scalar[0] for scalar in multiline_scalars]
     next_code = _NextCodeLine(source)
     position = text.find("stslint:")
     while position != -1:
         line_number = source.line_of(position)
-        line = source.line(line_number)
-        offset = _outside_scalars(multiline_scalars, starts, line_number)
-        if offset is not None:
-            _parse_line(line, line_number, next_code, found, warnings, rules, offset)
+        _parse_line(source.line(line_number), line_number, next_code, found, warnings, rules, inside)
         position = text.find("stslint:", source.line_end(line_number))
     return found, warnings
 
@@ -200,22 +200,9 @@ class _NextCodeLine:
         return self._after[number] if 0 < number < len(self._after) else None
 
 
-def _outside_scalars(scalars: Sequence[tuple[int, int, int]], starts: list[int], number: int) -> int | None:
-    """The index in line ``number`` from which on it is outside every multi-line scalar (0 for the
-    whole line), or None when a scalar covers all of it. Scalars do not overlap: only the last one
-    starting before the line can reach it."""
-    index = bisect_left(starts, number) - 1
-    if index < 0:
-        return 0
-    _, end_line, end_column = scalars[index]
-    if end_line < number:
-        return 0
-    return None if end_line > number else end_column - 1
-
-
 def _parse_line(line: str, number: int, next_code: _NextCodeLine, found: list[Suppression],
-                warnings: list[DirectiveWarning], rules: RuleSet, offset: int = 0) -> None:
-    hash_at = _comment_start(line, offset)
+                warnings: list[DirectiveWarning], rules: RuleSet, inside: _InsideScalars) -> None:
+    hash_at = _comment_start(line, next_code.source.line_start(number), inside)
     if hash_at == -1:
         return
     match = _DIRECTIVE.match(line, hash_at)

@@ -94,14 +94,29 @@ def test_a_comment_after_a_multi_line_scalar_still_counts(tmp_path):
         assert [code for code, _, _ in run.triples()] == ["STS302"], data
 
 
-def test_parse_comments_skips_the_lines_of_multi_line_scalars():
+def test_parse_comments_skips_the_scalars_the_parser_bounds():
     text = 'a: |\n  # stslint: disable-file=STS301\nb: "x\n  # stslint: disable-file=STS302" # stslint: disable=STS404\n'
-    scalars = load_text(text).multiline_scalars
-    assert scalars == [(1, 3, 1), (3, 4, 34)]  # (start line, end line, end column)
-    found, warnings = parse_comments(text, scalars)
+    ranges = load_text(text).scalar_ranges
+    assert ranges is not None and [text[start:end] for start, end in ranges] == [
+        "a", "  # stslint: disable-file=STS301\n", "b", '"x\n  # stslint: disable-file=STS302"']
+    found, warnings = parse_comments(text, ranges)
     assert ([(s.kind, sorted(s.codes), s.span) for s in found], warnings) == ([("line", ["STS404"], (4, 35, 4, 60, 78, 103))], [])
-    # without the scalars' positions the block scalar's text looks like a comment
-    assert [s.kind for s in parse_comments(text)[0]] == ["file"]
+    assert [s.kind for s in parse_comments(text)[0]] == ["line"]  # a text alone is parsed for its scalars
+    assert load_text("a: 1\n").scalar_ranges is None  # only recorded where a directive may be
+
+
+@pytest.mark.parametrize("value", [
+    '!!str "x # stslint: disable-file=STS301"',
+    '&anchor "x # stslint: disable-file=STS301"',
+    "!!str 'x # stslint: disable-file=STS301'",
+    '&a !!str "x # stslint: disable-file=STS301"',
+    "[a, 'b # stslint: disable-file=STS301']",
+    '{k: "v # stslint: disable-file=STS301"}',
+])
+def test_a_directive_inside_a_tagged_anchored_or_flow_scalar_is_not_a_comment(tmp_path, value):
+    text = STATEFULSET.replace("  name: web\nspec:", f"  name: web\n  annotations: {{note: x}}\nspec:", 1)
+    text = CONFIGMAP + f"  note: {value}\n---\n" + STATEFULSET
+    assert [code for code, _, _ in lint(tmp_path, text).triples()] == ["STS301", "STS302"]
 
 
 def test_parse_codes_and_reason():

@@ -27,8 +27,8 @@ class FileResult:
     content: SourceText = field(default_factory=lambda: SourceText(""))
     errors: list[Finding] = field(default_factory=list)
     real_path: str | None = None
-    multiline_scalars: list[tuple[int, int, int]] = field(default_factory=list)
-    """Where scalars span lines (see yamlload.Loaded): their lines hold no comments."""
+    scalar_ranges: list[tuple[int, int]] | None = None
+    """Where scalars are (see yamlload.Loaded): a ``#`` in one is not a comment."""
 
     @property
     def text(self) -> str:
@@ -122,7 +122,7 @@ def load_content(result: FileResult) -> FileResult:
         result.errors.append(_error(source, exc.code, exc.message, exc.line, exc.column, result.content))
         return result
     result.documents = loaded.documents
-    result.multiline_scalars = loaded.multiline_scalars
+    result.scalar_ranges = loaded.scalar_ranges
     for key, span in loaded.duplicate_keys:
         result.errors.append(Finding("STS002", f"duplicate key {key!r}: Kubernetes rejects a mapping that repeats "
                                      "a key (the last value is used for linting)", source.display, span))

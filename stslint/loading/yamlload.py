@@ -27,6 +27,7 @@ from yaml.events import (
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
+from stslint.loading.source_text import LINE_BREAK
 from stslint.model.nodes import Span, YMap, YSeq
 
 try:  # libyaml when present: an order of magnitude faster
@@ -100,9 +101,10 @@ class Loaded:
 
     documents: list[Document] = field(default_factory=list)
     duplicate_keys: list[tuple[str, Span]] = field(default_factory=list)
-    multiline_scalars: list[tuple[int, int, int]] = field(default_factory=list)
-    """(start line, end line, end column) of every scalar spanning lines (block scalars, multi-line
-    quoted or plain ones), in text order: a ``#`` inside one is text, not a comment."""
+    scalar_ranges: list[tuple[int, int]] | None = None
+    """The [start, end) offsets of every scalar, in text order, from the parser's own marks (a tag or
+    an anchor before a scalar included): a ``#`` inside one is text, not a comment. Recorded only when
+    the text holds a suppression directive's marker (``stslint:``); None otherwise."""
 
 
 def _start(event: Any) -> tuple[int, int]:
@@ -304,9 +306,21 @@ class _Budget:
                             "that bounds parsing time): use block style or split the file", *_start(event))
 
 
+def _scalar_range(text: str, event: ScalarEvent, span: Span) -> tuple[int, int]:
+    """The [start, end) offsets of a scalar's text: a block scalar's begins on the line after its
+    header (``|`` or ``>`` and what follows it on that line, where a comment may stand)."""
+    start = span[4]
+    if event.style in ("|", ">"):
+        line_break = LINE_BREAK.search(text, start)
+        start = line_break.end() if line_break else span[5]
+    return start, span[5]
+
+
 def load_text(text: str) -> Loaded:
     """Load every document of ``text``; raise LoadError for the first problem that stops loading."""
     result = Loaded()
+    ranges: list[tuple[int, int]] | None = [] if "stslint:" in text else None
+    result.scalar_ranges = ranges
     anchors: dict[str, tuple[Any, Span]] = {}
     stack: list[_Frame] = []
     doc_start: Any = None
@@ -325,8 +339,8 @@ def load_text(text: str) -> Loaded:
             if cls is ScalarEvent:
                 value: Any = _scalar(event)
                 span = _span(event, event)
-                if span[2] != span[0]:
-                    result.multiline_scalars.append((span[0], span[2], span[3]))
+                if ranges is not None:
+                    ranges.append(_scalar_range(text, event, span))
             elif cls is AliasEvent:
                 if event.anchor not in anchors:
                     raise LoadError("STS001", f"undefined alias *{event.anchor}", *_start(event))
