@@ -152,7 +152,7 @@ def analyze(result: FileResult, settings: Settings, plan: RulePlan | None = None
                 analysis, span, f"document {doc.index + 1}: {problem}; a List holds only Kubernetes objects"))
         for obj in objects_of(root):
             analysis.objects += 1
-            _judge(obj, doc.index, settings, plan, analysis, annotations)
+            _judge(obj, settings, plan, analysis, annotations)
     _note_directives(result, settings, plan, analysis, annotations)
     return analysis
 
@@ -161,13 +161,13 @@ def _not_an_object(analysis: FileAnalysis, span: Any, message: str) -> Finding:
     return Finding("STS003", message, analysis.display, span, source_path=analysis.real_path)
 
 
-def _judge(data: YMap, document: int, settings: Settings, plan: RulePlan, analysis: FileAnalysis,
+def _judge(data: YMap, settings: Settings, plan: RulePlan, analysis: FileAnalysis,
            annotations: list[Suppression]) -> None:
     """Run the object rules on one object, keep the type problems they met, extract its entry."""
-    view = view_for(data, analysis.display, settings.namespace, analysis.real_path, document)
+    view = view_for(data, analysis.display, settings.namespace, analysis.real_path)
     if view.is_patch():
         return  # a kustomize patch, not an object to judge
-    suppression, warning = annotation_suppression(data, view.ref, view.namespace, document, plan.rules)
+    suppression, warning = annotation_suppression(data, view.ref, view.namespace, view.object_at, plan.rules)
     if warning is not None:
         analysis.warnings.append(warning)
     if suppression is not None:

@@ -105,7 +105,7 @@ class Run:
             for entry in file.annotated():
                 assert entry.annotation is not None
                 suppression, _ = annotation_of(entry.annotation, entry.kind_span, (0, 0), entry.ref, entry.namespace,
-                                               entry.document, self.plan.rules)
+                                               entry.object_at, self.plan.rules)
                 if suppression is not None:
                     self._suppressions_of(file.display, file.real_path, context=True).items.append(suppression)
 

@@ -22,7 +22,7 @@ class Related(NamedTuple):
     message: str
     object: str | None = None
     namespace: str | None = None
-    document: int | None = None
+    object_at: int | None = None
     source_path: str | None = None
 
     @property
@@ -61,8 +61,8 @@ class Finding(NamedTuple):
     ``file`` is the path as shown to the user; ``object`` is ``Kind/name`` of the object the location
     is in (None for input errors); ``namespace`` its effective namespace (None when unknown or
     cluster-scoped); ``anchor`` is the dotted path of the field the finding points at, which keeps
-    fingerprints stable when lines move. ``document`` is the 0-based index, in its file, of the
-    document that holds the object (what tells apart two definitions of one object in one file).
+    fingerprints stable when lines move. ``object_at`` is the offset where the object's mapping starts
+    in its file (what tells apart two objects of one kind and name in one file, List items included).
     ``severity`` is resolved for the run by the engine; ``related`` are the other places involved.
     """
 
@@ -76,7 +76,7 @@ class Finding(NamedTuple):
     container: str | None = None
     anchor: str = ""
     source_path: str | None = None
-    document: int | None = None
+    object_at: int | None = None
     severity: str = ""
     related: tuple[Related, ...] = ()
     fix: Fix | None = None

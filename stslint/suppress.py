@@ -9,7 +9,7 @@ Grammar (codes or rule names, comma-separated; an optional reason after `` -- ``
     metadata.annotations["stslint.io/ignore"]: "STS301,STS404 -- reason"   (the whole object)
 
 A finding is suppressed when a suppression of its file names its code and covers its start line (an
-annotation: when the finding is about its object, in the same document, wherever the finding points
+annotation: when the finding is about its object, wherever the finding points
 — or when one of the finding's related locations lies in that object, so an annotation on a Service
 suppresses the STS103 it causes on a StatefulSet in another file). Input errors (STS001-STS004) are
 never suppressed. Lines are the file's YAML lines (stslint.loading.source_text), whatever its line
@@ -53,30 +53,30 @@ class Suppression:
     reason: str = ""
     object: str | None = None
     namespace: str | None = None
-    document: int | None = None
+    object_at: int | None = None
     used: set[str] = field(default_factory=set)
 
     def covers(self, finding: Finding) -> bool:
         """True when this suppression (of the finding's own file) names the finding's code and covers
         it: its start line, or for an annotation its object (the same ``Kind/name`` and namespace, in
-        the same document — a finding's position can lie outside the object's lines, and another
-        object's inside them)."""
+        the object starting at the same offset — a finding's position can lie outside the object's
+        lines, and another object's inside them)."""
         if finding.code not in self.codes:
             return False
         if self.kind == "annotation":
-            return self.holds(finding.object, finding.namespace, finding.document)
+            return self.holds(finding.object, finding.namespace, finding.object_at)
         return self.first <= finding.span[0] <= self.last
 
-    def holds(self, ref: str | None, namespace: str | None, document: int | None) -> bool:
-        """True for an annotation of the object ``ref`` in ``namespace`` and ``document``."""
+    def holds(self, ref: str | None, namespace: str | None, object_at: int | None) -> bool:
+        """True for an annotation of the object ``ref`` in ``namespace`` starting at ``object_at``."""
         return (self.kind == "annotation" and ref == self.object and namespace == self.namespace
-                and document == self.document)
+                and object_at == self.object_at)
 
     def covers_related(self, finding: Finding, file: str) -> bool:
         """True when this annotation (of ``file``) names the finding's code and one of the finding's
         related locations lies in its object."""
         return finding.code in self.codes and any(
-            related.file == file and self.holds(related.object, related.namespace, related.document)
+            related.file == file and self.holds(related.object, related.namespace, related.object_at)
             for related in finding.related)
 
 
@@ -246,10 +246,10 @@ def _parse_line(line: str, number: int, next_code: _NextCodeLine, found: list[Su
         found.append(Suppression("file", frozenset(codes), span, 1, _WHOLE_FILE, reason))
 
 
-def annotation_suppression(obj: YMap, ref: str, namespace: str | None, document: int | None = None,
+def annotation_suppression(obj: YMap, ref: str, namespace: str | None, object_at: int | None = None,
                            rules: RuleSet = BUILTIN) -> tuple[Suppression | None, DirectiveWarning | None]:
     """The suppression an object's ``stslint.io/ignore`` annotation asks for (covering the findings
-    about the object ``ref`` in ``namespace`` and in the file's ``document``), and a warning when it
+    about the object ``ref`` in ``namespace`` starting at ``object_at``), and a warning when it
     is malformed."""
     fields = Fields(obj, "")
     meta = fields.raw("metadata")
@@ -261,11 +261,11 @@ def annotation_suppression(obj: YMap, ref: str, namespace: str | None, document:
     span = meta_fields.nested("annotations", annotations).value_span(ANNOTATION)  # where used, if aliased
     if not isinstance(value, str):
         return None, (span[0], f'the {ANNOTATION} annotation must be a string of rule codes or names; ignored')
-    return annotation_of(value, span, (obj.span[0], obj.span[2]), ref, namespace, document, rules)
+    return annotation_of(value, span, (obj.span[0], obj.span[2]), ref, namespace, object_at, rules)
 
 
 def annotation_of(value: str, span: Span, lines: tuple[int, int], ref: str, namespace: str | None,
-                  document: int | None, rules: RuleSet = BUILTIN
+                  object_at: int | None, rules: RuleSet = BUILTIN
                   ) -> tuple[Suppression | None, DirectiveWarning | None]:
     """The suppression an annotation's string ``value`` (written at ``span``, in an object spanning
     ``lines``) asks for, and a warning when it names unknown rules or none."""
@@ -274,7 +274,7 @@ def annotation_of(value: str, span: Span, lines: tuple[int, int], ref: str, name
     if not codes:
         return None, warning or (span[0], f"the {ANNOTATION} annotation names no rule; ignored")
     return Suppression("annotation", frozenset(codes), span, lines[0], lines[1], reason, ref, namespace,
-                       document), warning
+                       object_at), warning
 
 
 def _describe(suppression: Suppression) -> str:
@@ -296,14 +296,14 @@ class _Lookup:
                 for code in item.codes:
                     self.by_code.setdefault(code, []).append(item)
             elif item.kind == "annotation":
-                self.by_object.setdefault((item.object, item.namespace, item.document), []).append(item)
+                self.by_object.setdefault((item.object, item.namespace, item.object_at), []).append(item)
             else:
                 self.by_line.setdefault(item.first, []).append(item)
 
     def covering(self, finding: Finding) -> list[Suppression]:
         """The suppressions of the finding's file that cover it."""
         candidates = [*self.by_code.get(finding.code, ()), *self.by_line.get(finding.span[0], ()),
-                      *self.by_object.get((finding.object, finding.namespace, finding.document), ())]
+                      *self.by_object.get((finding.object, finding.namespace, finding.object_at), ())]
         return [item for item in candidates if item.covers(finding)]
 
     def covering_related(self, finding: Finding, file: str) -> list[Suppression]:
@@ -312,7 +312,7 @@ class _Lookup:
         found = []
         for related in finding.related:
             if related.file == file:
-                found += [item for item in self.by_object.get((related.object, related.namespace, related.document),
+                found += [item for item in self.by_object.get((related.object, related.namespace, related.object_at),
                                                               ()) if finding.code in item.codes]
         return found
 
@@ -361,6 +361,6 @@ def _unused(files: Mapping[str, FileSuppressions], selected: frozenset[str],
                               kind=suppression.object.split("/", 1)[0] if suppression.object else None,
                               namespace=suppression.namespace,
                               anchor=f"metadata.annotations.{ANNOTATION}" if suppression.kind == "annotation"
-                              else "", source_path=entry.real_path, document=suppression.document)
+                              else "", source_path=entry.real_path, object_at=suppression.object_at)
             if not any(s.covers(finding) for s in entry.items if "STS005" in s.codes):
                 yield finding

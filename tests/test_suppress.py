@@ -383,3 +383,16 @@ def test_an_annotation_on_a_context_service_suppresses_too(tmp_path):
     run = stslint(root, "check", "--format", "json", "sts.yaml", "--context", "services", "--no-cache",
                   "--extend-select", "STS005")
     assert run.triples() == [("STS104", 6, 3)]  # the same verdict as checking both files together
+
+
+def test_an_annotation_covers_its_own_list_item_only(tmp_path):
+    item = ("  - apiVersion: {api}\n    kind: StatefulSet\n    metadata:\n      name: web\n{annotations}"
+            "    spec:\n      serviceName: web\n      selector: {{matchLabels: {{app: web}}}}\n"
+            "      template:\n        metadata: {{labels: {{app: web}}}}\n        spec:\n"
+            "          containers: [{{name: nginx, image: nginx}}]\n")
+    annotated = "      annotations: {stslint.io/ignore: STS301}\n"
+    text = ("apiVersion: v1\nkind: List\nitems:\n" + item.format(api="example.com/v1", annotations=annotated)
+            + item.format(api="apps/v1", annotations="") + item.format(api="apps/v1", annotations=annotated)
+            + "---\n" + STATEFULSET.split("---\n")[1])
+    codes = [(code, line) for code, line, _ in lint(tmp_path, text, "--select", "STS301").triples()]
+    assert codes == [("STS301", 26)]  # the unannotated apps/v1 item; neither annotation covers another object

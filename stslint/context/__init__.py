@@ -159,7 +159,7 @@ def _parse(display: str, real_path: str, max_file_size: int, kinds: frozenset[st
         first = blocking[0]
         return record_of([], display, real_path, set(), f"{first.code} at {first.line}:{first.column}: "
                          f"{first.message}")
-    objects = [(doc.index, obj) for doc in result.documents for obj in indexable_objects(doc.root)]
+    objects = [obj for doc in result.documents for obj in indexable_objects(doc.root)]
     patches = kustomization_patches(real_path, (doc.root for doc in result.documents), real_path)
     return record_of(objects, display, real_path, patches, None, kinds)
 

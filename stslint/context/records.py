@@ -27,13 +27,13 @@ _SHAPE = {"type": str, "kind": str, "name": str}
 """What every entry record must hold to be grouped by kind; the rest is checked when rebuilt."""
 
 
-def record_of(objects: Iterable[tuple[int, YMap]], file: str, real_path: str, patches: set[str],
+def record_of(objects: Iterable[YMap], file: str, real_path: str, patches: set[str],
               error: str | None, kinds: Collection[str] | None = None) -> Record:
-    """The record of a loaded context file from its objects ((document index, positioned mapping)):
+    """The record of a loaded context file from its objects (positioned mappings):
     the entries of the ``kinds`` given (the kinds the rules read; None: every indexed kind)."""
     by_kind: dict[str, list[dict[str, Any]]] = {}
-    for document, data in objects:
-        view = view_for(data, file, None, real_path, document)
+    for data in objects:
+        view = view_for(data, file, None, real_path)
         if (kinds is not None and view.KIND not in kinds) or view.is_patch():
             continue
         entry = view.entry()

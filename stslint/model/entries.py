@@ -197,7 +197,7 @@ class Entry:
     positions, its ``stslint.io/ignore`` annotation (the string as written) and its values."""
 
     __slots__ = ("kind", "name", "namespace", "explicit_namespace", "api_version", "file", "source_path",
-                 "document", "kind_span", "name_span", "annotation", "problems", "read", "values")
+                 "object_at", "kind_span", "name_span", "annotation", "problems", "read", "values")
 
     VALUES: ClassVar[dict[str, Value]] = {}
     CLUSTER_SCOPED: ClassVar[bool] = False
@@ -214,7 +214,7 @@ class Entry:
 
     def __init__(self, kind: str, name: str, namespace: str | None, *, explicit_namespace: str | None = None,
                  api_version: str = "", file: str = "", source_path: str | None = None,
-                 document: int | None = None, kind_span: Span = NO_SPAN, name_span: Span | None = None,
+                 object_at: int | None = None, kind_span: Span = NO_SPAN, name_span: Span | None = None,
                  annotation: str | None = None) -> None:
         self.kind = kind
         self.name = name
@@ -223,7 +223,7 @@ class Entry:
         self.api_version = api_version
         self.file = file
         self.source_path = source_path
-        self.document = document
+        self.object_at = object_at
         self.kind_span = kind_span
         self.name_span = name_span or kind_span
         self.annotation = annotation
@@ -278,13 +278,13 @@ class Entry:
                 related: Iterable[Related] = (), fix: Fix | None = None) -> Finding:
         """A finding located in this entry's object."""
         return Finding(code, message, self.file, span, object=self.ref, kind=self.kind, namespace=self.namespace,
-                       container=container, anchor=anchor, source_path=self.source_path, document=self.document,
+                       container=container, anchor=anchor, source_path=self.source_path, object_at=self.object_at,
                        related=tuple(related), fix=fix)
 
     def related(self, span: Span, message: str) -> Related:
         """A related location in this entry's object."""
         return Related(self.file, span, message, object=self.ref, namespace=self.namespace,
-                       document=self.document, source_path=self.source_path)
+                       object_at=self.object_at, source_path=self.source_path)
 
     def to_record(self) -> dict[str, Any]:
         """The entry as JSON data (for the context cache): identity, positions, the groups that could
@@ -293,7 +293,7 @@ class Entry:
         values = {name: value.codec.dump(self.values[name]) for name, value in self.VALUES.items()
                   if name in self.values and self.values[name] is not MISSING}
         record = {"type": type(self).__name__, "kind": self.kind, "name": self.name,
-                  "namespace": self.explicit_namespace, "api_version": self.api_version, "document": self.document,
+                  "namespace": self.explicit_namespace, "api_version": self.api_version, "at": self.object_at,
                   "kind_span": list(self.kind_span), "name_span": list(self.name_span),
                   "annotation": self.annotation, "invalid": sorted(self.problems), "values": values}
         return {key: value for key, value in record.items() if value is not None and value != []}
@@ -313,11 +313,11 @@ class Entry:
             raise BadRecord(f"unknown entry type {data.get('type')!r}")
         explicit = OPTIONAL_STRING.load(data.get("namespace"))
         namespace = None if entry_type.CLUSTER_SCOPED else (explicit or default_namespace)
-        document = data.get("document")
+        object_at = data.get("at")
         entry = entry_type(STRING.load(data.get("kind")), STRING.load(data.get("name")), namespace,
                            explicit_namespace=explicit, api_version=STRING.load(data.get("api_version", "")),
                            file=file, source_path=source_path,
-                           document=None if document is None else INTEGER.load(document),
+                           object_at=None if object_at is None else INTEGER.load(object_at),
                            kind_span=SPAN.load(data.get("kind_span")),
                            name_span=SPAN.load(data.get("name_span", data.get("kind_span"))),
                            annotation=OPTIONAL_STRING.load(data.get("annotation")))
@@ -336,5 +336,5 @@ class Entry:
         return entry
 
 
-_RECORD_KEYS = frozenset({"type", "kind", "name", "namespace", "api_version", "document", "kind_span", "name_span",
+_RECORD_KEYS = frozenset({"type", "kind", "name", "namespace", "api_version", "at", "kind_span", "name_span",
                           "annotation", "invalid", "values"})

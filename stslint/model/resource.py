@@ -40,12 +40,12 @@ class Resource:
     API_VERSIONS: ClassVar[tuple[str, ...]] = ()
     CLUSTER_SCOPED: ClassVar[bool] = False
 
-    def __init__(self, data: YMap, file: str, default_namespace: str | None, source_path: str | None = None,
-                 document: int | None = None) -> None:
+    def __init__(self, data: YMap, file: str, default_namespace: str | None, source_path: str | None = None) -> None:
         self.data = data
         self.file = file
         self.source_path = source_path
-        self.document = document
+        self.object_at = data.span[4]
+        """Where the object's mapping starts in its file: what identifies it there."""
         self.problems = ProblemLog()
         self.fields = Fields(data, "", self.problems.report)
         self.api_version = data.get("apiVersion") if isinstance(data.get("apiVersion"), str) else ""
@@ -96,7 +96,7 @@ class Resource:
         meta = self.meta
         return entry_type(self.kind, self.name, self.namespace, explicit_namespace=self.namespace_explicit,
                           api_version=self.api_version, file=self.file, source_path=self.source_path,
-                          document=self.document, kind_span=self.fields.key_span("kind"),
+                          object_at=self.object_at, kind_span=self.fields.key_span("kind"),
                           name_span=meta.key_span("name") if meta.has_key("name") else None,
                           annotation=self.ignore_annotation())
 
@@ -118,7 +118,7 @@ class Resource:
                 related: Iterable[Related] = (), fix: Fix | None = None) -> Finding:
         """A finding located in this object."""
         return Finding(code, message, self.file, span, object=self.ref, kind=self.kind, namespace=self.namespace,
-                       container=container, anchor=anchor, source_path=self.source_path, document=self.document,
+                       container=container, anchor=anchor, source_path=self.source_path, object_at=self.object_at,
                        related=tuple(related), fix=fix)
 
 

@@ -13,11 +13,9 @@ KIND_MODULES = (workloads, network, storage, disruption)
 """The modules that define views (imported for their registration)."""
 
 
-def view_for(data: YMap, file: str, default_namespace: str | None, source_path: str | None = None,
-             document: int | None = None) -> Resource:
-    """The typed view of an object (a plain Resource for kinds stslint does not model);
-    ``document`` is the index of the document holding it in its file."""
-    return view_class(data)(data, file, default_namespace, source_path, document)
+def view_for(data: YMap, file: str, default_namespace: str | None, source_path: str | None = None) -> Resource:
+    """The typed view of an object (a plain Resource for kinds stslint does not model)."""
+    return view_class(data)(data, file, default_namespace, source_path)
 
 
 def view_classes() -> list[type[Resource]]:

@@ -122,7 +122,7 @@ def test_entries_rebuilt_from_json_equal_the_entries_of_a_checked_file(tmp_path:
     loaded = load_source(Source("all.yaml", path, True))
     rules = BUILTIN.with_rules([INDEX_EVERYTHING])
     checked = analyze(loaded, Settings(selected=resolve(["ALL"], rules=rules), namespace=namespace, rules=rules))
-    objects = [(doc.index, obj) for doc in loaded.documents for obj in indexable_objects(doc.root)]
+    objects = [obj for doc in loaded.documents for obj in indexable_objects(doc.root)]
     record = json.loads(json.dumps(record_of(objects, "all.yaml", real, set(), None)))
     rebuilt = entries_of(record, "all.yaml", real, namespace)
     by_kind = sorted(checked.entries, key=lambda e: e.kind)  # records keep entries kind by kind
@@ -138,7 +138,7 @@ def test_rebuilt_selectors_keep_their_semantics(tmp_path: Path) -> None:
     write(tmp_path, {"all.yaml": MIXED})
     path = str(tmp_path / "all.yaml")
     loaded = load_source(Source("all.yaml", path, True))
-    objects = [(doc.index, obj) for doc in loaded.documents for obj in indexable_objects(doc.root)]
+    objects = [obj for doc in loaded.documents for obj in indexable_objects(doc.root)]
     record = json.loads(json.dumps(record_of(objects, "all.yaml", path, set(), None)))
     by_name = {e.name: e for e in entries_of(record, "all.yaml", path, None)}
     assert by_name["db-pdb"].selects({"app": "db", "tier": "data"})

@@ -14,7 +14,7 @@ def entries_of(text: str, namespace: str | None = None, path: str = "/r/a.yaml")
     """The index entries of every object of ``text`` (patches have none)."""
     found = []
     for doc in load_text(text).documents:
-        view = view_for(doc.root, "a.yaml", namespace, path, doc.index)
+        view = view_for(doc.root, "a.yaml", namespace, path)
         entry = None if view.is_patch() else view.entry()
         if entry is not None:
             found.append(entry)
