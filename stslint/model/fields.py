@@ -8,7 +8,7 @@ findings, once per field, and only for fields a selected rule read. A null value
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Iterator, NamedTuple
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 from stslint.model.nodes import Span, YMap, YSeq, type_name
 
@@ -25,6 +25,18 @@ def blank_indexes(path: str) -> str:
     """A field path with its list indexes blanked (``a[3].b`` → ``a[].b``): an item aliased into many
     lists is one field."""
     return _LIST_INDEX.sub("[]", path)
+
+
+MAX_LISTED = 5
+"""Lists in messages name at most this many items (a message must not grow with the input)."""
+
+
+def listed(items: Iterable[str], separator: str = ", ", limit: int = MAX_LISTED) -> str:
+    """Items joined for a message, the first ``limit`` of them and then ``and N more``."""
+    items = list(items)
+    shown = separator.join(items[:limit])
+    rest = len(items) - limit
+    return f"{shown} and {rest:,} more" if rest > 0 else shown
 
 
 def describe(value: Any) -> str:

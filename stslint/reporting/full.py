@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     from stslint.model.nodes import Span
 
 MAX_FRAME_LINES = 5
+MAX_FRAME_COLUMNS = 200
+"""A longer source line is shown clipped to this many characters around the span (a minified JSON
+line can be megabytes long, and is shown once per finding)."""
+ELLIPSIS = "…"
 NOTE_COLOR = "\033[36m"
 _GUTTER_COLOR = "\033[34m"
 
@@ -79,12 +83,27 @@ def code_frame(finding: Finding | Related, lines: list[str], color: bool = False
         text = lines[number - 1]
         first = min(max(first, 1), len(text) + 1)
         last = min(max(last, first + 1), len(text) + 2)
+        text, first, last = _clipped(text, first, last)
         indent = display_width(_shown(text[:first - 1]))
         carets = max(1, display_width(_shown(text[first - 1:last - 1])))
         out.append(f"{gutter}{number:>{width}} |{reset} {_shown(text)}".rstrip())
         out.append(f"{gutter}{pad} |{reset} {' ' * indent}{caret_on}{'^' * carets}{caret_off}")
     out.append(f"{gutter}{pad} |{reset}")
     return out
+
+
+def _clipped(text: str, first: int, last: int) -> tuple[str, int, int]:
+    """A long line cut to MAX_FRAME_COLUMNS characters around the columns ``first``..``last`` (the
+    span itself cut too when longer), with ``…`` where text was left out; the columns moved along."""
+    if len(text) <= MAX_FRAME_COLUMNS:
+        return text, first, last
+    last = min(last, first + MAX_FRAME_COLUMNS // 2)
+    start = max(0, min(first - 1 - (MAX_FRAME_COLUMNS - (last - first)) // 2, len(text) - MAX_FRAME_COLUMNS))
+    end = start + MAX_FRAME_COLUMNS
+    head = ELLIPSIS if start > 0 else ""
+    tail = ELLIPSIS if end < len(text) else ""
+    shift = start - len(head)
+    return head + text[start:end] + tail, first - shift, last - shift
 
 
 def help_lines(code: str, result: RunResult | None = None) -> list[str]:

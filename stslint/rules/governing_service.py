@@ -6,7 +6,7 @@ from typing import Any, Iterator, cast
 
 from stslint.findings import Finding, Related
 from stslint.model.entries import MISSING
-from stslint.model.fields import describe
+from stslint.model.fields import describe, listed
 from stslint.model.index import Index
 from stslint.model.network import Service, ServiceEntry
 from stslint.model.selectors import unmatched_labels
@@ -101,7 +101,7 @@ def service_not_found(index: Index, options: dict[str, Any]) -> Iterator[Finding
                    "files; pods get no per-pod DNS names without it")
         elsewhere = sorted({s.namespace or "" for s in index.named_anywhere("Service", name)})
         if elsewhere:
-            message += (f' (a Service "{name}" exists in namespace {", ".join(map(repr, elsewhere))}, '
+            message += (f' (a Service "{name}" exists in namespace {listed(map(repr, elsewhere))}, '
                         "but a governing Service must be in the pods' namespace)")
         related: list[Related] = []
         suggestion = suggestions.suggest(sts)
@@ -190,9 +190,9 @@ def service_selector_mismatch(index: Index, options: dict[str, Any]) -> Iterator
             note = f'Service "{svc.name}" has no selector'
         else:
             missing = unmatched_labels(svc.selector, labels)
-            why = f"selects {', '.join(missing)}, which the pod template labels do not carry"
+            why = f"selects {listed(missing)}, which the pod template labels do not carry"
             fix = "make the Service selector a subset of the pod template labels"
-            note = f'Service "{svc.name}" selects {", ".join(missing)} here'
+            note = f'Service "{svc.name}" selects {listed(missing)} here'
         yield sts.finding("STS104", f'StatefulSet "{sts.name}": governing Service "{svc.name}" {why}; pods get '
                           f"no DNS records — {fix}", sts.service_name_span, anchor="spec.serviceName",
                           related=[svc.related(svc.selector_span or svc.kind_span, note)])

@@ -5,6 +5,7 @@ import fnmatch
 from typing import Any, Iterator
 
 from stslint.findings import Finding
+from stslint.model.fields import listed
 from stslint.model.workloads import Container, StatefulSet
 from stslint.rules import object_rule
 from stslint.rules.options import Option
@@ -84,7 +85,7 @@ def probe_port_unknown(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Fi
                 if not isinstance(port, str) or port.isdigit() or port in declared:
                     continue
                 assert action is not None
-                known = ", ".join(sorted(declared)) or "none"
+                known = listed(sorted(declared)) or "none"
                 yield sts.finding("STS303", f'StatefulSet "{sts.name}": container "{container.label}" {probe_name} '
                                   f'uses port "{port}", which the container does not declare (named ports: '
                                   f"{known}); the probe fails every time — declare the port or use its number",

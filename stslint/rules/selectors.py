@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from stslint.findings import Finding
+from stslint.model.fields import listed
 from stslint.model.selectors import read_match_expressions, requirement_matches, requirement_problem, unmatched_labels
 from stslint.model.workloads import StatefulSet
 from stslint.rules import object_rule
@@ -50,11 +51,11 @@ def selector_template_mismatch(sts: StatefulSet, options: dict[str, Any]) -> Ite
         if invalid:
             problems.append(f"matchExpressions[{index}] {invalid}")
         elif not requirement_matches(expr, labels):
-            values = ", ".join(str(v) for v in expr.get("values") or [])
+            values = listed(str(v) for v in expr.get("values") or [])
             problems.append(f"matchExpressions[{index}] ({expr['key']} {expr['operator']}"
                             f"{' ' + values if values else ''})")
     if problems:
         yield sts.finding("STS202", f'StatefulSet "{sts.name}": spec.selector does not match the pod template '
-                          f"labels ({'; '.join(problems)} not satisfied); the API rejects the StatefulSet — make "
+                          f"labels ({listed(problems, '; ')} not satisfied); the API rejects the StatefulSet — make "
                           "the template labels satisfy the selector", spec.key_span("selector"),  # type: ignore[union-attr]
                           anchor="spec.selector")

@@ -101,3 +101,20 @@ def test_related_locations_show_as_notes_with_their_own_frame(tmp_path):
         "  |",
     ]
     assert lines[10].startswith("help: ")
+
+
+def test_long_lines_are_clipped_around_the_span():
+    line = "x" * 5000 + "TARGET" + "y" * 5000
+    finding = Finding("STS006", "m", "x.yaml", (1, 5001, 1, 5007, 5000, 5006))
+    frame = code_frame(finding, [line])
+    shown, carets = frame[1], frame[2]
+    assert len(shown) < 220 and "TARGET" in shown and shown.count("…") == 2
+    assert carets.index("^") == shown.index("TARGET") and carets.count("^") == 6
+
+
+def test_the_report_of_a_huge_minified_line_stays_small(tmp_path):
+    items = ",".join('{"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "p%d"}, '
+                     '"spec": {"persistentVolumeReclaimPolicy": "Delete"}}' % i for i in range(2000))
+    (tmp_path / "list.json").write_text('{"apiVersion": "v1", "kind": "List", "items": [' + items + "]}")
+    output = invoke("--format", "full", "list.json", cwd=tmp_path).output
+    assert output.count("STS403") == 2000 and len(output) < 2000 * 1200  # each frame line clipped

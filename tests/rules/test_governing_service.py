@@ -136,3 +136,15 @@ def test_did_you_mean_relates_the_candidate_and_nothing_without_one(tmp_path):
         ("STS102", [("svc.yaml", 4, 3, 'Service "web" is defined here')])]
     assert related(tmp_path, {"sts.yaml": sts(service="zzz-unrelated"), "svc.yaml": service(selector="x: y")}) == [
         ("STS102", [])]
+
+
+def test_messages_name_at_most_five_items(tmp_path):
+    services = "".join(f"---\n{service(namespace=f'ns-{i}')}" for i in range(40))
+    [message] = [f.message for f in lint(discover([_write_one(tmp_path, sts(namespace="db") + services)])).findings]
+    assert "'ns-0', 'ns-1', 'ns-10', 'ns-11', 'ns-12' and 35 more" in message and "ns-9'" not in message
+
+
+def _write_one(tmp_path, text: str) -> str:
+    path = tmp_path / "many.yaml"
+    path.write_text(text)
+    return str(path)
