@@ -1,6 +1,7 @@
 """Governing Service rules (STS101-STS104): the headless Service that gives pods stable DNS names."""
 from __future__ import annotations
 
+import bisect
 import difflib
 from typing import Any, Iterator, cast
 
@@ -119,10 +120,14 @@ class _Suggestions:
     looked at, not judged: their wrong-typed fields are not read (not reported here)."""
 
     MAX_HEADLESS = 50
+    MAX_CANDIDATES = 50
+    """Close names are looked for among at most this many names (those nearest in length): thousands
+    of unresolved names against thousands of Services sharing a prefix stay linear."""
 
     def __init__(self, index: Index) -> None:
         self.index = index
         self._namespaces: dict[str | None, tuple[dict[str, list[str]], list[ServiceEntry]]] = {}
+        self._close: dict[tuple[str | None, str], list[str]] = {}
 
     def _candidates(self, namespace: str | None) -> tuple[dict[str, list[str]], list[ServiceEntry]]:
         if namespace not in self._namespaces:
@@ -132,8 +137,18 @@ class _Suggestions:
                 buckets.setdefault(svc.name[:2].lower(), set()).add(svc.name)
                 if not svc.has_problems("headless") and _is_headless(svc):
                     headless.append(svc)
-            self._namespaces[namespace] = ({k: sorted(v) for k, v in buckets.items()}, headless)
+            self._namespaces[namespace] = ({k: sorted(v, key=lambda c: (len(c), c)) for k, v in buckets.items()},
+                                           headless)
         return self._namespaces[namespace]
+
+    def _close_names(self, namespace: str | None, name: str, bucket: list[str]) -> list[str]:
+        """Up to three names of ``bucket`` close to ``name`` (once per namespace and name)."""
+        key = (namespace, name)
+        if key not in self._close:
+            if len(bucket) > self.MAX_CANDIDATES:
+                bucket = _nearest_in_length(bucket, name, self.MAX_CANDIDATES)
+            self._close[key] = difflib.get_close_matches(name, bucket, n=3, cutoff=0.6)
+        return self._close[key]
 
     def suggest(self, sts: StatefulSetEntry) -> str | None:
         """A Service name the StatefulSet's serviceName was probably meant to be."""
@@ -141,7 +156,7 @@ class _Suggestions:
         if len(name) > 253:
             return None  # not a Service name (at most 253 characters)
         buckets, headless = self._candidates(sts.namespace)
-        close = difflib.get_close_matches(name, buckets.get(name[:2].lower(), []), n=3, cutoff=0.6)
+        close = self._close_names(sts.namespace, name, buckets.get(name[:2].lower(), []))
         if len(headless) > self.MAX_HEADLESS or sts.has_problems("labels") or sts.pod_labels is None:
             return close[0] if close else None
         labels = sts.pod_labels
@@ -150,6 +165,19 @@ class _Suggestions:
         if preferred or close:
             return (preferred or close)[0]
         return selecting[0] if len(selecting) == 1 else None
+
+
+def _nearest_in_length(names: list[str], name: str, count: int) -> list[str]:
+    """The ``count`` names of ``names`` (sorted by length, then name) nearest in length to ``name``."""
+    lengths = [len(n) for n in names]
+    middle = bisect.bisect_left(lengths, len(name))
+    low, high = middle, middle
+    while high - low < count:
+        if low > 0 and (high >= len(names) or len(name) - lengths[low - 1] <= lengths[high] - len(name)):
+            low -= 1
+        else:
+            high += 1
+    return names[low:high]
 
 
 @index_rule("STS103", "service-not-headless", "error", judges=StatefulSet, reads=Service)

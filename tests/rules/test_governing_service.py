@@ -148,3 +148,25 @@ def _write_one(tmp_path, text: str) -> str:
     path = tmp_path / "many.yaml"
     path.write_text(text)
     return str(path)
+
+
+def test_did_you_mean_looks_at_a_bounded_number_of_names(tmp_path, monkeypatch):
+    import difflib
+
+    from stslint.rules import governing_service
+
+    sizes: list[int] = []
+    real = difflib.get_close_matches
+
+    def counting(word, possibilities, *args, **kwargs):
+        sizes.append(len(possibilities))
+        return real(word, possibilities, *args, **kwargs)
+
+    monkeypatch.setattr(governing_service.difflib, "get_close_matches", counting)
+    services = "".join(f"---\n{service(f'service-{i:04d}', selector=f'app: a{i}')}" for i in range(400))
+    workloads = "".join(f"---\n{sts(f'w{i}', service=f'service-{i:04d}x')}" for i in range(300))
+    repeated = "".join(f"---\n{sts(f'r{i}', service='service-0001x')}" for i in range(50))
+    findings = lint(discover([_write_one(tmp_path, services + workloads + repeated)])).findings
+    assert len([f for f in findings if f.code == "STS102"]) == 350
+    assert max(sizes) == governing_service._Suggestions.MAX_CANDIDATES
+    assert len(sizes) == 300  # once per namespace and name, not once per StatefulSet
