@@ -125,8 +125,9 @@ def analyze(result: FileResult, settings: Settings, plan: RulePlan | None = None
     source = result.source
     analysis = FileAnalysis(source.display, result.real_path, result.content, source.explicit,
                             findings=list(result.errors))
-    analysis.patches = kustomization_patches(source.path, (doc.root for doc in result.documents),
-                                             result.real_path)
+    listed = kustomization_patches(source.path, (doc.root for doc in result.documents), result.real_path)
+    analysis.patches = listed.paths
+    analysis.warnings.extend(listed.refused)
     annotations: list[Suppression] = []
     for doc in result.documents:
         root = doc.root

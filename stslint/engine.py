@@ -102,6 +102,7 @@ class Run:
             self.context_paths.add(file.real_path)
             self.patch_files.update(file.patches)
             self.index.replace_lazily(file.real_path, file)
+            self.warnings.extend(RunWarning(file.display, line, message) for line, message in file.refused())
             for entry in file.annotated():
                 assert entry.annotation is not None
                 suppression, _ = annotation_of(entry.annotation, entry.kind_span, (0, 0), entry.ref, entry.namespace,

@@ -167,3 +167,23 @@ def test_any_index_rule_reading_an_entry_value_reports_its_type_problems(tmp_pat
     assert findings_of(tmp_path, pdb, ["TST001", "STS006"], rules) == [("STS006", 5, 17)]
     assert findings_of(tmp_path, pdb, ["TST002", "STS006"], rules) == [("TST002", 2, 1), ("STS006", 6, 33)]
     assert findings_of(tmp_path, pdb, ["TST001", "TST002"], rules) == [("TST002", 2, 1)]  # STS006 not selected
+
+
+def test_a_kustomization_cannot_silence_a_file_outside_its_root(tmp_path):
+    import json as _json
+
+    from tests.conftest import check_json
+
+    (tmp_path / "app").mkdir()
+    (tmp_path / "victim.yaml").write_text("apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: p}\n"
+                                          "spec: {persistentVolumeReclaimPolicy: Delete}\n")
+    (tmp_path / "app" / "kustomization.yaml").write_text(
+        f"patchesStrategicMerge:\n  - ../victim.yaml\n  - {tmp_path / 'victim.yaml'}\n")
+    report = check_json(str(tmp_path))
+    assert [(f["code"], f["line"]) for f in report["findings"]] == [("STS403", 4)]
+    kustomization = str(tmp_path / "app" / "kustomization.yaml")
+    assert [(w["file"], w["line"]) for w in report["warnings"]] == [(kustomization, 2), (kustomization, 3)]
+    context = check_json(str(tmp_path / "victim.yaml"), extra=("--context", str(tmp_path / "app"), "--no-cache"))
+    assert [f["code"] for f in context["findings"]] == ["STS403"]
+    assert [w["line"] for w in context["warnings"]] == [2, 3]
+    _json.dumps(report)

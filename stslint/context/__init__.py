@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from stslint.context.records import (BadRecord, Record, annotated_kinds, entry_records_of, error_of, kinds_of,
-                                     patches_of, record_of)
+                                     patches_of, record_of, refused_of)
 from stslint.loading import DEFAULT_MAX_FILE_SIZE
 from stslint.model.entries import Entry
 
@@ -105,6 +105,14 @@ class ContextFile:
             kinds = annotated_kinds(self.record)
         return [entry for kind in kinds for entry in self.entries_of_kind(kind) if entry.annotation]
 
+    def refused(self) -> list[tuple[int, str]]:
+        """The (line, message) of the patch entries the file's kustomization lists outside its root."""
+        try:
+            return refused_of(self.record)
+        except BadRecord:
+            self._reparse()
+            return refused_of(self.record)
+
     def _reparse(self) -> None:
         self.record = _parse(self.display, self.real_path, self.max_file_size, self.kinds_recorded)
         self._kinds = None
@@ -161,7 +169,7 @@ def _parse(display: str, real_path: str, max_file_size: int, kinds: frozenset[st
                          f"{first.message}")
     objects = [obj for doc in result.documents for obj in indexable_objects(doc.root)]
     patches = kustomization_patches(real_path, (doc.root for doc in result.documents), real_path)
-    return record_of(objects, display, real_path, patches, None, kinds)
+    return record_of(objects, display, real_path, patches.paths, None, kinds, patches.refused)
 
 
 def _cacheable(record: Record) -> bool:
@@ -280,7 +288,7 @@ def _context_file(candidate: Candidate, record: Record) -> ContextFile | None:
     entries' values are checked when rebuilt. None for the many files that contribute nothing."""
     if type(record) is not dict:
         raise BadRecord("a record is a mapping")
-    if record.get("entries") == {} and record.get("patches") == []:
+    if record.get("entries") == {} and record.get("patches") == [] and "refused" not in record:
         error_of(record)
         return None
     error_of(record)

@@ -18,17 +18,18 @@ from stslint.model.views import view_for
 
 Record = dict[str, Any]
 """{"entries": {kind: [entry records]}, "annotated": [kinds with an annotated object],
-"patches": [real paths], "error": str | None}"""
+"patches": [real paths], "error": str | None, optionally "refused": [[line, message]]}"""
 
 __all__ = ["BadRecord", "Record", "annotated_kinds", "entries_of", "entry_records_of", "error_of", "kinds_of",
-           "patches_of", "record_of"]
+           "patches_of", "record_of", "refused_of"]
 
 _SHAPE = {"type": str, "kind": str, "name": str}
 """What every entry record must hold to be grouped by kind; the rest is checked when rebuilt."""
 
 
 def record_of(objects: Iterable[YMap], file: str, real_path: str, patches: set[str],
-              error: str | None, kinds: Collection[str] | None = None) -> Record:
+              error: str | None, kinds: Collection[str] | None = None,
+              refused: Iterable[tuple[int, str]] = ()) -> Record:
     """The record of a loaded context file from its objects (positioned mappings):
     the entries of the ``kinds`` given (the kinds the rules read; None: every indexed kind)."""
     by_kind: dict[str, list[dict[str, Any]]] = {}
@@ -40,8 +41,20 @@ def record_of(objects: Iterable[YMap], file: str, real_path: str, patches: set[s
         if entry is not None:
             by_kind.setdefault(entry.kind, []).append(entry.to_record())
     annotated = sorted(kind for kind, items in by_kind.items() if any("annotation" in item for item in items))
-    return {"entries": dict(sorted(by_kind.items())), "annotated": annotated, "patches": sorted(patches),
-            "error": error}
+    record = {"entries": dict(sorted(by_kind.items())), "annotated": annotated, "patches": sorted(patches),
+              "error": error}
+    if refused:
+        record["refused"] = [[line, message] for line, message in refused]
+    return record
+
+
+def refused_of(record: Record) -> list[tuple[int, str]]:
+    """The (line, message) of the patch entries the record's kustomization lists outside its root."""
+    refused = record.get("refused", [])
+    if type(refused) is not list or not all(type(item) is list and len(item) == 2 and type(item[0]) is int
+                                           and type(item[1]) is str for item in refused):
+        raise BadRecord("refused is a list of [line, message]")
+    return [(line, message) for line, message in refused]
 
 
 def annotated_kinds(record: Record) -> list[str]:
