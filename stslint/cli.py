@@ -80,12 +80,15 @@ def cli() -> None:
 @click.option("--force-exclude", is_flag=True,
               help="Apply the configuration's exclude to files named on the command line too (pre-commit).")
 @click.option("--verbose", "-v", is_flag=True, help="Report on stderr which context files were loaded or skipped.")
+@click.option("--hook", is_flag=True,
+              help="Hook mode (pre-commit): every later argument that names an existing path is a file name, "
+                   "whatever it looks like, and options that write files (-o) are refused.")
 def check(paths: tuple[str, ...], output_format: str | None, output_file: str | None, statistics: bool,
           color: str, select: str | None, extend_select: str | None,
           ignore: str | None, namespace: str | None, stdin_filename: str | None,
           max_file_size: int | None, quiet: bool, context_paths: tuple[str, ...], context_git: bool,
           no_cache: bool, force_exclude: bool, verbose: bool, config_path: str | None = None,
-          isolated: bool = False, fail_on: str | None = None, exit_zero: bool = False) -> None:
+          isolated: bool = False, fail_on: str | None = None, exit_zero: bool = False, hook: bool = False) -> None:
     """Lint manifests: files, directories (walked for *.yaml, *.yml, *.json) or - for stdin.
     No path means the current directory."""
     from stslint.api import lint_paths
@@ -96,6 +99,8 @@ def check(paths: tuple[str, ...], output_format: str | None, output_file: str | 
 
     if config_path is not None and isolated:
         _fail("--config and --isolated cannot be combined")
+    if hook and output_file is not None:
+        _fail("--output-file is refused in hook mode (--hook): a committed file name could ask for it")
     try:
         config = resolve_config(config_path, isolated)
     except ConfigError as exc:
@@ -289,6 +294,47 @@ def _guard_standard_streams() -> None:
         setattr(sys, name, _GuardedStream(stream, fd, is_stdout=fd == 1))
 
 
+def hook_arguments(args: list[str]) -> list[str]:
+    """The arguments of ``stslint check --hook ...`` as they are meant: after ``--hook``, an argument
+    that names an existing path (as it is, not followed) is a file name — pre-commit appends the
+    changed files' names after the entry and the user's ``args``, and a committed file may be called
+    ``--output-file=x.yaml`` or ``-`` — so file names move after a ``--`` (``-`` as ``./-``); the
+    other arguments stay options (and their values). Other command lines are returned as they are."""
+    if not args or args[0] != "check" or "--hook" not in args:
+        return args
+    start = args.index("--hook") + 1
+    end = args.index("--", start) if "--" in args[start:] else len(args)
+    takes_value = _options_taking_values()
+    options: list[str] = []
+    files: list[str] = []
+    expect_value = False
+    for arg in args[start:end]:
+        if expect_value:
+            options.append(arg)
+            expect_value = False
+        elif _names_a_path(arg):
+            files.append("./-" if arg == "-" else arg)
+        else:
+            options.append(arg)
+            expect_value = arg in takes_value
+    return [*args[:start], *options, "--", *files, *args[end + 1:]]
+
+
+def _names_a_path(arg: str) -> bool:
+    try:
+        os.lstat(arg)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def _options_taking_values() -> set[str]:
+    """The option names of ``check`` that take a value in the next argument."""
+    command = cli.commands["check"]
+    return {name for param in command.params if isinstance(param, click.Option) and not param.is_flag
+            for name in param.opts}
+
+
 def main() -> None:
     """Entry point: run the CLI; unexpected errors become one line and exit code 2. A reader that
     stops reading standard output leaves the run's exit code as it is; standard output that cannot
@@ -299,7 +345,7 @@ def main() -> None:
         pass
     _guard_standard_streams()
     try:
-        code = cli.main(prog_name="stslint", standalone_mode=False)
+        code = cli.main(args=hook_arguments(sys.argv[1:]), prog_name="stslint", standalone_mode=False)
         sys.exit(code if isinstance(code, int) else EXIT_CLEAN)
     except _StdoutUnwritable as exc:
         if isinstance(sys.stdout, _GuardedStream):

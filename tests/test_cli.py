@@ -152,3 +152,27 @@ def test_verbose_context_lines_are_terminal_safe(tmp_path):
     assert done.returncode == 0
     assert "\x1b" not in done.stderr and "\x07" not in done.stderr
     assert "skipped" in done.stderr and "\\x1b]0;pwn\\x07.yaml" in done.stderr
+
+
+def test_hook_mode_reads_existing_paths_as_file_names(tmp_path):
+    from stslint.cli import hook_arguments
+
+    for name in ("-", "--output-file=db.yaml", "-o.yaml", "-x.yaml"):
+        (tmp_path / name).write_text("just: settings\n")
+    os_cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        args = ["check", "--hook", "--context-git", "--select", "STS3", "-", "--output-file=db.yaml", "-o.yaml",
+                "-x.yaml", "--select=STS1", "missing.yaml"]
+        assert hook_arguments(args) == ["check", "--hook", "--context-git", "--select", "STS3", "--select=STS1",
+                                        "missing.yaml", "--", "./-", "--output-file=db.yaml", "-o.yaml",
+                                        "-x.yaml"]
+        assert hook_arguments(["check", "-o.yaml"]) == ["check", "-o.yaml"]  # only in hook mode
+        done = run_stslint("check", "--hook", "--select=STS3", "-", "--output-file=db.yaml", cwd=tmp_path)
+        assert done.returncode == 0 and "in 2 files" in done.stdout, done.stdout + done.stderr
+        assert not (tmp_path / "db.yaml").exists()
+        refused = run_stslint("check", "--hook", "-o", "report.txt", "-x.yaml", cwd=tmp_path)
+        assert refused.returncode == 2 and "refused in hook mode" in refused.stderr
+        assert not (tmp_path / "report.txt").exists()
+    finally:
+        os.chdir(os_cwd)

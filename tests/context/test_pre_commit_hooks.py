@@ -36,7 +36,7 @@ def test_hooks_manifest() -> None:
     hooks = {hook["id"]: hook for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
     assert set(hooks) == {"stslint", "stslint-repo"}
     per_file, repo = hooks["stslint"], hooks["stslint-repo"]
-    assert per_file["entry"] == "stslint check --context-git --force-exclude"
+    assert per_file["entry"] == "stslint check --hook --context-git --force-exclude"
     assert per_file["types_or"] == ["yaml", "json"]
     assert repo["pass_filenames"] is False and repo["always_run"] is True
     for hook in hooks.values():
@@ -101,10 +101,12 @@ class Project:
         done.stdout += done.stderr
         return done
 
-    def configure(self, hook_repo: tuple[str, str], *hook_ids: str) -> None:
-        """Write and stage a .pre-commit-config.yaml using these hooks, and install the git hook."""
+    def configure(self, hook_repo: tuple[str, str], *hook_ids: str, args: list[str] | None = None) -> None:
+        """Write and stage a .pre-commit-config.yaml using these hooks (with the user's ``args``), and
+        install the git hook."""
         path, rev = hook_repo
-        hooks = "".join(f"      - id: {hook_id}\n" for hook_id in hook_ids)
+        extra = f"        args: {args!r}\n" if args is not None else ""
+        hooks = "".join(f"      - id: {hook_id}\n{extra}" for hook_id in hook_ids)
         (self.path / ".pre-commit-config.yaml").write_text(f"repos:\n  - repo: {path}\n    rev: {rev}\n"
                                                            f"    hooks:\n{hooks}")
         git(self.path, "add", ".pre-commit-config.yaml")
@@ -185,3 +187,21 @@ def test_each_hook_fails_on_a_bad_manifest_and_passes_on_a_good_one(tmp_path: Pa
     git(repo, "add", "db.yaml")
     good = project.commit("good")
     assert good.returncode == 0, good.stdout
+
+
+@requires_pre_commit
+def test_file_names_that_look_like_options_are_file_names(tmp_path: Path, pre_commit_home: str,
+                                                          hook_repo: tuple[str, str]) -> None:
+    unprobed = (FIXTURES / "STS301-readiness-probe-missing" / "bad.yaml").read_text()
+    repo = make_repo(tmp_path / "project", {"db.yaml": "kind: keep-me\n"})
+    project = Project(repo, pre_commit_home)
+    project.configure(hook_repo, "stslint", args=["--select=STS3"])
+    names = ["--output-file=db.yaml", "-o.yaml", "-x.yaml"]
+    write(repo, {name: unprobed for name in names})
+    git(repo, "add", "--", *names)
+    done = project.commit("files named like options")
+    assert done.returncode == 1, done.stdout
+    assert (repo / "db.yaml").read_text() == "kind: keep-me\n"  # no report written over it
+    for name in names:
+        assert f"{name}:" in done.stdout and "STS301" in done.stdout, done.stdout
+    assert "STS404" not in done.stdout  # the user's --select=STS3 is an option, not a file name
