@@ -51,6 +51,18 @@ def is_manifest_name(name: str) -> bool:
     return name.endswith(MANIFEST_SUFFIXES) or name == "Kustomization"
 
 
+LOG_COMMAND_STARTS = (":", "#", "-")
+"""What a line starting with a file name must not start with: ``::`` starts a GitHub Actions workflow
+command, ``##[`` an Azure Pipelines one, and ``-`` reads as an option."""
+
+
+def display_name(path: str) -> str:
+    """A path as reports show it: printable, and ``./PATH`` when a relative path starts with ``:``,
+    ``#`` or ``-`` (a line starting with the name must not be a CI runner's command)."""
+    shown = printable(path)
+    return f"./{shown}" if shown.startswith(LOG_COMMAND_STARTS) else shown
+
+
 def _join(base: str, *parts: str) -> str:
     if base in (".", "./"):
         return os.path.join(*parts)
@@ -189,7 +201,7 @@ def _all_sources(paths: list[str], stdin_filename: str | None, exclude: PathFilt
         if given == STDIN:
             if force_exclude and stdin_filename and _force_excluded(stdin_filename, exclude, False, config_dir):
                 continue
-            yield Source(printable(stdin_filename or STDIN), None, True)
+            yield Source(display_name(stdin_filename) if stdin_filename else STDIN, None, True)
             continue
         is_dir = os.path.isdir(given) and not given.endswith(MANIFEST_SUFFIXES)
         if force_exclude and _force_excluded(given, exclude, is_dir, config_dir):
@@ -197,6 +209,6 @@ def _all_sources(paths: list[str], stdin_filename: str | None, exclude: PathFilt
         if is_dir:
             for path, problem in walk_checked(given, exclude):
                 rel = os.path.relpath(path, given)
-                yield Source(printable(_join(given, rel)), path, False, problem or None)
+                yield Source(display_name(_join(given, rel)), path, False, problem or None)
             continue
-        yield Source(printable(given), given, True)
+        yield Source(display_name(given), given, True)

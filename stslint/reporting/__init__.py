@@ -63,7 +63,11 @@ def color_enabled(mode: str, stream: TextIO, environ: Mapping[str, str]) -> bool
 
 # C0 and C1 controls (ESC starts ANSI sequences; CR rewrites a line), line/paragraph separators and
 # the bidirectional overrides and isolates that reorder what a terminal shows ("Trojan Source").
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f"
+                      "\ufeff]")
+CI_COMMAND = re.compile(r"##(?=\[|vso\[|teamcity\[)")
+"""Where a CI runner reads a command anywhere in a line (Azure's ``##vso[``, TeamCity's
+``##teamcity[``, the ``##[`` of Azure and GitHub): the second ``#`` is shown as ``\x23``."""
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -80,9 +84,11 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def safe_text(text: str) -> str:
-    """Text safe for a terminal: control characters (ANSI escapes, CR, LF, C1, bidi overrides) shown as
-    escapes, undecodable file-name bytes as U+FFFD. Tabs are kept."""
-    return _CONTROL.sub(_visible, valid_unicode(text))
+    """Text safe for a terminal and a CI log: control characters (ANSI escapes, CR, LF, C1, bidi
+    overrides) and invisible ones (zero-width spaces, BOM) shown as escapes, undecodable file-name
+    bytes as U+FFFD, and the CI runners' in-line command starts (``##vso[``, ``##teamcity[``,
+    ``##[``) broken as ``#\x23``. Tabs are kept."""
+    return CI_COMMAND.sub("#\\\\x23", _CONTROL.sub(_visible, valid_unicode(text)))
 
 
 def valid_unicode(text: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, TextIO
 
-from stslint.reporting import ReportOptions, valid_unicode
+from stslint.reporting import CI_COMMAND, ReportOptions, valid_unicode
 from stslint.reporting.locations import repo_path
 from stslint.reporting.text import summary_line
 
@@ -18,11 +18,13 @@ if TYPE_CHECKING:
     from stslint.engine import RunResult
     from stslint.findings import Finding
 
-_OTHER_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+_OTHER_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u2028-\u202e"
+                             "\u2060-\u206f\ufeff]")
 
 
 def _printable(text: str) -> str:
-    return _OTHER_CONTROLS.sub(lambda m: repr(m.group())[1:-1], valid_unicode(text))
+    return CI_COMMAND.sub("#\\\\x23", _OTHER_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}" if ord(m.group()) > 0xff
+                                                          else repr(m.group())[1:-1], valid_unicode(text)))
 
 
 def escape_data(text: str) -> str:

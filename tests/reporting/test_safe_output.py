@@ -7,6 +7,8 @@ import json
 import os
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stslint.engine import RunResult
 from stslint.findings import Finding
@@ -84,3 +86,42 @@ def test_json_stays_valid_utf8_with_any_file_name_and_value(tmp_path):
     render_json(RunResult([lone], 1, 1), out, ReportOptions())
     finding = json.loads(out.getvalue().encode("utf-8"))["findings"][0]
     assert (finding["message"], finding["file"], finding["object"]) == ("m\ufffd", "f\ufffd.yaml", "StatefulSet/a\ufffd")
+
+
+CI_NAMES = ["::error file=README.md,line=1::x.yaml", "##vso[task.setvariable variable=x]1.yaml",
+            "##[error]boom.yaml", "##teamcity[buildStatus text='x'].yaml", "-x.yaml", "#x.yaml", ":x.yaml",
+            "zero\u200bwidth\ufeff.yaml"]
+
+
+def _ci_command_lines(output: str) -> list[str]:
+    """Lines a CI runner would read as a command: ``::`` or ``##[`` at the start, ``##vso[`` or
+    ``##teamcity[`` anywhere."""
+    return [line for line in output.splitlines()
+            if line.startswith(("::", "##[")) or "##vso[" in line or "##teamcity[" in line]
+
+
+@pytest.mark.parametrize("fmt", ["text", "full"])
+def test_no_file_name_or_value_can_start_a_ci_command(tmp_path, fmt):
+    for name in CI_NAMES:
+        (tmp_path / name).write_text(statefulset(name="web ##vso[task.complete result=Succeeded]"))
+    output = invoke("--format", fmt, ".", cwd=tmp_path).output
+    assert output.count("STS101") == len(CI_NAMES)
+    assert _ci_command_lines(output) == []
+    assert "./::error file=README.md,line=1::x.yaml:6:3:" in output and "./-x.yaml:6:3:" in output
+    assert "\u200b" not in output and "\ufeff" not in output and "zero\\u200bwidth\\ufeff.yaml" in output
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=":#[]-vsoteamcity=,./ \u200b", min_size=1, max_size=24))
+def test_hypothesis_no_text_line_is_a_ci_command(value):
+    result = RunResult([Finding("STS101", f"m {value} {value}", value.strip() or "x", (1, 1, 1, 2, 0, 1))], 1, 1)
+    for render_format in ("text", "full"):
+        out = io.StringIO()
+        from stslint.reporting import renderer
+
+        renderer(render_format)(result, out, ReportOptions())
+        shown = out.getvalue()
+        # a finding line starts with its file's name, which discovery shows as ./NAME when it would
+        # start a command; here the raw name is used, so only the in-line sequences are checked
+        assert not [line for line in shown.splitlines() if "##vso[" in line or "##teamcity[" in line
+                    or "##[" in line]
