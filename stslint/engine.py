@@ -51,6 +51,8 @@ class RunResult:
     severities: dict[str, str] = field(default_factory=dict)
     file_names: list[str] = field(default_factory=list)
     """Display names of every file read, in the order read (clean files too)."""
+    file_keys: list[str] = field(default_factory=list)
+    """What identifies each of those files (its real path; the display name of standard input)."""
     warnings: list[RunWarning] = field(default_factory=list)
     """Suppression comments and annotations that were ignored."""
     rules: RuleSet = field(default_factory=lambda: BUILTIN)
@@ -91,6 +93,7 @@ class Run:
         self.warnings: list[RunWarning] = []
         self.texts: dict[str, SourceText] = {}
         self.file_names: list[str] = []
+        self.file_keys: list[str] = []
         self.files = 0
         self.objects = 0
 
@@ -111,9 +114,10 @@ class Run:
                     self._suppressions_of(file.display, file.real_path, context=True).items.append(suppression)
 
     def _suppressions_of(self, display: str, real_path: str | None, *, context: bool = False) -> FileSuppressions:
-        entry = self.suppressions.get(display)
+        key = real_path or display
+        entry = self.suppressions.get(key)
         if entry is None:
-            entry = self.suppressions[display] = FileSuppressions(display, real_path, context=context)
+            entry = self.suppressions[key] = FileSuppressions(display, real_path, context=context)
         return entry
 
     def add(self, analysis: FileAnalysis) -> None:
@@ -121,6 +125,7 @@ class Run:
         self.files += 1
         self.objects += analysis.objects
         self.file_names.append(analysis.display)
+        self.file_keys.append(analysis.key)
         self.findings.extend(analysis.findings)
         self.type_findings.extend(analysis.type_findings)
         self.patch_files |= analysis.patches
@@ -131,7 +136,7 @@ class Run:
             merged.items.extend(analysis.suppressions.items)
             merged.ignored = analysis.suppressions.ignored
         if self.settings.keep_texts and (analysis.findings or analysis.entries or analysis.suppressions):
-            self.texts[analysis.display] = analysis.content
+            self.texts[analysis.key] = analysis.content
 
     def add_file(self, result: Any) -> None:
         """Analyse a loaded file (a stslint.loading.FileResult) and add it."""
@@ -152,10 +157,11 @@ class Run:
                                           lambda entry: entry.real_path in self.patch_files, self.plan.rules)
         findings = [f._replace(severity=self._severity(f.code)) for f in findings]
         findings.sort(key=Finding.sort_key)
-        shown = {f.file for f in findings} | {r.file for f in findings for r in f.related}
+        shown = {f.file_key for f in findings} | {r.file_key for f in findings for r in f.related}
         texts = {name: text for name, text in self.texts.items() if name in shown}
         return RunResult(findings, self.files, self.objects, texts, dict(self.settings.severities),
-                         file_names=list(self.file_names), warnings=sorted(self.warnings), rules=self.plan.rules)
+                         file_names=list(self.file_names), file_keys=list(self.file_keys),
+                         warnings=sorted(self.warnings), rules=self.plan.rules)
 
     def _type_errors(self) -> list[Finding]:
         """STS006 once per wrong-typed field that a selected rule read: in the object rules' reads, or
@@ -166,7 +172,7 @@ class Run:
         kept: list[Finding] = []
         seen: set[tuple[str, Any, str]] = set()
         for finding in candidates:
-            key = (finding.file, finding.span, blank_indexes(finding.anchor))
+            key = (finding.file_key, finding.span, blank_indexes(finding.anchor))
             if key not in seen:
                 seen.add(key)
                 kept.append(finding)

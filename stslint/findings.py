@@ -35,6 +35,11 @@ class Related(NamedTuple):
         """1-based column of the start."""
         return self.span[1]
 
+    @property
+    def file_key(self) -> str:
+        """What identifies the file (its real path; the shown name when it has none, as standard input)."""
+        return self.source_path or self.file
+
 
 class Edit(NamedTuple):
     """Replace the code points ``[start, end)`` of a file's decoded text with ``replacement``."""
@@ -110,6 +115,12 @@ class Finding(NamedTuple):
     def end(self) -> int:
         """Code-point offset of the end (exclusive)."""
         return self.span[5]
+
+    @property
+    def file_key(self) -> str:
+        """What identifies the file (its real path; the shown name when it has none, as standard
+        input): two files whose names show alike are still two files."""
+        return self.source_path or self.file
 
     @property
     def is_input_error(self) -> bool:

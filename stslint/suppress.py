@@ -76,7 +76,7 @@ class Suppression:
         """True when this annotation (of ``file``) names the finding's code and one of the finding's
         related locations lies in its object."""
         return finding.code in self.codes and any(
-            related.file == file and self.holds(related.object, related.namespace, related.object_at)
+            related.file_key == file and self.holds(related.object, related.namespace, related.object_at)
             for related in finding.related)
 
 
@@ -307,11 +307,11 @@ class _Lookup:
         return [item for item in candidates if item.covers(finding)]
 
     def covering_related(self, finding: Finding, file: str) -> list[Suppression]:
-        """The annotations of this file (``file``) whose object holds one of the finding's related
-        locations and that name its code."""
+        """The annotations of this file (``file``, its key) whose object holds one of the finding's
+        related locations and that name its code."""
         found = []
         for related in finding.related:
-            if related.file == file:
+            if related.file_key == file:
                 found += [item for item in self.by_object.get((related.object, related.namespace, related.object_at),
                                                               ()) if finding.code in item.codes]
         return found
@@ -325,14 +325,14 @@ def apply(findings: Iterable[Finding], files: Mapping[str, FileSuppressions], se
     lookups = {name: _Lookup(entry.items) for name, entry in files.items()}
     kept: list[Finding] = []
     for finding in findings:
-        entry = files.get(finding.file)
+        entry = files.get(finding.file_key)
         if finding.code in INPUT_ERROR_CODES:
             kept.append(finding)
             continue
         if entry is not None and finding.code in entry.ignored:
             continue
-        covering = lookups[finding.file].covering(finding) if entry is not None else []
-        for related_file in dict.fromkeys(related.file for related in finding.related):
+        covering = lookups[finding.file_key].covering(finding) if entry is not None else []
+        for related_file in dict.fromkeys(related.file_key for related in finding.related):
             if related_file in lookups:
                 covering += lookups[related_file].covering_related(finding, related_file)
         for suppression in covering:

@@ -39,7 +39,11 @@ class FileResult:
 def _error(source: Source, code: str, message: str, line: int = 1, column: int = 1,
            content: SourceText | None = None) -> Finding:
     offset = content.offset(line, column) if content is not None else 0
-    return Finding(code, message, source.display, point_span(line, column, offset))
+    return Finding(code, message, source.display, point_span(line, column, offset), source_path=_real(source))
+
+
+def _real(source: Source) -> str | None:
+    return os.path.realpath(source.path) if source.path is not None else None
 
 
 def _read_bytes(source: Source, max_size: int) -> bytes:
@@ -125,5 +129,6 @@ def load_content(result: FileResult) -> FileResult:
     result.scalar_ranges = loaded.scalar_ranges
     for key, span in loaded.duplicate_keys:
         result.errors.append(Finding("STS002", f"duplicate key {key!r}: Kubernetes rejects a mapping that repeats "
-                                     "a key (the last value is used for linting)", source.display, span))
+                                     "a key (the last value is used for linting)", source.display, span,
+                                     source_path=result.real_path))
     return result

@@ -184,10 +184,12 @@ def discover(paths: list[str], stdin_filename: str | None = None, exclude: PathF
     (the skips counting only the directories below the current directory or ``config_dir``, the
     configuration's directory).
     A regular file reached twice (named twice, or named and found by a walk) is read once, as first
-    met; what cannot be read is reported under every name it was given."""
+    met; what cannot be read (a link refused as leading out of a walked directory included) is
+    reported under every name it was given and claims no file: the file itself is still read when
+    named."""
     seen: set[str] = set()
     for source in _all_sources(paths, stdin_filename, exclude, force_exclude, config_dir):
-        if source.path is not None and os.path.isfile(source.path):
+        if source.path is not None and source.error is None and os.path.isfile(source.path):
             real = os.path.realpath(source.path)
             if real in seen:
                 continue

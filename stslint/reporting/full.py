@@ -133,18 +133,18 @@ def render(result: RunResult, out: TextIO, options: ReportOptions) -> None:
     unless quiet."""
     split: dict[str, list[str]] = {}
 
-    def lines_of(file: str) -> list[str]:
-        if file not in split:
-            text = result.texts.get(file)
-            split[file] = text.lines() if text is not None and text.text else []
-        return split[file]
+    def lines_of(key: str) -> list[str]:
+        if key not in split:
+            text = result.texts.get(key)
+            split[key] = text.lines() if text is not None and text.text else []
+        return split[key]
 
     for index, finding in enumerate(result.findings):
         block = [finding_line(result, index, options.color)]
-        block += code_frame(finding, lines_of(finding.file), options.color, result.severity(finding.code))
+        block += code_frame(finding, lines_of(finding.file_key), options.color, result.severity(finding.code))
         for related in finding.related:
             block.append(note_line(related, options.color))
-            block += code_frame(related, lines_of(related.file), options.color, "note")
+            block += code_frame(related, lines_of(related.file_key), options.color, "note")
         block += help_lines(finding.code, result)
         out.write("\n".join(block) + "\n\n")
     if not options.quiet:

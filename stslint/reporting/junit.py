@@ -19,11 +19,14 @@ if TYPE_CHECKING:
     from stslint.findings import Finding
 
 
-def _file_order(result: RunResult) -> list[str]:
-    """Every file of the run once, in the order read (any file only a finding names comes last)."""
-    ordered = dict.fromkeys(result.file_names)
-    ordered.update(dict.fromkeys(f.file for f in result.findings))
-    return list(ordered)
+def _file_order(result: RunResult) -> dict[str, str]:
+    """Every file of the run once, by what identifies it, in the order read (any file only a finding
+    names comes last), with the name it is shown by (two files may show alike; they stay two)."""
+    keys = result.file_keys if len(result.file_keys) == len(result.file_names) else result.file_names
+    ordered = dict(zip(keys, result.file_names))
+    for finding in result.findings:
+        ordered.setdefault(finding.file_key, finding.file)
+    return ordered
 
 
 def _case_name(finding: Finding, used: set[str]) -> str:
@@ -43,11 +46,11 @@ def document(result: RunResult) -> Element:
 
     by_file: dict[str, list[Finding]] = {}
     for finding in result.findings:
-        by_file.setdefault(finding.file, []).append(finding)
+        by_file.setdefault(finding.file_key, []).append(finding)
     total_cases = 0
     root = Element("testsuites", name="stslint")
-    for file in _file_order(result):
-        findings = by_file.get(file, [])
+    for key, file in _file_order(result).items():
+        findings = by_file.get(key, [])
         path = xml_text(file)
         suite = SubElement(root, "testsuite", name=path, tests=str(max(1, len(findings))),
                            failures=str(len(findings)), errors="0", skipped="0")

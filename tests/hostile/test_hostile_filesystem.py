@@ -205,3 +205,40 @@ def test_a_hundred_thousand_small_files(tmp_path):
     assert run.exit_code == 1
     assert [(f.file, f.code, f.line, f.column) for f in run.lines] == [(f"many/{good.name}", *GOOD_FINDING)]
     print(f"100,001 files linted in {elapsed:.1f} s")
+
+
+def test_a_refused_link_does_not_claim_the_file_it_points_to(tmp_path):
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "walked").mkdir()
+    target = tmp_path / "outside" / "pv.yaml"
+    target.write_text("apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: p}\n"
+                      "spec: {persistentVolumeReclaimPolicy: Delete}\n")
+    (tmp_path / "walked" / "link.yaml").symlink_to(target)
+    report = check_json(str(tmp_path / "walked"), str(target))
+    found = sorted((f["code"], os.path.basename(f["file"])) for f in report["findings"])
+    assert found == [("STS004", "link.yaml"), ("STS403", "pv.yaml")]  # the named file is still linted
+
+
+def _utf8_or_skip(tmp_path: Path) -> None:
+    try:
+        (tmp_path / os.fsdecode(b"probe\xff")).write_text("")
+    except (OSError, UnicodeError):
+        pytest.skip("the file system refuses names that are not UTF-8")
+
+
+def test_two_files_whose_names_show_alike_stay_two_files(tmp_path):
+    from tests.conftest import run_stslint
+
+    _utf8_or_skip(tmp_path)
+    pv = ("apiVersion: v1\nkind: PersistentVolume\nmetadata: {{name: {name}}}\n{pad}"
+          "spec: {{persistentVolumeReclaimPolicy: Delete}}\n")
+    first = tmp_path / os.fsdecode(b"pv\xfe.yaml")
+    second = tmp_path / os.fsdecode(b"pv\xff.yaml")
+    first.write_text(pv.format(name="a", pad="") + "# stslint: disable-file=STS403\n")
+    second.write_text(pv.format(name="b", pad="# a comment line\n"))
+    report = check_json(str(tmp_path))
+    assert [(f["code"], f["line"], f["object"]) for f in report["findings"]] == [("STS403", 5, "PersistentVolume/b")]
+    junit = run_stslint("check", "--format", "junit", ".", cwd=tmp_path)
+    assert junit.stdout.count("<testsuite ") == 2  # two files shown alike: two suites, not one
+    full = run_stslint("check", "--format", "full", ".", cwd=tmp_path)
+    assert "5 | spec: {persistentVolumeReclaimPolicy: Delete}" in full.stdout  # the frame of the right file
