@@ -187,3 +187,41 @@ def test_a_kustomization_cannot_silence_a_file_outside_its_root(tmp_path):
     assert [f["code"] for f in context["findings"]] == ["STS403"]
     assert [w["line"] for w in context["warnings"]] == [2, 3]
     _json.dumps(report)
+
+
+def test_a_list_inside_a_list_is_flattened_as_kubectl_does(tmp_path):
+    path = tmp_path / "lists.yaml"
+    path.write_text("apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: List\n  items:\n"
+                    "  - apiVersion: v1\n    kind: PersistentVolume\n    metadata: {name: p}\n"
+                    "    spec: {persistentVolumeReclaimPolicy: Delete}\n  - 7\n")
+    assert run(path) == ([("STS403", 10, 12), ("STS003", 11, 5)], 1, 1)
+
+
+def test_a_plain_merge_marker_as_a_value_is_text(tmp_path):
+    from stslint.loading.yamlload import load_text
+
+    assert load_text("name: <<\nx: [<<]\n").documents[0].root == {"name": "<<", "x": ["<<"]}
+    path = tmp_path / "odd.yaml"
+    path.write_text("apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: <<}\nspec:\n  serviceName: <<\n"
+                    "  selector: {matchLabels: {app: <<}}\n  template:\n    metadata: {labels: {app: <<}}\n"
+                    "    spec: {containers: [{name: <<, image: x, readinessProbe: {exec: {command: [a]}},"
+                    " livenessProbe: {exec: {command: [a]}}}]}\n")
+    findings = lint(discover([str(path)])).findings
+    assert [(f.code, f.message.split(":")[0]) for f in findings] == [("STS102", 'StatefulSet "<<"')]
+
+
+def test_an_unnamed_claim_template_is_shown_as_unnamed(tmp_path):
+    path = tmp_path / "claim.yaml"
+    path.write_text("apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec:\n  serviceName: ''\n"
+                    "  selector: {matchLabels: {app: db}}\n  template:\n    metadata: {labels: {app: db}}\n"
+                    "    spec: {containers: [{name: c, image: x, readinessProbe: {exec: {command: [a]}},"
+                    " livenessProbe: {exec: {command: [a]}}}]}\n  volumeClaimTemplates:\n  - spec: {}\n")
+    [message] = [f.message for f in lint(discover([str(path)])).findings if f.code == "STS404"]
+    assert 'volumeClaimTemplate "(unnamed)"' in message and '"None"' not in message
+
+
+def test_flow_nesting_past_libyaml_s_own_limit_gets_our_message(tmp_path):
+    path = tmp_path / "deep.yaml"
+    path.write_text("a: " + "[" * 1200 + "]" * 1200 + "\n")
+    report = lint(discover([str(path)]))
+    assert [(f.code, f.message) for f in report.findings] == [("STS001", "nesting deeper than 500 levels")]

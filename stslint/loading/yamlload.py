@@ -384,6 +384,9 @@ def load_text(text: str) -> Loaded:
             if cls is ScalarEvent and event.anchor is not None:
                 anchors[event.anchor] = (value, span)
             # attach the finished value to its parent
+            if isinstance(value, _MergeKey) and not (stack and isinstance(stack[-1].container, YMap)
+                                                     and not stack[-1].has_key):
+                value = "<<"  # a plain << is the merge key only as a mapping key; elsewhere it is text
             if not stack:
                 root, root_span = value, span
                 continue
@@ -416,7 +419,7 @@ def load_text(text: str) -> Loaded:
         if mark is not None and _char_at(text, line, column) == "\t":
             problem = "a tab character where YAML forbids one (indent with spaces)"
         if "maximum nesting depth" in problem:  # libyaml >= 0.2.6 scans flow collections ahead of us
-            problem = "nesting deeper than 1000 levels (libyaml's limit)"
+            problem = f"nesting deeper than {MAX_DEPTH} levels"  # true there too: one message whoever stops it
         for marker, hint in (("{{", "a Go/Helm template"), ("{%", "a Jinja template")):
             template = _template_before(text, marker, line)
             if template is not None:

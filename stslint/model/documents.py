@@ -18,19 +18,34 @@ def _is_list(root: YMap) -> bool:
 
 
 def objects_of(root: YMap) -> Iterator[YMap]:
-    """The objects an object document holds: itself, or each item of a List (an item aliased into
-    the List several times is one object; a List without items holds none)."""
+    """The objects an object document holds: itself, or each item of a List — the items of a List
+    inside a List too, flattened as kubectl flattens them (an item aliased into the List several
+    times is one object; a List without items holds none)."""
     if not _is_list(root):
         yield root
         return
-    items = root.get("items")
-    if not isinstance(items, list):
-        return
-    seen: set[int] = set()
-    for item in items:
-        if is_object(item) and id(item) not in seen:
-            seen.add(id(item))
+    seen: set[int] = {id(root)}
+    pending: list[Iterator[Any]] = [iter(_items(root))]
+    while pending:
+        item = next(pending[-1], _DONE)
+        if item is _DONE:
+            pending.pop()
+            continue
+        if not is_object(item) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if _is_list(item):
+            pending.append(iter(_items(item)))
+        else:
             yield item
+
+
+_DONE = object()
+
+
+def _items(root: YMap) -> list[Any]:
+    items = root.get("items")
+    return items if isinstance(items, list) else []
 
 
 def indexable_objects(root: Any) -> list[YMap]:
@@ -39,23 +54,32 @@ def indexable_objects(root: Any) -> list[YMap]:
 
 
 def non_object_items(root: YMap) -> Iterator[tuple[Span, str]]:
-    """Where a List holds an item that is not a Kubernetes object, and what it is instead."""
-    items = root.get("items") if _is_list(root) else None
-    if not isinstance(items, list):
+    """Where a List (or a List inside it) holds an item that is not a Kubernetes object, and what
+    it is instead."""
+    if not _is_list(root):
         return
-    seen: set[int] = set()
-    for index, item in enumerate(items):
-        if is_object(item) or item is None or id(item) in seen:
+    seen: set[int] = {id(root)}
+    pending = [root]
+    while pending:
+        items = pending.pop().get("items")
+        if not isinstance(items, list):
             continue
-        seen.add(id(item))
-        span = items.item_span(index)
-        if isinstance(item, dict):
-            has_api = item.get("apiVersion") is not None
-            has_kind = item.get("kind") is not None
-            if has_api or has_kind:
-                present, absent = ("apiVersion", "kind") if has_api else ("kind", "apiVersion")
-                yield item.key_span(present), f"items[{index}] has {present} but no {absent}"
+        for index, item in enumerate(items):
+            if item is None or id(item) in seen:
+                continue
+            seen.add(id(item))
+            if is_object(item):
+                if _is_list(item):
+                    pending.append(item)
+                continue
+            span = items.item_span(index)
+            if isinstance(item, dict):
+                has_api = item.get("apiVersion") is not None
+                has_kind = item.get("kind") is not None
+                if has_api or has_kind:
+                    present, absent = ("apiVersion", "kind") if has_api else ("kind", "apiVersion")
+                    yield item.key_span(present), f"items[{index}] has {present} but no {absent}"
+                else:
+                    yield span, f"items[{index}] has neither apiVersion nor kind"
             else:
-                yield span, f"items[{index}] has neither apiVersion nor kind"
-        else:
-            yield span, f"items[{index}] is a {type_name(item)}, not a mapping"
+                yield span, f"items[{index}] is a {type_name(item)}, not a mapping"

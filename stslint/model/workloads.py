@@ -154,6 +154,11 @@ class ClaimTemplate:
         self.anchor = anchor
         self.name_readable = name_readable
 
+    @property
+    def label(self) -> str:
+        """The name to show in messages."""
+        return self.name if self.name is not None else "(unnamed)"
+
     @classmethod
     def read(cls, fields: Fields, index: int) -> ClaimTemplate:
         """The claim template ``fields`` (item ``index`` of ``spec.volumeClaimTemplates``)."""

@@ -51,7 +51,7 @@ def storage_class_reclaim_delete(index: Index, options: dict[str, Any]) -> Itera
                                                                  and c.reclaim_policy == "Delete"
                                                                  else "omits reclaimPolicy (Delete)"))
                        for c in deleting]
-            yield sts.finding("STS402", f'StatefulSet "{sts.name}": volumeClaimTemplate "{claim.name}" uses '
+            yield sts.finding("STS402", f'StatefulSet "{sts.name}": volumeClaimTemplate "{claim.label}" uses '
                               f'StorageClass "{claim.class_name}", which {how}{count}; the volume and its data are '
                               "destroyed when the claim is deleted — use a class with reclaimPolicy: Retain",
                               claim.span, anchor=claim.anchor, related=related)
@@ -74,7 +74,7 @@ def storage_class_missing(sts: StatefulSet, options: dict[str, Any]) -> Iterator
     for claim in sts.claims():
         if claim.class_given:
             continue
-        yield sts.finding("STS404", f'StatefulSet "{sts.name}": volumeClaimTemplate "{claim.name}" has no '
+        yield sts.finding("STS404", f'StatefulSet "{sts.name}": volumeClaimTemplate "{claim.label}" has no '
                           "storageClassName, so it silently takes the cluster's default class (whose reclaim "
                           'policy is usually Delete) — name the class explicitly (storageClassName: "" for '
                           "pre-provisioned volumes)", claim.span, anchor=claim.anchor)

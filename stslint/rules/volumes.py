@@ -72,6 +72,6 @@ def claim_template_unused(sts: StatefulSet, options: dict[str, Any]) -> Iterator
             mounted.add(mount.str("name") or "")
     for claim in sts.claims():
         if claim.name and claim.name not in mounted:
-            yield sts.finding("STS406", f'StatefulSet "{sts.name}": volumeClaimTemplate "{claim.name}" is mounted '
+            yield sts.finding("STS406", f'StatefulSet "{sts.name}": volumeClaimTemplate "{claim.label}" is mounted '
                               "by no container; a volume is still provisioned for every replica — mount it or "
                               "remove the template", claim.span, anchor=claim.anchor)
