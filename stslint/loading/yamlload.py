@@ -316,8 +316,34 @@ def _scalar_range(text: str, event: ScalarEvent, span: Span) -> tuple[int, int]:
     return start, span[5]
 
 
+_SURROGATE_ESCAPE = "found invalid Unicode character escape code"
+
+
 def load_text(text: str) -> Loaded:
-    """Load every document of ``text``; raise LoadError for the first problem that stops loading."""
+    """Load every document of ``text``; raise LoadError for the first problem that stops loading.
+
+    JSON escapes a character outside the Basic Multilingual Plane as a surrogate pair
+    (``"\\ud83d\\ude00"``, what ``json.dumps`` writes), which libyaml refuses; a JSON text (its
+    first character ``{`` or ``[``) that libyaml refuses for that is read with PyYAML's own parser,
+    the pairs joined into the characters they stand for, as a JSON decoder would."""
+    try:
+        return _load_text(text, _Loader)
+    except LoadError as exc:
+        if exc.message != _SURROGATE_ESCAPE or _Loader is yaml.SafeLoader or not _looks_like_json(text):
+            raise
+    return _load_text(text, yaml.SafeLoader)
+
+
+def _looks_like_json(text: str) -> bool:
+    return text.lstrip("\ufeff \t\r\n").startswith(("{", "["))
+
+
+def _joined_surrogates(value: str) -> str:
+    """A string with its UTF-16 surrogate pairs joined (lone surrogates stay as they are)."""
+    return value.encode("utf-16", "surrogatepass").decode("utf-16", "surrogatepass")
+
+
+def _load_text(text: str, loader: Any) -> Loaded:
     result = Loaded()
     ranges: list[tuple[int, int]] | None = [] if "stslint:" in text else None
     result.scalar_ranges = ranges
@@ -330,7 +356,7 @@ def load_text(text: str) -> Loaded:
     budget = _Budget()
     flow_depth = 0
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        for event in yaml.parse(text, Loader=loader):
             cls = type(event)
             if cls in _BUILDING_EVENTS:
                 budget.spend(1, event)
@@ -338,6 +364,8 @@ def load_text(text: str) -> Loaded:
                     budget.spend_flow(flow_depth, event)
             if cls is ScalarEvent:
                 value: Any = _scalar(event)
+                if loader is not _Loader and isinstance(value, str) and not value.isascii():
+                    value = _joined_surrogates(value)
                 span = _span(event, event)
                 if ranges is not None:
                     ranges.append(_scalar_range(text, event, span))

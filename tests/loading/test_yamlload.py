@@ -124,3 +124,19 @@ def test_json_is_read_with_positions():
     root = only('{\n  "kind": "Service",\n  "spec": {"clusterIP": "None"}\n}\n')
     assert root["spec"]["clusterIP"] == "None"
     assert root.key_span("spec")[:2] == (3, 3)
+
+
+def test_json_surrogate_pair_escapes_are_the_characters_they_stand_for():
+    import json
+
+    data = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s", "annotations": {"emoji": "😀 x 𝄞"}}}
+    text = json.dumps(data)  # ensure_ascii: "\ud83d\ude00"
+    assert "\\ud83d" in text
+    [doc] = load_text(text).documents
+    assert doc.root == data
+    assert doc.root["metadata"]["annotations"].value_span("emoji")[4] == text.index('"\\ud83d')
+
+
+def test_a_surrogate_escape_outside_json_stays_an_error():
+    with pytest.raises(LoadError):
+        load_text('a: "\\ud83d\\ude00"\n')
