@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from stslint.findings import INPUT_ERROR_CODES, Finding
 from stslint.loading.source_text import SourceText
@@ -284,37 +284,48 @@ def _describe(suppression: Suppression) -> str:
 
 
 class _Lookup:
-    """A file's suppressions indexed by what they cover — whole-file ones by code, line ones by line,
-    annotations by object — so matching many findings against many suppressions stays linear."""
+    """A file's suppressions indexed by what they cover and the code they name — whole-file ones by
+    code, line ones by line and code, annotations by object and code — and which of them were used;
+    any number of findings against any number of suppressions stays linear."""
 
     def __init__(self, items: Iterable[Suppression]) -> None:
-        self.by_code: dict[str, list[Suppression]] = {}
-        self.by_line: dict[int, list[Suppression]] = {}
-        self.by_object: dict[tuple[str | None, str | None, int | None], list[Suppression]] = {}
+        self.groups: dict[tuple[Any, str], list[Suppression]] = {}
         for item in items:
-            if item.kind == "file":
-                for code in item.codes:
-                    self.by_code.setdefault(code, []).append(item)
-            elif item.kind == "annotation":
-                self.by_object.setdefault((item.object, item.namespace, item.object_at), []).append(item)
-            else:
-                self.by_line.setdefault(item.first, []).append(item)
+            where: Any = ("file",) if item.kind == "file" else (
+                ("object", item.object, item.namespace, item.object_at) if item.kind == "annotation"
+                else ("line", item.first))
+            for code in item.codes:
+                self.groups.setdefault((where, code), []).append(item)
+        self.hits: set[tuple[Any, str]] = set()
 
-    def covering(self, finding: Finding) -> list[Suppression]:
-        """The suppressions of the finding's file that cover it."""
-        candidates = [*self.by_code.get(finding.code, ()), *self.by_line.get(finding.span[0], ()),
-                      *self.by_object.get((finding.object, finding.namespace, finding.object_at), ())]
-        return [item for item in candidates if item.covers(finding)]
+    def _hit(self, key: tuple[Any, str]) -> bool:
+        if key in self.groups:
+            self.hits.add(key)
+            return True
+        return False
 
-    def covering_related(self, finding: Finding, file: str) -> list[Suppression]:
-        """The annotations of this file (``file``, its key) whose object holds one of the finding's
-        related locations and that name its code."""
-        found = []
+    def covers(self, finding: Finding) -> bool:
+        """Whether a suppression of the finding's file covers it (those that do count as used)."""
+        code = finding.code
+        found = self._hit((("file",), code))
+        found = self._hit((("line", finding.span[0]), code)) or found
+        return self._hit((("object", finding.object, finding.namespace, finding.object_at), code)) or found
+
+    def covers_related(self, finding: Finding, file: str) -> bool:
+        """Whether an annotation of this file (``file``, its key) on an object holding one of the
+        finding's related locations names its code (those that do count as used)."""
+        found = False
         for related in finding.related:
             if related.file_key == file:
-                found += [item for item in self.by_object.get((related.object, related.namespace, related.object_at),
-                                                              ()) if finding.code in item.codes]
+                key = (("object", related.object, related.namespace, related.object_at), finding.code)
+                found = self._hit(key) or found
         return found
+
+    def mark_used(self) -> None:
+        """Record on every suppression the codes it suppressed."""
+        for where, code in self.hits:
+            for item in self.groups[(where, code)]:
+                item.used.add(code)
 
 
 def apply(findings: Iterable[Finding], files: Mapping[str, FileSuppressions], selected: frozenset[str],
@@ -331,14 +342,14 @@ def apply(findings: Iterable[Finding], files: Mapping[str, FileSuppressions], se
             continue
         if entry is not None and finding.code in entry.ignored:
             continue
-        covering = lookups[finding.file_key].covering(finding) if entry is not None else []
+        covered = lookups[finding.file_key].covers(finding) if entry is not None else False
         for related_file in dict.fromkeys(related.file_key for related in finding.related):
             if related_file in lookups:
-                covering += lookups[related_file].covering_related(finding, related_file)
-        for suppression in covering:
-            suppression.used.add(finding.code)
-        if not covering:
+                covered = lookups[related_file].covers_related(finding, related_file) or covered
+        if not covered:
             kept.append(finding)
+    for lookup in lookups.values():
+        lookup.mark_used()
     if "STS005" in selected:
         kept.extend(_unused(files, selected, skip_unused, rules))
     return kept
