@@ -41,7 +41,7 @@ class Index:
         self._subject_files: set[str] = set()
         self._kinds: dict[str, tuple[list[Entry], dict[str, list[Entry]]]] = {}
         self._files_by_kind: dict[str, list[str]] | None = None
-        self._names: dict[str, dict[str, list[str]]] = {}
+        self._names: dict[str, dict[str, list[Entry | str]]] = {}
         self.add_all(entries, subject=subject)
 
     def _changed(self) -> None:
@@ -150,20 +150,22 @@ class Index:
             found = self._kinds[kind] = (listed, by_name)
         return found
 
-    def _files_named(self, kind: str) -> dict[str, list[str]]:
-        """For each name, the files holding an entry of ``kind`` with that name (not rebuilding the
-        entries of context files: a lookup by name rebuilds only the entries it finds)."""
+    def _by_name(self, kind: str) -> dict[str, list[Entry | str]]:
+        """For each name, in file order, the entries of ``kind`` with that name — or, for a context
+        file whose entries of ``kind`` are not rebuilt yet, the file's key (a lookup by name then
+        rebuilds only the entries it finds). Built once per kind and change."""
         found = self._names.get(kind)
         if found is None:
             found = {}
             for key in self._files_of(kind):
                 lazy = self._lazy.get(key)
                 if lazy is not None and kind not in self._taken[key]:
-                    names: Iterable[str] = lazy.names(kind)
+                    for name in lazy.names(kind):
+                        found.setdefault(name, []).append(key)
                 else:
-                    names = dict.fromkeys(e.name for e in self._by_file[key] if e.kind == kind)
-                for name in names:
-                    found.setdefault(name, []).append(key)
+                    for entry in self._by_file[key]:
+                        if entry.kind == kind:
+                            found.setdefault(entry.name, []).append(entry)
             self._names[kind] = found
         return found
 
@@ -171,12 +173,13 @@ class Index:
         if kind in self._kinds:
             return self._kinds[kind][1].get(name, [])
         found: list[Entry] = []
-        for key in self._files_named(kind).get(name, ()):
-            lazy = self._lazy.get(key)
-            if lazy is not None and kind not in self._taken[key]:
-                found += lazy.entries_named(kind, name)
+        for item in self._by_name(kind).get(name, ()):
+            if isinstance(item, str):
+                lazy = self._lazy[item]
+                found += lazy.entries_named(kind, name) if kind not in self._taken[item] else [
+                    e for e in self._by_file[item] if e.kind == kind and e.name == name]
             else:
-                found += [e for e in self._by_file[key] if e.kind == kind and e.name == name]
+                found.append(item)
         return found
 
     def entries(self, kind: str) -> list[Entry]:

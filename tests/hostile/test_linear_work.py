@@ -48,3 +48,16 @@ def test_next_line_directives_stay_linear(tmp_path):
         return "# stslint: disable-next-line=STS403\n" * (20 * n) + "".join(PV.format(i=i) for i in range(n))
 
     assert _growth(tmp_path, make, 300) < 8
+
+
+def test_lookups_in_one_large_file_stay_linear(tmp_path):
+    def make(n: int) -> str:
+        services = "".join(f"---\napiVersion: v1\nkind: Service\nmetadata: {{name: s{i}}}\n"
+                           f"spec: {{clusterIP: None, selector: {{app: a{i}}}}}\n" for i in range(n))
+        workloads = "".join(f"---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata: {{name: w{i}}}\n"
+                            f"spec:\n  serviceName: s{i}\n  selector: {{matchLabels: {{app: a{i}}}}}\n"
+                            f"  template:\n    metadata: {{labels: {{app: a{i}}}}}\n"
+                            "    spec: {containers: [{name: c, image: i}]}\n" for i in range(n))
+        return services + workloads  # one stream, as helm template or kustomize build writes it
+
+    assert _growth(tmp_path, make, 500) < 8
