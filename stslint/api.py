@@ -52,13 +52,16 @@ def lint_paths(paths: Sequence[str], settings: Settings | None = None,
 
 def build_index(paths: Sequence[str], settings: Settings | None = None) -> Index:
     """The index entries of the manifests at ``paths`` (files or directories), for linting one file
-    against the others with :func:`lint_text`."""
+    against the others with :func:`lint_text`: their entries (their annotations included), and the
+    patch files their kustomizations list (whose entries are left out)."""
     settings = settings or Settings()
     plan = RulePlan.of(settings)
     index = Index()
     for source in discover(list(paths)):
         analysis = analyze(load_source(source, settings.max_file_size), settings, plan)
         index.replace_file(analysis.key, analysis.entries)
+        index.patch_files |= analysis.patches
+    index.drop_files(index.patch_files)  # kustomize patches are not objects
     return index
 
 
@@ -75,7 +78,7 @@ def lint_text(text: str, uri: str, *, settings: Settings | None = None, index: I
     run.add_file(load_content(result))
     outcome = run.finish()
     if origin is not None:
-        outcome = _mapped(outcome, origin)
+        outcome = _mapped(outcome, origin, uri, result.real_path or uri)
     return outcome
 
 
@@ -135,20 +138,22 @@ class SegmentOrigin:
         return None
 
 
-def _mapped(result: RunResult, origin: Origin) -> RunResult:
-    """The result with every position the origin maps moved to its file."""
+def _mapped(result: RunResult, origin: Origin, uri: str, key: str) -> RunResult:
+    """The result with every position of the text ``uri`` that the origin maps moved to its file
+    (positions in other files stay where they are)."""
 
     def move_related(item: Related) -> Related:
-        found = origin.locate(item.span)
+        found = origin.locate(item.span) if item.file == uri else None
         return item if found is None else item._replace(file=found[0], span=found[1], source_path=None)
 
+    text = result.texts.get(key)
     findings: list[Finding] = []
     for finding in result.findings:
-        found = origin.locate(finding.span)
+        found = origin.locate(finding.span) if finding.file == uri else None
         moved = finding if found is None else finding._replace(file=found[0], span=found[1], source_path=None)
         fix = finding.fix
         if fix is not None:
-            edits = [_moved_edit(edit, origin, result.texts.get(edit.file)) for edit in fix.edits]
+            edits = [_moved_edit(edit, origin, text) if edit.file == uri else edit for edit in fix.edits]
             fix = None if any(edit is None for edit in edits) else fix._replace(
                 edits=tuple(edit for edit in edits if edit is not None))
         findings.append(moved._replace(related=tuple(move_related(r) for r in finding.related), fix=fix))

@@ -96,6 +96,15 @@ class Run:
         self.file_keys: list[str] = []
         self.files = 0
         self.objects = 0
+        if index is not None:
+            self._add_other_files(index)
+
+    def _add_other_files(self, index: Index) -> None:
+        """What an index of files not being checked brings besides its entries: the patch files its
+        kustomizations list, and the annotations of its objects (which suppress what they cause)."""
+        self.patch_files |= index.patch_files
+        for entry in index.annotated():
+            self._note_annotation(entry, entry.file, entry.source_path)
 
     def add_context(self, context: Context) -> None:
         """Index what context files contribute: they resolve the checked files' references (their
@@ -107,11 +116,16 @@ class Run:
             self.index.replace_lazily(file.real_path, file)
             self.warnings.extend(RunWarning(file.display, line, message) for line, message in file.refused())
             for entry in file.annotated():
-                assert entry.annotation is not None
-                suppression, _ = annotation_of(entry.annotation, entry.kind_span, (0, 0), entry.ref, entry.namespace,
-                                               entry.object_at, self.plan.rules)
-                if suppression is not None:
-                    self._suppressions_of(file.display, file.real_path, context=True).items.append(suppression)
+                self._note_annotation(entry, file.display, file.real_path)
+
+    def _note_annotation(self, entry: Any, display: str, real_path: str | None) -> None:
+        """Register the annotation of an object of a file not being checked (it suppresses the
+        findings it causes on checked objects, and is never reported as unused)."""
+        assert entry.annotation is not None
+        suppression, _ = annotation_of(entry.annotation, entry.kind_span, (0, 0), entry.ref, entry.namespace,
+                                       entry.object_at, self.plan.rules)
+        if suppression is not None:
+            self._suppressions_of(display, real_path, context=True).items.append(suppression)
 
     def _suppressions_of(self, display: str, real_path: str | None, *, context: bool = False) -> FileSuppressions:
         key = real_path or display
@@ -121,7 +135,11 @@ class Run:
         return entry
 
     def add(self, analysis: FileAnalysis) -> None:
-        """Add the analysis of one checked file (its entries replace any the index had for it)."""
+        """Add the analysis of one checked file (its entries, and its suppressions, replace any the
+        index of other files had for it)."""
+        earlier = self.suppressions.get(analysis.key)
+        if earlier is not None and earlier.context:
+            del self.suppressions[analysis.key]
         self.files += 1
         self.objects += analysis.objects
         self.file_names.append(analysis.display)

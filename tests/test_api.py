@@ -113,3 +113,32 @@ def test_context_records_the_kinds_the_run_s_rules_read(tmp_path):
     assert result.context.from_cache == 1
     builtin_only = lint_paths([str(repo / "sts.yaml")], context=ContextRequest([str(repo / "ctx")]))
     assert builtin_only.context is not None and builtin_only.context.files == []  # nothing the rules read
+
+
+def test_one_file_against_an_index_gets_the_verdict_of_the_whole_workspace(tmp_path):
+    """Annotations and kustomize patches of the other files count, as when linting them together."""
+    annotated = SVC.replace("  name: db\n", "  name: db\n  annotations: {stslint.io/ignore: STS103}\n")
+    (tmp_path / "ann").mkdir()
+    (tmp_path / "ann" / "sts.yaml").write_text(STS)
+    (tmp_path / "ann" / "svc.yaml").write_text(annotated)
+    together = triples(lint_paths([str(tmp_path / "ann")]))
+    alone = triples(lint_text(STS, str(tmp_path / "ann" / "sts.yaml"), index=build_index([str(tmp_path / "ann")])))
+    assert together == alone == []
+
+    (tmp_path / "kz").mkdir()
+    (tmp_path / "kz" / "sts.yaml").write_text(STS)
+    (tmp_path / "kz" / "patch.yaml").write_text(SVC.replace("10.0.0.1", "None"))
+    (tmp_path / "kz" / "kustomization.yaml").write_text("resources: [sts.yaml]\npatchesStrategicMerge: [patch.yaml]\n")
+    together = triples(lint_paths([str(tmp_path / "kz")]))
+    alone = triples(lint_text(STS, str(tmp_path / "kz" / "sts.yaml"), index=build_index([str(tmp_path / "kz")])))
+    assert together == alone == [("STS102", "sts.yaml", 6)]  # the Service in a patch is no object
+
+
+def test_an_origin_moves_only_positions_of_the_text(tmp_path):
+    (tmp_path / "svc.yaml").write_text(SVC)
+    index = build_index([str(tmp_path)])
+    header = "# Source: chart/templates/sts.yaml\n"
+    origin = SegmentOrigin([Segment(2, 17, "chart/templates/sts.yaml", 1, len(header), 0)])
+    [finding] = lint_text(header + STS, "rendered.yaml", index=index, origin=origin).findings
+    assert (finding.code, finding.file, finding.line) == ("STS103", "chart/templates/sts.yaml", 6)
+    assert [(Path(r.file).name, r.line) for r in finding.related] == [("svc.yaml", 6)]  # not moved

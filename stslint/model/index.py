@@ -30,6 +30,9 @@ class LazyEntries(Protocol):
     def entries_named(self, kind: str, name: str) -> list[Entry]:
         """The file's entries of ``kind`` called ``name`` (the same objects every time)."""
 
+    def annotated(self) -> list[Entry]:
+        """The file's entries whose object carries an ``stslint.io/ignore`` annotation."""
+
 
 class Index:
     """Every entry of a run, looked up by kind, name, namespace and the pod labels they select."""
@@ -42,6 +45,8 @@ class Index:
         self._kinds: dict[str, tuple[list[Entry], dict[str, list[Entry]]]] = {}
         self._files_by_kind: dict[str, list[str]] | None = None
         self._names: dict[str, dict[str, list[Entry | str]]] = {}
+        self.patch_files: set[str] = set()
+        """Real paths of the files the kustomizations of the indexed files list as patches."""
         self.add_all(entries, subject=subject)
 
     def _changed(self) -> None:
@@ -99,6 +104,7 @@ class Index:
         other._by_file = {key: list(entries) for key, entries in self._by_file.items()}
         other._lazy = dict(self._lazy)
         other._taken = {key: set(kinds) for key, kinds in self._taken.items()}
+        other.patch_files = set(self.patch_files)
         if subjects:
             other._subject_files = set(self._subject_files)
         return other
@@ -112,6 +118,15 @@ class Index:
         for lazy in self._lazy.values():
             kinds |= lazy.kinds()
         return [entry for kind in sorted(kinds) for entry in self.entries(kind)]
+
+    def annotated(self) -> Iterable[Entry]:
+        """Every entry whose object carries an ``stslint.io/ignore`` annotation (context files'
+        rebuilt only for that)."""
+        for key, entries in self._by_file.items():
+            yield from (entry for entry in entries if entry.annotation is not None)
+            lazy = self._lazy.get(key)
+            if lazy is not None:
+                yield from (entry for entry in lazy.annotated() if entry not in entries)
 
     def all_subjects(self) -> Iterable[Entry]:
         """Every entry of the files being checked."""
