@@ -10,6 +10,7 @@ class PodDisruptionBudgetEntry(Entry):
     """A PodDisruptionBudget: which pods it covers and its budget."""
 
     __slots__ = ()
+    KINDS = frozenset({"PodDisruptionBudget"})
     SELECTOR = "selector"
 
     selector = Value(Record(LabelSelector), group="selector", default=None)

@@ -201,6 +201,8 @@ class Entry:
 
     VALUES: ClassVar[dict[str, Value]] = {}
     CLUSTER_SCOPED: ClassVar[bool] = False
+    KINDS: ClassVar[frozenset[str]] = frozenset()
+    """The kinds whose entries this type holds (a record of another kind is refused)."""
     SELECTOR: ClassVar[str | None] = None
     """The value holding the LabelSelector the object selects pods with (None: it selects none)."""
 
@@ -311,6 +313,8 @@ class Entry:
         entry_type = ENTRY_TYPES.get(data.get("type"))  # type: ignore[arg-type]
         if entry_type is None or not issubclass(entry_type, cls):
             raise BadRecord(f"unknown entry type {data.get('type')!r}")
+        if data.get("kind") not in entry_type.KINDS:
+            raise BadRecord(f"{entry_type.__name__} holds no {data.get('kind')!r}")
         explicit = OPTIONAL_STRING.load(data.get("namespace"))
         namespace = None if entry_type.CLUSTER_SCOPED else (explicit or default_namespace)
         object_at = data.get("at")

@@ -10,6 +10,7 @@ class ServiceEntry(Entry):
     """A Service: how it is exposed (whether it is headless) and what it selects."""
 
     __slots__ = ()
+    KINDS = frozenset({"Service"})
 
     type = Value(OPTIONAL_STRING, group="headless", default=None)
     cluster_ip = Value(OPTIONAL_STRING, group="headless")
@@ -77,6 +78,7 @@ class NetworkPolicyEntry(Entry):
     """A NetworkPolicy: which pods of its namespace it applies to."""
 
     __slots__ = ()
+    KINDS = frozenset({"NetworkPolicy"})
     SELECTOR = "pod_selector"
 
     pod_selector = Value(Record(LabelSelector), group="selector", default=None)

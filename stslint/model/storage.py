@@ -9,6 +9,7 @@ class StorageClassEntry(Entry):
     """A StorageClass and its reclaim policy."""
 
     __slots__ = ()
+    KINDS = frozenset({"StorageClass"})
     CLUSTER_SCOPED = True
 
     reclaim_policy = Value(OPTIONAL_STRING, group="reclaim")

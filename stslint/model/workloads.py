@@ -159,6 +159,14 @@ class ClaimTemplate:
         """The name to show in messages."""
         return self.name if self.name is not None else "(unnamed)"
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ClaimTemplate) and all(getattr(self, a) == getattr(other, a) for a in self.__slots__)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"ClaimTemplate({self.to_record()!r})"
+
     @classmethod
     def read(cls, fields: Fields, index: int) -> ClaimTemplate:
         """The claim template ``fields`` (item ``index`` of ``spec.volumeClaimTemplates``)."""
@@ -197,6 +205,7 @@ class WorkloadEntry(Entry):
     """A pod-template workload as cross-object rules see it: its pods' labels and its selector."""
 
     __slots__ = ()
+    KINDS = frozenset({"Deployment", "ReplicaSet", "DaemonSet", "Job", "CronJob"})
     SELECTOR = "selector"
 
     pod_labels = Value(STRING_MAP, group="labels", default=None)
@@ -210,6 +219,7 @@ class StatefulSetEntry(WorkloadEntry):
     """A StatefulSet: also its governing Service name and its claim templates."""
 
     __slots__ = ()
+    KINDS = frozenset({"StatefulSet"})
 
     service_name = Value(OPTIONAL_STRING, group="serviceName", default=None)
     service_name_span = Value(SPAN, default=None)

@@ -114,6 +114,15 @@ def _comparable(entry: Entry) -> dict[str, object]:
             "source_path": entry.source_path}
 
 
+def test_every_entry_type_names_the_kinds_it_holds():
+    from stslint.model.entries import ENTRY_TYPES
+
+    for name, entry_type in ENTRY_TYPES.items():
+        assert entry_type.KINDS or name == "Entry", name
+    kinds = [kind for entry_type in ENTRY_TYPES.values() for kind in entry_type.KINDS]
+    assert len(kinds) == len(set(kinds))  # one entry type per kind
+
+
 @pytest.mark.parametrize("namespace", [None, "dev"])
 def test_entries_rebuilt_from_json_equal_the_entries_of_a_checked_file(tmp_path: Path, namespace: str | None) -> None:
     write(tmp_path, {"all.yaml": MIXED})
@@ -127,6 +136,8 @@ def test_entries_rebuilt_from_json_equal_the_entries_of_a_checked_file(tmp_path:
     rebuilt = entries_of(record, "all.yaml", real, namespace)
     by_kind = sorted(checked.entries, key=lambda e: e.kind)  # records keep entries kind by kind
     assert [_comparable(e) for e in rebuilt] == [_comparable(e) for e in by_kind]
+    assert [(e.values, e.namespace, e.kind_span, e.name_span, e.object_at) for e in rebuilt] == [
+        (e.values, e.namespace, e.kind_span, e.name_span, e.object_at) for e in by_kind]  # the values themselves
     kinds = [e.kind for e in rebuilt]
     assert kinds.count("Service") == 3 and kinds.count("StorageClass") == 3 and kinds.count("StatefulSet") == 2
     assert {"PodDisruptionBudget", "NetworkPolicy", "CronJob", "Deployment"} <= set(kinds)
@@ -178,6 +189,8 @@ def test_a_minimal_record_rebuilds_and_omits_nothing_it_needs():
     as_record([{**SERVICE_RECORD, "headless": True}]),
     as_record([{**SERVICE_RECORD, "kind": "Pod"}]),
     as_record([["not", "a", "mapping"]]),
+    as_record([{**SERVICE_RECORD, "kind": "StorageClass"}], kind="StorageClass"),  # a Service entry as a class
+    as_record([{**SERVICE_RECORD, "type": "StorageClassEntry"}]),
 ])
 def test_malformed_records_are_refused(record: dict[str, object]) -> None:
     with pytest.raises(BadRecord):
