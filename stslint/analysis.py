@@ -71,10 +71,14 @@ class RulePlan:
         return found
 
     def reads(self, view: type[Resource]) -> bool:
-        """Whether a selected rule reads objects of this view class (their identity is then read)."""
+        """Whether the identity (metadata, name, namespace) of objects of this view class is read:
+        a selected object rule reads them, or a cross-object rule is selected and some cross-object
+        rule of the run relates their kind (the index then looks them up by name)."""
         found = self._reads.get(view)
         if found is None:
-            found = self._reads[view] = bool(self.rules_for(view)) or self.indexes(view)
+            related = any(issubclass(view, read) for rule in self.rules.values() if rule.scope == "index"
+                          for read in rule.reads)
+            found = self._reads[view] = bool(self.rules_for(view)) or (bool(self.index_rules) and related)
         return found
 
     def indexes(self, view: type[Resource]) -> bool:

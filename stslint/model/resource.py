@@ -142,13 +142,15 @@ def register_view(cls: type[Resource]) -> type[Resource]:
 
 
 def view_class(data: YMap) -> type[Resource]:
-    """The view class of an object: the one registered for its kind and apiVersion (one of the versions
-    it declares), else plain Resource."""
+    """The view class of an object: the one registered for its kind and API group, whatever the
+    version within a named group (``apps/v1beta1`` StatefulSets included); in the core group, whose
+    only version is ``v1``, one of the versions the view declares. Else plain Resource."""
     kind, api = data.get("kind"), data.get("apiVersion")
     if not isinstance(kind, str) or not isinstance(api, str):
         return Resource
-    cls = VIEWS.get((api_group(api), kind))
-    return cls if cls is not None and api in cls.API_VERSIONS else Resource
+    group = api_group(api)
+    cls = VIEWS.get((group, kind))
+    return cls if cls is not None and (group or api in cls.API_VERSIONS) else Resource
 
 
 def _scalar_text(value: Any) -> str:

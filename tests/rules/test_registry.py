@@ -250,3 +250,24 @@ def test_a_fix_that_is_neither_safe_nor_unsafe_is_a_bug(tmp_path):
     rules = BUILTIN.with_rules([define_object_rule("TST100", "odd-fix", "warning", check, view="Service")])
     with pytest.raises(RuleError, match="neither safe nor unsafe|not safe or unsafe"):
         run(tmp_path, manifest("Service"), rules, ["TST100"])
+
+
+@pytest.mark.parametrize("api, viewed", [("apps/v1", True), ("apps/v1beta1", True), ("apps/v1beta3", True),
+                                         ("apps.kruise.io/v1beta1", False), ("v1", False)])
+def test_views_are_chosen_by_kind_and_api_group(tmp_path, api, viewed):
+    def check(view: Resource, options: dict[str, Any]) -> Iterator[Finding]:
+        yield view.finding("TST100", "seen", view.fields.key_span("kind"))
+
+    rules = BUILTIN.with_rules([define_object_rule("TST100", "sees", "warning", check, view="StatefulSet")])
+    text = manifest("StatefulSet").replace("apps/v1", api)
+    assert bool(run(tmp_path, text, rules, ["TST100"])) is viewed
+
+
+@pytest.mark.parametrize("api, viewed", [("v1", True), ("v2", False), ("core/v1", False)])
+def test_core_kinds_need_their_version(tmp_path, api, viewed):
+    def check(view: Resource, options: dict[str, Any]) -> Iterator[Finding]:
+        yield view.finding("TST100", "seen", view.fields.key_span("kind"))
+
+    rules = BUILTIN.with_rules([define_object_rule("TST100", "sees", "warning", check, view="Service")])
+    text = manifest("Service").replace("apiVersion: v1", f"apiVersion: {api}")
+    assert bool(run(tmp_path, text, rules, ["TST100"])) is viewed
