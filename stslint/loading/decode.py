@@ -50,11 +50,12 @@ def sniff_encoding(data: bytes) -> tuple[str, int]:
 
 
 def _position_of(data: bytes, offset: int) -> tuple[int, int]:
-    """1-based line and column of a byte offset in (roughly) UTF-8 bytes."""
-    before = data[:offset]
-    line = before.count(b"\n") + 1
-    column = offset - (before.rfind(b"\n") + 1) + 1
-    return line, column
+    """1-based line and column, as YAML counts them (its line breaks, columns in characters), of a
+    byte offset in UTF-8 bytes that decode up to it."""
+    from stslint.loading.source_text import SourceText
+
+    before = data[:offset].decode("utf-8", "replace")
+    return SourceText(before).position(len(before))
 
 
 def decode(data: bytes) -> Decoded:
@@ -73,6 +74,8 @@ def decode(data: bytes) -> Decoded:
             line, column,
         ) from None
     if "\0" in text:
-        line = text.count("\n", 0, text.index("\0")) + 1
-        raise DecodeError("binary file (contains a NUL character)", line, 1)
+        from stslint.loading.source_text import SourceText
+
+        line, column = SourceText(text).position(text.index("\0"))
+        raise DecodeError("binary file (contains a NUL character)", line, column)
     return Decoded(text, encoding, data[:bom])

@@ -27,7 +27,7 @@ from yaml.events import (
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
-from stslint.loading.source_text import LINE_BREAK
+from stslint.loading.source_text import LINE_BREAK, SourceText
 from stslint.model.nodes import Span, YMap, YSeq
 
 try:  # libyaml when present: an order of magnitude faster
@@ -171,58 +171,37 @@ def _json_key(key: Any) -> Any:
     return str(key)
 
 
-def _line_start(text: str, number: int) -> int | None:
-    """The offset where line ``number`` (1-based, lines ended by "\\n") starts; None past the end."""
-    start = 0
-    for _ in range(number - 1):
-        start = text.find("\n", start) + 1
-        if start == 0:
-            return None
-    return start
-
-
-def _char_at(text: str, line: int, column: int) -> str:
+def _char_at(source: SourceText, line: int, column: int) -> str:
     """The character at a 1-based line and column ("" when out of range); a column past the end of
     the line reads on into the lines after it."""
-    start = _line_start(text, line)
-    if start is None:
-        return ""
-    index = start + column - 1
-    return text[index] if index < len(text) else ""
+    index = source.offset(line, column)
+    return source.text[index] if index < len(source.text) else ""
 
 
-_SLASH_COMMENT = re.compile(r"^[ \t]*(//|/\*)", re.MULTILINE)
+_SLASH_COMMENT = re.compile(r"(?:^|(?<=[\r\x85\u2028\u2029]))[ \t]*(//|/\*)", re.MULTILINE)
+"""A ``//`` or ``/*`` starting a line (after any of YAML's line breaks)."""
 
 
-def _template_before(text: str, marker: str, line: int) -> tuple[int, int] | None:
+def _template_before(source: SourceText, marker: str, line: int) -> tuple[int, int] | None:
     """Where a template ``marker`` ({{ or {%) stands unquoted (starting a line or a value) on ``line``
     or the line before: the template is then why the text does not parse there."""
     for number in (line, line - 1):
-        content = _line(text, number)
+        content = source.line(number)
         match = re.match(r"[ \t]*(?:- )?(?:[^\"'#{]*?:[ \t]+)?(" + re.escape(marker) + ")", content)
         if match:
             return number, match.start(1) + 1
     return None
 
 
-def _line(text: str, number: int) -> str:
-    """Line ``number`` (1-based) of ``text``; "" when out of range."""
-    start = _line_start(text, number) if number >= 1 else None
-    if start is None:
-        return ""
-    end = text.find("\n", start)
-    return text[start:] if end == -1 else text[start:end]
-
-
-def _comment_before(text: str, line: int) -> tuple[int, int] | None:
+def _comment_before(source: SourceText, line: int) -> tuple[int, int] | None:
     """Where a line starting with ``//`` or ``/*`` (a JSON-with-comments comment) stands, when one
     does at or before ``line`` in a JSON-looking text (the comment is then why it does not parse)."""
-    if not text.lstrip("\ufeff \t\r\n").startswith(("{", "[")):
+    if not _looks_like_json(source.text):
         return None
-    match = _SLASH_COMMENT.search(text)
+    match = _SLASH_COMMENT.search(source.text)
     if match is None:
         return None
-    comment_line = text.count("\n", 0, match.start()) + 1
+    comment_line = source.line_of(match.start())
     if comment_line > line:
         return None
     return comment_line, match.start(1) - match.start() + 1
@@ -441,28 +420,30 @@ def _load_text(text: str, loader: Any) -> Loaded:
                 holder[key] = value
                 holder.spans[key] = (key_span, span)
     except yaml.MarkedYAMLError as exc:
+        source = SourceText(text)  # the one line table, only when there is an error to place
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = (exc.problem or exc.context or "invalid YAML").strip()
-        if mark is not None and _char_at(text, line, column) == "\t":
+        if mark is not None and _char_at(source, line, column) == "\t":
             problem = "a tab character where YAML forbids one (indent with spaces)"
         if "maximum nesting depth" in problem:  # libyaml >= 0.2.6 scans flow collections ahead of us
             problem = f"nesting deeper than {MAX_DEPTH} levels"  # true there too: one message whoever stops it
         for marker, hint in (("{{", "a Go/Helm template"), ("{%", "a Jinja template")):
-            template = _template_before(text, marker, line)
+            template = _template_before(source, marker, line)
             if template is not None:
                 problem = f"{problem} ({hint}?)" if "template" not in problem else problem
                 line, column = template
                 break
-        comment = _comment_before(text, line)
+        comment = _comment_before(source, line)
         if comment is not None:
             raise LoadError("STS001", "a // or /* comment, which neither JSON nor YAML has (YAML comments "
                             "start with #)", *comment) from None
         raise LoadError("STS001", problem, line, column) from None
-    except yaml.reader.ReaderError as exc:  # control characters: a character offset, not a mark
-        before = text[: exc.position]
-        line = before.count("\n") + 1
-        column = exc.position - (before.rfind("\n") + 1) + 1
+    except yaml.reader.ReaderError as exc:  # control characters: an offset, not a mark
+        position = exc.position
+        if loader is not yaml.SafeLoader:  # libyaml reads the text as UTF-8: a byte offset
+            position = len(text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "ignore"))
+        line, column = SourceText(text).position(position)
         raise LoadError("STS001", f"control character #x{exc.character:04x} is not allowed in YAML",
                         line, column) from None
     except yaml.YAMLError as exc:

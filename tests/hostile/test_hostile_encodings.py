@@ -32,7 +32,7 @@ BROKEN = {
                        "not valid UTF-16-LE text (byte 0x6b at offset 18)"),
     "surrogate-utf16.yaml": (codecs.BOM_UTF16_BE + b"\0a\0:\0 \xd8\x00\0\n", (1, 1),
                              "not valid UTF-16-BE text (byte 0xd8 at offset 8)"),
-    "utf32-nul.yaml": (codecs.BOM_UTF32_LE + "a: \0\n".encode("utf-32-le"), (1, 1),
+    "utf32-nul.yaml": (codecs.BOM_UTF32_LE + "a: \0\n".encode("utf-32-le"), (1, 4),
                        "binary file (contains a NUL character)"),
 }
 
@@ -92,3 +92,23 @@ def test_line_endings_do_not_move_positions(tmp_path, newline):
     (tmp_path / "eol.yaml").write_bytes(GOOD.replace("\n", newline).encode())
     run = run_limited("eol.yaml", cwd=tmp_path)
     assert run.at("eol.yaml") == [GOOD_FINDING]
+
+
+@pytest.mark.parametrize("line_break", ["\n", "\r", "\r\n", "\x85", "\u2028"])
+def test_input_errors_are_placed_on_yaml_lines_whatever_the_line_breaks(tmp_path, line_break):
+    from stslint.engine import lint
+    from stslint.loading.discover import discover
+
+    cases = {
+        "control.yaml": ('a: 1{b}b: 2{b}c: "x\x07"{b}', ("STS001", 3, 6)),
+        "tab.yaml": ("a: 1{b}b:{b}\t- x{b}", ("STS001", 3, 1)),
+        "nul.yaml": ("a: 1{b}b: \x00{b}", ("STS004", 2, 4)),
+        "jsonc.json": ('{{{b}"a": 1,{b}// note{b}"b": 2}}', ("STS001", 3, 1)),
+    }
+    for name, (text, expected) in cases.items():
+        (tmp_path / name).write_bytes(text.format(b=line_break).encode("utf-8"))
+        [finding] = lint(discover([str(tmp_path / name)])).findings
+        assert (finding.code, finding.line, finding.column) == expected, name
+    (tmp_path / "byte.yaml").write_bytes(f"a: 1{line_break}b: 2{line_break}c: ".encode() + b"\xff")
+    [finding] = lint(discover([str(tmp_path / "byte.yaml")])).findings
+    assert (finding.code, finding.line, finding.column) == ("STS004", 3, 4)
