@@ -71,12 +71,13 @@ def test_edits_must_not_overlap_or_leave_the_text():
 
 @given(st.text(max_size=40), st.data())
 def test_applied_edits_keep_every_character_outside_them(text, data):
-    cuts = sorted(data.draw(st.lists(st.integers(0, len(text)), max_size=6)))
+    cuts = sorted(set(data.draw(st.lists(st.integers(0, len(text)), max_size=6))))  # distinct: order-free
     edits = [Edit("f", a, b, data.draw(st.text(max_size=3))) for a, b in zip(cuts[::2], cuts[1::2])]
-    result = apply_edits(text, edits)
-    position, rebuilt = 0, []
-    for edit in edits:
-        rebuilt += [text[position:edit.start], edit.replacement]
-        position = edit.end
-    assert result == "".join(rebuilt) + text[position:]
+    result = apply_edits(text, list(reversed(edits)))  # the order given does not matter
+    expected = list(text)
+    for edit in reversed(edits):  # an independent oracle: from the end, on a list of characters
+        expected[edit.start:edit.end] = list(edit.replacement)
+    assert result == "".join(expected)
+    untouched = [i for i in range(len(text)) if not any(e.start <= i < e.end for e in edits)]
+    assert all(text[i] in result for i in untouched)
     assert apply_edits(text, []) == text

@@ -117,14 +117,37 @@ class PodTemplateWorkload(Resource):
         groups = ["containers", "initContainers"] if include_init else ["containers"]
         return all([pod.maps_readable(group) for group in groups])
 
+    DEFAULTED_SELECTOR_VERSIONS: ClassVar[tuple[str, ...]] = ("apps/v1beta1", "extensions/v1beta1")
+    """API versions that defaulted an absent selector to the pod template's labels."""
+
     def selector(self) -> LabelSelector | None:
         """The selector beside the pod template (``spec.selector``; a CronJob's
         ``spec.jobTemplate.spec.selector``) as a LabelSelector (None when absent, empty, invalid or
-        wrong-typed)."""
+        wrong-typed); an absent one is the template's labels in the API versions that defaulted it."""
         owner: Fields | None = self.fields
         for key in self.TEMPLATE_PATH[:-1]:
             owner = owner.map(key) if owner is not None else None
-        return read_label_selector(owner, "selector", empty_selects_all=False) if owner is not None else None
+        if owner is None:
+            return None
+        if not owner.present("selector") and self.api_version in self.DEFAULTED_SELECTOR_VERSIONS:
+            labels = self.template_labels()
+            return LabelSelector(labels) if labels else None
+        return read_label_selector(owner, "selector", empty_selects_all=False)
+
+    def volume_names(self) -> set[str] | None:
+        """The names of the pod template's volumes, or None when they cannot be read (every
+        wrong-typed name is reported)."""
+        pod = self.pod_spec()
+        if pod is None or not pod.maps_readable("volumes"):
+            return None
+        names: set[str] = set()
+        readable = True
+        for _, volume in pod.maps("volumes"):  # read them all: every wrong-typed name is reported
+            if volume.str_readable("name"):
+                names.add(volume.str("name") or "")
+            else:
+                readable = False
+        return names if readable else None
 
     def entry(self) -> WorkloadEntry:
         """The index entry: pod labels and selector."""

@@ -22,6 +22,7 @@ configuration, suppressions and reports all read it.
 """
 from __future__ import annotations
 
+import copy
 import importlib
 import re
 from collections.abc import Mapping
@@ -36,6 +37,7 @@ from stslint.rules.options import Option
 Check = Callable[[Any, dict[str, Any]], Iterable[Finding]]
 SEVERITIES = ("error", "warning")
 _CODE = re.compile(r"([A-Z]+)[0-9]+\Z")
+_NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*\Z")
 
 
 class RuleDefinitionError(TypeError):
@@ -71,8 +73,8 @@ class Rule:
         return match.group(1) if match else self.code
 
     def defaults(self) -> dict[str, Any]:
-        """Every option at its default."""
-        return {option.name: option.default for option in self.options}
+        """Every option at its default (a copy: a rule may not change another run's defaults)."""
+        return {option.name: copy.deepcopy(option.default) for option in self.options}
 
     def option(self, name: str) -> Option | None:
         """The option called ``name``, or None."""
@@ -152,6 +154,8 @@ def _validated(rule: Rule) -> Rule:
         raise RuleDefinitionError(f"rule {rule.code}: severity is error or warning, not {rule.severity!r}")
     if not _CODE.match(rule.code):
         raise RuleDefinitionError(f"rule code {rule.code!r} is letters then digits")
+    if not _NAME.match(rule.name):
+        raise RuleDefinitionError(f"rule name {rule.name!r} is lowercase words joined by '-'")
     names = [option.name for option in rule.options]
     if len(set(names)) != len(names):
         raise RuleDefinitionError(f"rule {rule.code} declares an option twice")

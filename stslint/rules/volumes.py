@@ -21,27 +21,12 @@ def _claim_names(sts: StatefulSet) -> set[str]:
     return {c.name for c in sts.claims() if c.name}
 
 
-def _volume_names(pod: Fields) -> set[str] | None:
-    """The names of the pod's volumes, or None when they cannot be read (STS006)."""
-    if not pod.maps_readable("volumes"):
-        return None
-    names: set[str] = set()
-    readable = True
-    for _, volume in pod.maps("volumes"):  # read them all: every wrong-typed name is reported
-        if volume.str_readable("name"):
-            names.add(volume.str("name") or "")
-        else:
-            readable = False
-    return names if readable else None
-
-
 @object_rule("STS405", "volume-mount-unknown", "error", view=StatefulSet)
 def volume_mount_unknown(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Finding]:
     """A volumeMount names neither a pod volume nor a claim template."""
-    pod = sts.pod_spec()
-    if pod is None:
+    if sts.pod_spec() is None:
         return
-    pod_volumes = _volume_names(pod)
+    pod_volumes = sts.volume_names()
     if pod_volumes is None or not sts.claim_templates_readable():
         return  # what a mount may name cannot be read: STS006
     volumes = pod_volumes | _claim_names(sts)

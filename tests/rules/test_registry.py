@@ -271,3 +271,22 @@ def test_core_kinds_need_their_version(tmp_path, api, viewed):
     rules = BUILTIN.with_rules([define_object_rule("TST100", "sees", "warning", check, view="Service")])
     text = manifest("Service").replace("apiVersion: v1", f"apiVersion: {api}")
     assert bool(run(tmp_path, text, rules, ["TST100"])) is viewed
+
+
+def test_rule_names_are_lowercase_kebab_case_and_defaults_are_copies():
+    with pytest.raises(RuleDefinitionError):
+        define_object_rule("TST100", "Upper-Case", "warning", lambda v, o: (), view="Service")
+    option = Option("names", "array", ["a"], items="string")
+    rule = define_object_rule("TST100", "lower", "warning", lambda v, o: (), view="Service", options=[option])
+    rule.defaults()["names"].append("changed")
+    assert rule.defaults() == {"names": ["a"]}
+
+
+def test_legacy_workloads_select_their_template_labels_when_no_selector_is_written():
+    from tests.model.test_index import index_of
+
+    text = ("apiVersion: {api}\nkind: Deployment\nmetadata: {{name: d, namespace: db}}\n"
+            "spec:\n  template:\n    metadata: {{labels: {{app: db}}}}\n")
+    for api, selects in (("extensions/v1beta1", True), ("apps/v1beta1", True), ("apps/v1", False)):
+        index = index_of(text.format(api=api))
+        assert bool(index.selecting("Deployment", "db", {"app": "db"})) is selects, api
