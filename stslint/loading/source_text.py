@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from typing import Iterator
 
 LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 """YAML 1.1's line breaks: what the parser counts lines by."""
@@ -91,12 +90,6 @@ class SourceText:
     def line_of(self, offset: int) -> int:
         """The 1-based line holding an offset."""
         return self.position(offset)[0]
-
-    def iter_lines_from(self, number: int) -> Iterator[tuple[int, str]]:
-        """(number, text) of every line from ``number`` on."""
-        starts, ends = self._table()
-        for index in range(max(number, 1) - 1, len(starts)):
-            yield index + 1, self.text[starts[index]:ends[index]]
 
     def encode(self, text: str | None = None) -> bytes:
         """``text`` (default: this text) as the file's bytes: its encoding and BOM restored."""

@@ -131,7 +131,6 @@ INTEGER = _Scalar(int)
 OPTIONAL_INT_OR_STRING = _Scalar(int, str, nullable=True)
 STRING_MAP = _StringMap()
 SPAN = _Span()
-OPTIONAL_STRINGS = _List(OPTIONAL_STRING, nullable=True)
 STRINGS = _List(STRING)
 
 
