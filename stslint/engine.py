@@ -85,6 +85,7 @@ class Run:
         self.settings = settings
         self.plan = RulePlan.of(settings)
         self.index = index.copy(subjects=False) if index is not None else Index()
+        self.index.has_context = index is not None
         self.findings: list[Finding] = []
         self.type_findings: list[Finding] = []
         self.patch_files: set[str] = set()
@@ -110,6 +111,7 @@ class Run:
         """Index what context files contribute: they resolve the checked files' references (their
         kustomizations mark patch files, their annotations suppress what they cause) but are never
         reported on."""
+        self.index.has_context = True
         for file in context.files:
             self.context_paths.add(file.real_path)
             self.patch_files.update(file.patches)

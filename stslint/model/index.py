@@ -47,6 +47,9 @@ class Index:
         self._names: dict[str, dict[str, list[Entry | str]]] = {}
         self.patch_files: set[str] = set()
         """Real paths of the files the kustomizations of the indexed files list as patches."""
+        self.has_context = False
+        """Whether files besides the checked ones were given to resolve references (a context, or the
+        other files of a workspace): a reference that resolves nowhere is then not merely elsewhere."""
         self.add_all(entries, subject=subject)
 
     def _changed(self) -> None:
@@ -105,6 +108,7 @@ class Index:
         other._lazy = dict(self._lazy)
         other._taken = {key: set(kinds) for key, kinds in self._taken.items()}
         other.patch_files = set(self.patch_files)
+        other.has_context = self.has_context
         if subjects:
             other._subject_files = set(self._subject_files)
         return other

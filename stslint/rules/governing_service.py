@@ -106,18 +106,27 @@ def service_not_found(index: Index, options: dict[str, Any]) -> Iterator[Finding
                         "but a governing Service must be in the pods' namespace)")
         related: list[Related] = []
         suggestion = suggestions.suggest(sts)
-        if suggestion:
-            message += f'; did you mean "{suggestion}"?'
-            candidate = _services(index, suggestion, sts.namespace)[0]
-            related.append(candidate.related(candidate.name_span, f'Service "{suggestion}" is defined here'))
+        if suggestion is not None:
+            candidate_name, flaw = suggestion
+            candidate = _services(index, candidate_name, sts.namespace)[0]
+            if flaw is None:
+                message += f'; did you mean "{candidate_name}"?'
+                related.append(candidate.related(candidate.name_span, f'Service "{candidate_name}" is defined here'))
+            else:
+                message += f'; Service "{candidate_name}" has a close name but {flaw}'
+                related.append(candidate.related(candidate.name_span, f'Service "{candidate_name}" {flaw}'))
+        if not index.has_context:
+            message += "; if it is defined in another file, pass that file or use --context/--context-git"
         yield sts.finding("STS102", message, sts.service_name_span, anchor="spec.serviceName", related=related)
 
 
 class _Suggestions:
-    """"Did you mean" for an unresolved serviceName: a close name, else the only headless Service that
-    selects the pods. Candidates are grouped once per namespace, close names are looked for among the
-    names sharing the first two characters, so thousands of Services keep a run linear. Candidates are
-    looked at, not judged: their wrong-typed fields are not read (not reported here)."""
+    """"Did you mean" for an unresolved serviceName: a Service that would itself pass — headless, and
+    selecting the pods when that can be told — with a close name, else the only such Service; failing
+    that, a close name with what is wrong with it. Candidates are grouped once per namespace, close
+    names are looked for among the names sharing the first two characters, so thousands of Services
+    keep a run linear. Candidates are looked at, not judged: their wrong-typed fields are not read
+    (not reported here)."""
 
     MAX_HEADLESS = 50
     MAX_CANDIDATES = 50
@@ -150,21 +159,31 @@ class _Suggestions:
             self._close[key] = difflib.get_close_matches(name, bucket, n=3, cutoff=0.6)
         return self._close[key]
 
-    def suggest(self, sts: StatefulSetEntry) -> str | None:
-        """A Service name the StatefulSet's serviceName was probably meant to be."""
+    def suggest(self, sts: StatefulSetEntry) -> tuple[str, str | None] | None:
+        """A Service name the StatefulSet's serviceName was probably meant to be, with what would
+        still be wrong with that Service (None when it would pass: headless, selecting the pods)."""
         name = sts.service_name or ""
         if len(name) > 253:
             return None  # not a Service name (at most 253 characters)
         buckets, headless = self._candidates(sts.namespace)
         close = self._close_names(sts.namespace, name, buckets.get(name[:2].lower(), []))
+        headless_names = {s.name for s in headless}
         if len(headless) > self.MAX_HEADLESS or sts.has_problems("labels") or sts.pod_labels is None:
-            return close[0] if close else None
+            good = [c for c in close if c in headless_names]  # whether they select the pods is not told
+            if good:
+                return good[0], None
+            return (close[0], "is not headless") if close else None
         labels = sts.pod_labels
         selecting = sorted({s.name for s in headless if not s.has_problems("selector") and _selects(s, labels, sts.name)})
         preferred = [c for c in close if c in selecting]
-        if preferred or close:
-            return (preferred or close)[0]
-        return selecting[0] if len(selecting) == 1 else None
+        if preferred:
+            return preferred[0], None
+        if len(selecting) == 1:
+            return selecting[0], None
+        if close:
+            flaw = "does not select the pods" if close[0] in headless_names else "is not headless"
+            return close[0], flaw
+        return None
 
 
 def _nearest_in_length(names: list[str], name: str, count: int) -> list[str]:

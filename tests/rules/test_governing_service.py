@@ -107,10 +107,54 @@ def test_did_you_mean_prefers_a_headless_service_that_selects_the_pods(tmp_path)
     docs = [sts(service="web-hl", namespace="db"), service("web-h1", cluster_ip=None), service("web-hs"),
             service("cache", namespace="db")]
     [finding] = lint(discover([_write(tmp_path, *docs)])).findings
-    assert finding.message.endswith('did you mean "web-hs"?')
+    assert 'did you mean "web-hs"?' in finding.message
     lone = [sts(service="database", namespace="db"), service("pods")]
     [finding] = lint(discover([_write(tmp_path, *lone)])).findings
-    assert finding.message.endswith('did you mean "pods"?')
+    assert 'did you mean "pods"?' in finding.message
+
+
+NO_CONTEXT_HINT = "; if it is defined in another file, pass that file or use --context/--context-git"
+
+
+def _message(tmp_path, *docs: str) -> str:
+    [finding] = [f for f in lint(discover([_write(tmp_path, *docs)])).findings if f.code == "STS102"]
+    return finding.message
+
+
+def test_did_you_mean_never_suggests_a_service_that_would_fail(tmp_path):
+    # the only close name is not headless: said, not suggested
+    message = _message(tmp_path, sts(service="web-hl"), service("web-h1", cluster_ip=None))
+    assert "did you mean" not in message
+    assert message.endswith('; Service "web-h1" has a close name but is not headless' + NO_CONTEXT_HINT)
+    # headless but selecting other pods: said, not suggested
+    message = _message(tmp_path, sts(service="web-hl"), service("web-h1", selector="app: other"))
+    assert 'Service "web-h1" has a close name but does not select the pods' in message
+    # a headless Service selecting the pods wins over a closer name that would fail
+    message = _message(tmp_path, sts(service="web-hl"), service("web-h1", cluster_ip=None),
+                       service("database", selector="app: web"))
+    assert 'did you mean "database"?' in message and "web-h1" not in message
+    # pod labels unknown (wrong type): a close headless name is still preferred to a non-headless one
+    labels_wrong = sts(service="web-hl", labels="app: [web]")
+    message = _message(tmp_path, labels_wrong, service("web-h1", cluster_ip=None), service("web-hs"))
+    assert 'did you mean "web-hs"?' in message
+
+
+def test_no_context_hint_only_without_context(tmp_path):
+    from click.testing import CliRunner
+
+    from stslint.cli import cli
+
+    (tmp_path / "sts.yaml").write_text(sts(service="db"), encoding="utf-8")
+    (tmp_path / "ctx").mkdir()
+    (tmp_path / "ctx" / "other.yaml").write_text(service("other"), encoding="utf-8")
+    runner = CliRunner()
+    alone = runner.invoke(cli, ["check", "--isolated", "--format", "json", str(tmp_path / "sts.yaml")])
+    [finding] = __import__("json").loads(alone.output)["findings"]
+    assert finding["message"].endswith(NO_CONTEXT_HINT)
+    with_context = runner.invoke(cli, ["check", "--isolated", "--format", "json", "--context", str(tmp_path / "ctx"),
+                                       str(tmp_path / "sts.yaml")])
+    [finding] = __import__("json").loads(with_context.output)["findings"]
+    assert finding["code"] == "STS102" and "--context" not in finding["message"]
 
 
 def test_related_locations_point_at_the_service(tmp_path):
