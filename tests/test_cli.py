@@ -82,7 +82,7 @@ def test_namespace_option_decides_namespace_less_objects(tmp_path):
     assert run_stslint("check", str(manifest)).returncode == 0
     assert run_stslint("check", str(manifest), "-n", "db").returncode == 0
     other = run_stslint("check", str(manifest), "--namespace", "web")
-    assert other.returncode == 1 and "STS102" in other.stdout and "namespace 'web'" in other.stdout
+    assert other.returncode == 1 and "STS102" in other.stdout and 'namespace "web"' in other.stdout
 
 
 def test_rules_lists_every_code():

@@ -16,5 +16,5 @@ def deprecated_api_version(sts: StatefulSet, options: dict[str, Any]) -> Iterato
     removed_in = REMOVED.get(sts.api_version)
     if removed_in:
         yield sts.finding("STS501", f'StatefulSet "{sts.name}" uses apiVersion {sts.api_version}, which is not '
-                          f"served since Kubernetes {removed_in} — use apps/v1 (it requires spec.selector)",
+                          f"served since Kubernetes {removed_in}",
                           sts.fields.key_span("apiVersion"), anchor="apiVersion")

@@ -29,11 +29,11 @@ def service_name_missing(sts: StatefulSet, options: dict[str, Any]) -> Iterator[
             return  # wrong type: STS006
         if value is None or value == "":
             yield sts.finding("STS101", f'StatefulSet "{sts.name}": spec.serviceName is empty; pods get no '
-                              "stable DNS names — set it to the name of a headless Service",
+                              "stable DNS names",
                               spec.key_span("serviceName"), anchor="spec.serviceName")
         return
     yield sts.finding("STS101", f'StatefulSet "{sts.name}" has no spec.serviceName; pods get no stable DNS '
-                      "names — add serviceName naming a headless Service that selects the pods",
+                      "names",
                       sts.fields.key_span("kind"), anchor="kind")
 
 
@@ -59,7 +59,7 @@ def _not_headless_reason(svc: ServiceEntry) -> str:
     if svc.cluster_ip is MISSING or svc.cluster_ip is None:
         if svc.cluster_ips == ["None"]:
             return "spec.clusterIPs is [None] but spec.clusterIP is not set, which the API rejects"
-        return "type ClusterIP, spec.clusterIP is not set, so it gets a cluster IP"
+        return "spec.clusterIP is not set, so it gets a cluster IP"
     if svc.cluster_ip == "None":
         return f"spec.clusterIPs is {describe(svc.cluster_ips)}, not [None]"
     return f"spec.clusterIP is {describe(svc.cluster_ip)}"
@@ -102,7 +102,7 @@ def service_not_found(index: Index, options: dict[str, Any]) -> Iterator[Finding
                    "files; pods get no per-pod DNS names without it")
         elsewhere = sorted({s.namespace or "" for s in index.named_anywhere("Service", name)})
         if elsewhere:
-            message += (f' (a Service "{name}" exists in namespace {listed(map(repr, elsewhere))}, '
+            message += (f' (a Service "{name}" exists in namespace {listed(map(describe, elsewhere))}, '
                         "but a governing Service must be in the pods' namespace)")
         related: list[Related] = []
         suggestion = suggestions.suggest(sts)
@@ -212,8 +212,7 @@ def service_not_headless(index: Index, options: dict[str, Any]) -> Iterator[Find
         why = _not_headless_reason(svc)
         where = svc.cluster_ip_span or svc.type_span or svc.kind_span
         yield sts.finding("STS103", f'StatefulSet "{sts.name}": governing Service "{svc.name}" is not headless '
-                          f"({why}); per-pod DNS names are not guaranteed by the Kubernetes DNS spec — "
-                          "set clusterIP: None (clusterIP cannot change: recreate the Service)",
+                          f"({why}); per-pod DNS names are not guaranteed",
                           sts.service_name_span, anchor="spec.serviceName",
                           related=[svc.related(where, f'Service "{svc.name}" is not headless here')])
 
@@ -232,14 +231,12 @@ def service_selector_mismatch(index: Index, options: dict[str, Any]) -> Iterator
             continue
         svc = services[0]
         if not svc.selector:
-            why = "has no selector, so it selects no pods (its endpoints are not managed by Kubernetes)"
-            fix = "add a selector equal to (a subset of) the pod template labels"
+            why = "has no selector, so it selects no pods"
             note = f'Service "{svc.name}" has no selector'
         else:
             missing = unmatched_labels(svc.selector, labels)
             why = f"selects {listed(missing)}, which the pod template labels do not carry"
-            fix = "make the Service selector a subset of the pod template labels"
             note = f'Service "{svc.name}" selects {listed(missing)} here'
         yield sts.finding("STS104", f'StatefulSet "{sts.name}": governing Service "{svc.name}" {why}; pods get '
-                          f"no DNS records — {fix}", sts.service_name_span, anchor="spec.serviceName",
+                          "no DNS records", sts.service_name_span, anchor="spec.serviceName",
                           related=[svc.related(svc.selector_span or svc.kind_span, note)])

@@ -20,16 +20,15 @@ def selector_missing(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Find
     note = (" (apps/v1beta1 defaulted it from the template labels; apps/v1 requires it)" if old_api else
             " (the API requires one)")
     if not spec.present("selector"):
-        yield sts.finding("STS201", f'StatefulSet "{sts.name}" has no spec.selector{note} — add '
-                          "spec.selector.matchLabels equal to the pod template labels",
+        yield sts.finding("STS201", f'StatefulSet "{sts.name}" has no spec.selector{note}',
                           sts.fields.key_span("kind"), anchor="kind")
         return
     selector = spec.map("selector")
     if selector is None:
         return  # wrong type: STS006
     if not selector.raw("matchLabels") and not selector.raw("matchExpressions"):
-        yield sts.finding("STS201", f'StatefulSet "{sts.name}": spec.selector is empty; an empty selector is '
-                          "invalid for a StatefulSet — add matchLabels equal to the pod template labels",
+        yield sts.finding("STS201", f'StatefulSet "{sts.name}": spec.selector is empty, which the API rejects for a '
+                          "StatefulSet",
                           spec.key_span("selector"), anchor="spec.selector")
 
 
@@ -56,6 +55,6 @@ def selector_template_mismatch(sts: StatefulSet, options: dict[str, Any]) -> Ite
                             f"{' ' + values if values else ''})")
     if problems:
         yield sts.finding("STS202", f'StatefulSet "{sts.name}": spec.selector does not match the pod template '
-                          f"labels ({listed(problems, '; ')} not satisfied); the API rejects the StatefulSet — make "
-                          "the template labels satisfy the selector", spec.key_span("selector"),  # type: ignore[union-attr]
+                          f"labels ({listed(problems, '; ')} not satisfied); the API rejects the StatefulSet",
+                          spec.key_span("selector"),  # type: ignore[union-attr]
                           anchor="spec.selector")

@@ -37,7 +37,7 @@ def volume_mount_unknown(sts: StatefulSet, options: dict[str, Any]) -> Iterator[
                 continue
             yield sts.finding("STS405", f'StatefulSet "{sts.name}": container "{container.label}" {key[:-1]} '
                               f'"{name}" names no volume of the pod and no volumeClaimTemplate; every pod '
-                              "creation fails — add the volume or fix the name", mount.key_span("name"),
+                              "creation fails", mount.key_span("name"),
                               container=container.name, anchor=f"{key}.name")
 
 
@@ -58,5 +58,5 @@ def claim_template_unused(sts: StatefulSet, options: dict[str, Any]) -> Iterator
     for claim in sts.claims():
         if claim.name and claim.name not in mounted:
             yield sts.finding("STS406", f'StatefulSet "{sts.name}": volumeClaimTemplate "{claim.label}" is mounted '
-                              "by no container; a volume is still provisioned for every replica — mount it or "
-                              "remove the template", claim.span, anchor=claim.anchor)
+                              "by no container; a volume is still provisioned for every replica",
+                              claim.span, anchor=claim.anchor)

@@ -13,7 +13,7 @@ def test_finding_frame_and_help(tmp_path):
     remediation = str(rule_doc("STS101")["remediation"]).strip().splitlines()
     assert output.splitlines()[:7] == [
         'web.yaml:6:3: STS101 [error] StatefulSet "web": spec.serviceName is empty; pods get no stable DNS '
-        "names — set it to the name of a headless Service",
+        "names",
         "  |",
         '6 |   serviceName: ""',
         "  |   ^^^^^^^^^^^",

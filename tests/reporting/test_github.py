@@ -56,7 +56,7 @@ def test_command_fields(tmp_path):
     lines = invoke("--format", "github", "k8s", cwd=tmp_path).output.splitlines()
     assert lines[0] == ('::error file=k8s/web.yaml,line=6,endLine=6,col=3,endColumn=14,title=STS101 '
                         'service-name-missing::StatefulSet "web": spec.serviceName is empty; pods get no stable '
-                        'DNS names — set it to the name of a headless Service')
+                        'DNS names')
     assert lines[1].startswith("::warning file=k8s/web.yaml,line=14,endLine=14,col=11,endColumn=")
     assert lines[-1] == "Found 3 problems (1 error, 2 warnings) in 1 file."
     assert invoke("--format", "github", "-q", "k8s", cwd=tmp_path).output.splitlines() == lines[:-1]

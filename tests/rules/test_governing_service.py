@@ -22,7 +22,7 @@ def test_service_not_found_with_did_you_mean_and_other_namespace(tmp_path):
     [finding] = result.findings
     assert finding.code == "STS102" and finding.line == 7 and finding.column == 3
     assert 'did you mean "jenkins-ui"?' in finding.message
-    assert "exists in namespace 'other'" in finding.message
+    assert 'exists in namespace "other"' in finding.message
 
 
 def test_namespace_semantics(tmp_path):
@@ -185,7 +185,7 @@ def test_did_you_mean_relates_the_candidate_and_nothing_without_one(tmp_path):
 def test_messages_name_at_most_five_items(tmp_path):
     services = "".join(f"---\n{service(namespace=f'ns-{i}')}" for i in range(40))
     [message] = [f.message for f in lint(discover([_write_one(tmp_path, sts(namespace="db") + services)])).findings]
-    assert "'ns-0', 'ns-1', 'ns-10', 'ns-11', 'ns-12' and 35 more" in message and "ns-9'" not in message
+    assert '"ns-0", "ns-1", "ns-10", "ns-11", "ns-12" and 35 more' in message and 'ns-9"' not in message
 
 
 def _write_one(tmp_path, text: str) -> str:
