@@ -45,3 +45,21 @@ def test_installed_wheel_runs_from_another_directory(wheel: Path, tmp_path: Path
     where = subprocess.run([str(python), "-c", "import stslint.package_data as r; print(r.data_dir('rules'))"],
                            cwd=elsewhere, capture_output=True, text=True)
     assert str(env_dir) in where.stdout  # read from the installed package, not the checkout
+
+
+def test_readme_quickstart_uses_a_virtual_environment_and_the_ci_test_command():
+    """The Quickstart's two commands work where pip refuses system installs (PEP 668), and the test
+    command is the one ``.ci/run`` runs."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    quickstart = readme[readme.index("## Quickstart"):readme.index("## Usage")]
+    commands = [block.strip() for block in quickstart.split("```sh")[1:]]
+    commands = [block[:block.index("```")].strip() for block in commands]
+    assert len(commands) == 2
+    install, test = commands
+    assert install.startswith("python3 -m venv .venv && . .venv/bin/activate && ")
+    assert install.endswith("pip install . && stslint check fixtures/")
+    assert test.startswith("python3 -m venv .venv && . .venv/bin/activate && ")
+    pytest_command = test.split(" && ")[-1]
+    ci_run = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert pytest_command in ci_run
+    assert 'python -m pip install --quiet -e ".[test]"' in ci_run and 'pip install -e ".[test]"' in test
