@@ -99,7 +99,7 @@ def service_not_found(index: Index, options: dict[str, Any]) -> Iterator[Finding
         name = sts.service_name
         assert name is not None
         message = (f'StatefulSet "{sts.name}": no Service "{name}" {_where(sts.namespace)} among the scanned '
-                   "files; pods get no per-pod DNS names without it")
+                   "files; pods get no per-pod DNS names")
         elsewhere = sorted({s.namespace or "" for s in index.named_anywhere("Service", name)})
         if elsewhere:
             message += (f' (a Service "{name}" exists in namespace {listed(map(describe, elsewhere))}, '
