@@ -76,7 +76,8 @@ _CONSTRUCTOR = SafeConstructor()
 
 
 class LoadError(Exception):
-    """The text cannot be loaded as YAML; carries the code and 1-based position of the problem."""
+    """The text cannot be loaded; carries the code and 1-based position of the problem, and how many
+    documents were read completely before it (``documents``)."""
 
     def __init__(self, code: str, message: str, line: int, column: int) -> None:
         super().__init__(message)
@@ -84,6 +85,7 @@ class LoadError(Exception):
         self.message = message
         self.line = line
         self.column = column
+        self.documents = 0
 
 
 @dataclass
@@ -182,7 +184,7 @@ _SLASH_COMMENT = re.compile(r"(?:^|(?<=[\r\x85\u2028\u2029]))[ \t]*(//|/\*)", re
 """A ``//`` or ``/*`` starting a line (after any of YAML's line breaks)."""
 
 
-def _template_before(source: SourceText, marker: str, line: int) -> tuple[int, int] | None:
+def template_before(source: SourceText, marker: str, line: int) -> tuple[int, int] | None:
     """Where a template ``marker`` ({{ or {%) stands unquoted (starting a line or a value) on ``line``
     or the line before: the template is then why the text does not parse there."""
     for number in (line, line - 1):
@@ -261,6 +263,12 @@ def _merged_count(value: Any) -> int:
 _BUILDING_EVENTS = frozenset({ScalarEvent, AliasEvent, MappingStartEvent, SequenceStartEvent, DocumentStartEvent})
 
 
+def values_limit_error(line: int, column: int) -> LoadError:
+    """The error for the value that goes past MAX_VALUES, at ``line`` and ``column``."""
+    return LoadError("STS004", f"more than {MAX_VALUES:,} YAML values in one file (a limit that bounds "
+                     "memory): split the file", line, column)
+
+
 class _Budget:
     """Counts the values a file builds and stops loading past MAX_VALUES."""
 
@@ -274,8 +282,7 @@ class _Budget:
         """Count ``amount`` more values built at ``event``; raise LoadError past the limit."""
         self.spent += amount
         if self.spent > MAX_VALUES:
-            raise LoadError("STS004", f"more than {MAX_VALUES:,} YAML values in one file (a limit that bounds "
-                            "memory): split the file", *_start(event))
+            raise values_limit_error(*_start(event))
 
     def spend_flow(self, flow_depth: int, event: Any) -> None:
         """Count a value built inside ``flow_depth`` flow collections; raise LoadError past the limit."""
@@ -298,31 +305,32 @@ def _scalar_range(text: str, event: ScalarEvent, span: Span) -> tuple[int, int]:
 _SURROGATE_ESCAPE = "found invalid Unicode character escape code"
 
 
-def load_text(text: str) -> Loaded:
-    """Load every document of ``text``; raise LoadError for the first problem that stops loading.
+def load_text(text: str, values_before: int = 0) -> Loaded:
+    """Load every document of ``text`` as YAML; raise LoadError for the first problem that stops
+    loading. ``values_before`` values already count against MAX_VALUES (read before this text).
 
     JSON escapes a character outside the Basic Multilingual Plane as a surrogate pair
     (``"\\ud83d\\ude00"``, what ``json.dumps`` writes), which libyaml refuses; a JSON text (its
-    first character ``{`` or ``[``) that libyaml refuses for that is read with PyYAML's own parser,
-    the pairs joined into the characters they stand for, as a JSON decoder would."""
+    first character ``{`` or ``[``) that libyaml refuses for that is read by the JSON reader
+    (stslint.loading.jsonstream) instead, when it is JSON."""
     try:
-        return _load_text(text, _Loader)
+        return _load_text(text, _Loader, values_before)
     except LoadError as exc:
-        if exc.message != _SURROGATE_ESCAPE or _Loader is yaml.SafeLoader or not _looks_like_json(text):
+        if exc.message != _SURROGATE_ESCAPE or not _looks_like_json(text):
             raise
-    return _load_text(text, yaml.SafeLoader)
+        from stslint.loading.jsonstream import load_json
+
+        try:
+            return load_json(text)
+        except LoadError:
+            raise exc from None
 
 
 def _looks_like_json(text: str) -> bool:
     return text.lstrip("\ufeff \t\r\n").startswith(("{", "["))
 
 
-def _joined_surrogates(value: str) -> str:
-    """A string with its UTF-16 surrogate pairs joined (lone surrogates stay as they are)."""
-    return value.encode("utf-16", "surrogatepass").decode("utf-16", "surrogatepass")
-
-
-def _load_text(text: str, loader: Any) -> Loaded:
+def _load_text(text: str, loader: Any, values_before: int = 0) -> Loaded:
     result = Loaded()
     ranges: list[tuple[int, int]] | None = [] if "stslint:" in text else None
     result.scalar_ranges = ranges
@@ -333,119 +341,122 @@ def _load_text(text: str, loader: Any) -> Loaded:
     root_span: Span | None = None
     index = 0
     budget = _Budget()
+    budget.spent = values_before
     flow_depth = 0
     try:
-        for event in yaml.parse(text, Loader=loader):
-            cls = type(event)
-            if cls in _BUILDING_EVENTS:
-                budget.spend(1, event)
-                if flow_depth:
-                    budget.spend_flow(flow_depth, event)
-            if cls is ScalarEvent:
-                value: Any = _scalar(event)
-                if loader is not _Loader and isinstance(value, str) and not value.isascii():
-                    value = _joined_surrogates(value)
-                span = _span(event, event)
-                if ranges is not None:
-                    ranges.append(_scalar_range(text, event, span))
-            elif cls is AliasEvent:
-                if event.anchor not in anchors:
-                    raise LoadError("STS001", f"undefined alias *{event.anchor}", *_start(event))
-                value = anchors[event.anchor][0]
-                span = _span(event, event)
-            elif cls is MappingStartEvent or cls is SequenceStartEvent:
-                if event.tag is not None and event.tag not in _COLLECTION_TAGS:
-                    raise LoadError("STS001", f"unsupported YAML tag {_short(event.tag)} "
-                                    "(only YAML 1.1's own tags are read)", *_start(event))
-                if len(stack) >= MAX_DEPTH:
-                    raise LoadError("STS001", f"nesting deeper than {MAX_DEPTH} levels", *_start(event))
-                container: YMap | YSeq = YMap() if cls is MappingStartEvent else YSeq()
-                if event.anchor is not None:
-                    anchors[event.anchor] = (container, (0, 0, 0, 0, 0, 0))
-                stack.append(_Frame(container, event))
-                flow_depth += bool(event.flow_style)
-                continue
-            elif cls is MappingEndEvent or cls is SequenceEndEvent:
-                frame = stack.pop()
-                flow_depth -= bool(frame.start.flow_style)
-                value = frame.container
-                span = _span(frame.start, event)
-                value.span = span
-                if frame.merges:
-                    budget.spend(sum(_merged_count(v) for v, _ in frame.merges), event)
-                    _apply_merges(value, frame.merges)
-                if frame.start.anchor is not None:
-                    anchors[frame.start.anchor] = (value, span)
-            elif cls is DocumentStartEvent:
-                doc_start = event
-                root, root_span = None, None
-                anchors.clear()  # an anchor is defined for its own document only (YAML 1.1 §3.2.2.2)
-                continue
-            elif cls is DocumentEndEvent:
-                start = root_span or _span(doc_start, event)
-                result.documents.append(Document(root, start, index))
-                index += 1
-                continue
-            else:
-                continue
-            if cls is ScalarEvent and event.anchor is not None:
-                anchors[event.anchor] = (value, span)
-            # attach the finished value to its parent
-            if isinstance(value, _MergeKey) and not (stack and isinstance(stack[-1].container, YMap)
-                                                     and not stack[-1].has_key):
-                value = "<<"  # a plain << is the merge key only as a mapping key; elsewhere it is text
-            if not stack:
-                root, root_span = value, span
-                continue
-            parent = stack[-1]
-            holder = parent.container
-            if isinstance(holder, YSeq):
-                holder.append(value)
-                holder.spans.append(span)
-            elif not parent.has_key:
-                if isinstance(value, (dict, list)):
-                    raise LoadError("STS001", "a mapping or list cannot be a mapping key "
-                                    "(a Go/Helm template such as {{ .Value }}?)", span[0], span[1])
-                parent.key, parent.key_span, parent.has_key = _json_key(value), span, True
-            else:
-                key, key_span = parent.key, parent.key_span
-                parent.has_key = False
-                assert key_span is not None
-                if isinstance(key, _MergeKey):
-                    parent.merges.append((value, key_span))
+        try:
+            for event in yaml.parse(text, Loader=loader):
+                cls = type(event)
+                if cls in _BUILDING_EVENTS:
+                    budget.spend(1, event)
+                    if flow_depth:
+                        budget.spend_flow(flow_depth, event)
+                if cls is ScalarEvent:
+                    value: Any = _scalar(event)
+                    span = _span(event, event)
+                    if ranges is not None:
+                        ranges.append(_scalar_range(text, event, span))
+                elif cls is AliasEvent:
+                    if event.anchor not in anchors:
+                        raise LoadError("STS001", f"undefined alias *{event.anchor}", *_start(event))
+                    value = anchors[event.anchor][0]
+                    span = _span(event, event)
+                elif cls is MappingStartEvent or cls is SequenceStartEvent:
+                    if event.tag is not None and event.tag not in _COLLECTION_TAGS:
+                        raise LoadError("STS001", f"unsupported YAML tag {_short(event.tag)} "
+                                        "(only YAML 1.1's own tags are read)", *_start(event))
+                    if len(stack) >= MAX_DEPTH:
+                        raise LoadError("STS001", f"nesting deeper than {MAX_DEPTH} levels", *_start(event))
+                    container: YMap | YSeq = YMap() if cls is MappingStartEvent else YSeq()
+                    if event.anchor is not None:
+                        anchors[event.anchor] = (container, (0, 0, 0, 0, 0, 0))
+                    stack.append(_Frame(container, event))
+                    flow_depth += bool(event.flow_style)
                     continue
-                if key in parent.seen:
-                    result.duplicate_keys.append((clip(str(key)), key_span))
-                parent.seen.add(key)
-                holder[key] = value
-                holder.spans[key] = (key_span, span)
-    except yaml.MarkedYAMLError as exc:
-        source = SourceText(text)  # the one line table, only when there is an error to place
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = (exc.problem or exc.context or "invalid YAML").strip()
-        if mark is not None and _char_at(source, line, column) == "\t":
-            problem = "a tab character where YAML forbids one (indent with spaces)"
-        if "maximum nesting depth" in problem:  # libyaml >= 0.2.6 scans flow collections ahead of us
-            problem = f"nesting deeper than {MAX_DEPTH} levels"  # true there too: one message whoever stops it
-        for marker, hint in (("{{", "a Go/Helm template"), ("{%", "a Jinja template")):
-            template = _template_before(source, marker, line)
-            if template is not None:
-                problem = f"{problem} ({hint}?)" if "template" not in problem else problem
-                line, column = template
-                break
-        comment = _comment_before(source, line)
-        if comment is not None:
-            raise LoadError("STS001", "a // or /* comment, which neither JSON nor YAML has (YAML comments "
-                            "start with #)", *comment) from None
-        raise LoadError("STS001", problem, line, column) from None
-    except yaml.reader.ReaderError as exc:  # control characters: an offset, not a mark
-        position = exc.position
-        if loader is not yaml.SafeLoader:  # libyaml reads the text as UTF-8: a byte offset
-            position = len(text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "ignore"))
-        line, column = SourceText(text).position(position)
-        raise LoadError("STS001", f"control character #x{exc.character:04x} is not allowed in YAML",
-                        line, column) from None
-    except yaml.YAMLError as exc:
-        raise LoadError("STS001", str(exc).splitlines()[0] if str(exc) else "invalid YAML", 1, 1) from None
+                elif cls is MappingEndEvent or cls is SequenceEndEvent:
+                    frame = stack.pop()
+                    flow_depth -= bool(frame.start.flow_style)
+                    value = frame.container
+                    span = _span(frame.start, event)
+                    value.span = span
+                    if frame.merges:
+                        budget.spend(sum(_merged_count(v) for v, _ in frame.merges), event)
+                        _apply_merges(value, frame.merges)
+                    if frame.start.anchor is not None:
+                        anchors[frame.start.anchor] = (value, span)
+                elif cls is DocumentStartEvent:
+                    doc_start = event
+                    root, root_span = None, None
+                    anchors.clear()  # an anchor is defined for its own document only (YAML 1.1 §3.2.2.2)
+                    continue
+                elif cls is DocumentEndEvent:
+                    start = root_span or _span(doc_start, event)
+                    result.documents.append(Document(root, start, index))
+                    index += 1
+                    continue
+                else:
+                    continue
+                if cls is ScalarEvent and event.anchor is not None:
+                    anchors[event.anchor] = (value, span)
+                # attach the finished value to its parent
+                if isinstance(value, _MergeKey) and not (stack and isinstance(stack[-1].container, YMap)
+                                                         and not stack[-1].has_key):
+                    value = "<<"  # a plain << is the merge key only as a mapping key; elsewhere it is text
+                if not stack:
+                    root, root_span = value, span
+                    continue
+                parent = stack[-1]
+                holder = parent.container
+                if isinstance(holder, YSeq):
+                    holder.append(value)
+                    holder.spans.append(span)
+                elif not parent.has_key:
+                    if isinstance(value, (dict, list)):
+                        raise LoadError("STS001", "a mapping or list cannot be a mapping key "
+                                        "(a Go/Helm template such as {{ .Value }}?)", span[0], span[1])
+                    parent.key, parent.key_span, parent.has_key = _json_key(value), span, True
+                else:
+                    key, key_span = parent.key, parent.key_span
+                    parent.has_key = False
+                    assert key_span is not None
+                    if isinstance(key, _MergeKey):
+                        parent.merges.append((value, key_span))
+                        continue
+                    if key in parent.seen:
+                        result.duplicate_keys.append((clip(str(key)), key_span))
+                    parent.seen.add(key)
+                    holder[key] = value
+                    holder.spans[key] = (key_span, span)
+        except yaml.MarkedYAMLError as exc:
+            source = SourceText(text)  # the one line table, only when there is an error to place
+            mark = exc.problem_mark or exc.context_mark
+            line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            problem = (exc.problem or exc.context or "invalid YAML").strip()
+            if mark is not None and _char_at(source, line, column) == "\t":
+                problem = "a tab character where YAML forbids one (indent with spaces)"
+            if "maximum nesting depth" in problem:  # libyaml >= 0.2.6 scans flow collections ahead of us
+                problem = f"nesting deeper than {MAX_DEPTH} levels"  # true there too: one message whoever stops it
+            for marker, hint in (("{{", "a Go/Helm template"), ("{%", "a Jinja template")):
+                template = template_before(source, marker, line)
+                if template is not None:
+                    problem = f"{problem} ({hint}?)" if "template" not in problem else problem
+                    line, column = template
+                    break
+            comment = _comment_before(source, line)
+            if comment is not None:
+                raise LoadError("STS001", "a // or /* comment, which neither JSON nor YAML has (YAML comments "
+                                "start with #)", *comment) from None
+            raise LoadError("STS001", problem, line, column) from None
+        except yaml.reader.ReaderError as exc:  # control characters: an offset, not a mark
+            position = exc.position
+            if loader is not yaml.SafeLoader:  # libyaml reads the text as UTF-8: a byte offset
+                position = len(text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "ignore"))
+            line, column = SourceText(text).position(position)
+            raise LoadError("STS001", f"control character #x{exc.character:04x} is not allowed in YAML",
+                            line, column) from None
+        except yaml.YAMLError as exc:
+            raise LoadError("STS001", str(exc).splitlines()[0] if str(exc) else "invalid YAML", 1, 1) from None
+    except LoadError as exc:
+        exc.documents = index  # the documents read completely before the error
+        raise
     return result
