@@ -32,6 +32,9 @@ from stslint.model.nodes import Span, YMap, YSeq
 _START = re.compile("\ufeff?[ \t\n\r]*{")
 """A JSON stream: an optional BOM, JSON whitespace, then ``{`` (kubectl's test, JSON whitespace only)."""
 _SPACE = re.compile(r"[ \t\n\r]*")
+_SPACE_TO_LINE_END = re.compile(r"[^\S\n]*\n?")
+_SEPARATOR = re.compile(r"^---[^\S\n]*$", re.MULTILINE)
+"""A line kubectl's YAML reader ends a document at (with Go's idea of whitespace, roughly)."""
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
 _NUMBER_TAIL = frozenset("0123456789.eE+-")
 _NUMBER_START = frozenset("-0123456789")
@@ -82,14 +85,15 @@ def load_json(text: str, source: SourceText | None = None) -> Loaded:
 
 def _yaml_rest(reader: _Reader, failure: _Failure) -> Loaded:
     """The stream read as kubectl reads it when JSON fails early: the values read so far, then the
-    rest as YAML (positions kept: what JSON read is blanked out, its line breaks kept)."""
+    rest as YAML (positions kept: what JSON read is blanked out, its line breaks kept). When the
+    YAML fails too, in the first of its documents, the error is JSON's."""
     text, json_loaded = reader.text, reader.loaded
     done = reader.consumed
     rest = _blank_prefix(text, done) if done else text
     try:
-        yaml_loaded = yamlload.load_text(rest, values_before=reader.spent_done)
+        yaml_loaded = yamlload.load_text(rest, values_before=reader.spent)
     except LoadError as exc:
-        if exc.documents == 0:  # the first YAML document failed too: kubectl reports JSON's error
+        if not exc.limit and reader.source.offset(exc.line, exc.column) < _first_yaml_document_end(text, done):
             raise reader.error(failure) from None
         raise
     count = len(json_loaded.documents)
@@ -100,6 +104,19 @@ def _yaml_rest(reader: _Reader, failure: _Failure) -> Loaded:
         ranges = (ranges or []) + (yaml_loaded.scalar_ranges or [])
     return Loaded(json_loaded.documents + yaml_loaded.documents,
                   json_loaded.duplicate_keys + yaml_loaded.duplicate_keys, ranges)
+
+
+def _first_yaml_document_end(text: str, start: int) -> int:
+    """Where the first document kubectl's YAML reader takes from ``text[start:]`` ends: it skips the
+    whitespace up to the first line break, then ends a document at a ``---`` line (``---`` and
+    whitespace only) that follows some text; a ``---`` line before any text is skipped."""
+    match = _SPACE_TO_LINE_END.match(text, start)
+    position = match.end() if match else start
+    for separator in _SEPARATOR.finditer(text, position):
+        if separator.start() > position:
+            return separator.start()
+        position = separator.end() + 1
+    return len(text)
 
 
 class _Failure(Exception):
@@ -124,37 +141,48 @@ def _found(text: str, offset: int) -> str:
     return f'"{char}"' if char == "'" else repr(char)
 
 
+def _joined(value: str) -> str:
+    """A decoded string as Go's decoder gives it: the standard library's scanner joins surrogate
+    pairs; a lone surrogate (``"\\ud800"``) becomes U+FFFD."""
+    return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
+
+
 class _Frame:
-    """A container being read: the container, its start offset and, for objects, the pending key."""
+    """A container being read: the container, whether it is an object, where it starts and, for an
+    object, the key whose value comes next."""
 
-    __slots__ = ("container", "start", "key", "key_span")
+    __slots__ = ("container", "is_map", "start", "line", "column", "key", "key_span")
 
-    def __init__(self, container: YMap | YSeq, start: int) -> None:
+    def __init__(self, container: YMap | YSeq, start: int, line: int, column: int) -> None:
         self.container = container
+        self.is_map = type(container) is YMap
         self.start = start
-        self.key: str = ""
-        self.key_span: Span | None = None
+        self.line = line
+        self.column = column
+        self.key = ""
+        self.key_span: Span = (0, 0, 0, 0, 0, 0)
 
 
 class _Reader:
-    """One pass over a JSON stream, building positioned values."""
+    """One pass over a JSON stream, building positioned values.
+
+    Written for speed, as one loop with its state in local variables: ``read`` costs about what the
+    YAML loader costs for the same objects. Offsets only grow while reading, so lines and columns
+    come from a cursor over the line table that moves forward (a bisection only when a token
+    starts on a later line), not from a search per token."""
 
     def __init__(self, text: str, source: SourceText, record_ranges: bool) -> None:
         self.text = text
         self.source = source
-        self.starts = source.line_starts()
         self.loaded = Loaded(scalar_ranges=[] if record_ranges else None)
         self.consumed = 0
         """The offset just after the last complete top-level value."""
         self.spent = 0
-        self.spent_done = 0
-        """The values counted by the time ``consumed`` was reached."""
-        self.max_values = yamlload.MAX_VALUES
-        self.max_depth = yamlload.MAX_DEPTH
-        self.max_int = yamlload.MAX_INT_LENGTH
+        """The values counted against MAX_VALUES by the time ``consumed`` was reached (documents,
+        keys and values, as the YAML loader counts them)."""
 
     def error(self, failure: _Failure) -> LoadError:
-        """The LoadError of a failure: its line and column, and what a template or comment explains."""
+        """The LoadError of a failure: its line and column, and what a template explains."""
         line, column = self.source.position(failure.offset)
         message = failure.message
         if failure.code == "STS001" and not failure.final and message != _COMMENT:
@@ -166,169 +194,197 @@ class _Reader:
                     break
         return LoadError(failure.code, message, line, column)
 
-    def span(self, start: int, end: int) -> Span:
-        """The span of ``[start, end)``."""
-        starts = self.starts
-        index = bisect_right(starts, start) - 1
-        line_start = starts[index]
-        if index + 1 < len(starts) and starts[index + 1] <= end:
-            end_index = bisect_right(starts, end) - 1
-            return (index + 1, start - line_start + 1, end_index + 1, end - starts[end_index] + 1, start, end)
-        return (index + 1, start - line_start + 1, index + 1, end - line_start + 1, start, end)
-
-    def spend(self, offset: int) -> None:
-        """Count one more value built at ``offset``; stop past the limit."""
-        self.spent += 1
-        if self.spent > self.max_values:
-            line, column = self.source.position(offset)
-            error = values_limit_error(line, column)
-            raise _Failure(offset, error.message, error.code, final=True)
-
     def read(self) -> _Failure | None:
         """Read every value of the stream into ``loaded``; the failure that stopped it, or None."""
-        text = self.text
-        length = len(text)
-        documents = self.loaded.documents
-        position = 1 if text.startswith("\ufeff") else 0
         try:
-            while True:
-                position = _SPACE.match(text, position).end()
-                if position >= length:
-                    return None
-                self.spend(position)  # the document, as the YAML loader counts it
-                root, span, position = self.value(position)
-                documents.append(Document(root, span, len(documents)))
-                self.consumed, self.spent_done = position, self.spent
+            self._read()
         except _Failure as failure:
             return failure
+        return None
 
-    def value(self, position: int) -> tuple[Any, Span, int]:
-        """Read the value at ``position`` (no whitespace before it): the value, its span and the
-        offset after it. Containers are read with an explicit stack, not by recursion."""
+    def _read(self) -> None:  # noqa: C901 - one loop on purpose (see the class documentation)
         text = self.text
         length = len(text)
-        stack: list[_Frame] = []
-        ranges = self.loaded.scalar_ranges
+        starts = self.source.line_starts()
+        lines = len(starts)
+        space = _SPACE.match
+        number = _NUMBER.match
+        scan = scanstring
+        documents = self.loaded.documents
         duplicates = self.loaded.duplicate_keys
-        spend = self.spend
-        make_span = self.span
+        ranges = self.loaded.scalar_ranges
+        max_values, max_depth, max_int = yamlload.MAX_VALUES, yamlload.MAX_DEPTH, yamlload.MAX_INT_LENGTH
+        spent = 0
+        stack: list[_Frame] = []
+        frame: _Frame | None = None
+        # the line cursor: line index ``row`` (0-based) starts at ``row_start``; the next at ``row_end``
+        row, row_start, row_end = 0, 0, starts[1] if lines > 1 else length + 1
+        position = 1 if text.startswith("\ufeff") else 0
         value: Any
-        while True:
-            # a value starts at ``position``
-            char = text[position] if position < length else ""
-            start = position
-            if char == "{" or char == "[":
-                spend(position)
-                if len(stack) >= self.max_depth:
-                    raise _Failure(position, f"nesting deeper than {self.max_depth} levels", final=True)
-                frame = _Frame(YMap() if char == "{" else YSeq(), position)
-                position += 1
-                if text[position:position + 1] in _SPACES:
-                    position = _SPACE.match(text, position).end()
-                close = "}" if char == "{" else "]"
-                if text.startswith(close, position):
-                    value = frame.container
+        while True:  # one document a turn
+            position = space(text, position).end()
+            if position >= length:
+                return
+            spent += 1  # the document, as the YAML loader counts it
+            if spent > max_values:
+                raise self._too_many(position)
+            want_key = False
+            while True:  # one value (and, in an object, its key first) a turn
+                if want_key:
+                    assert frame is not None
+                    if not text.startswith('"', position):
+                        raise self._unexpected(position, "a string in double quotes as an object key")
+                    spent += 1
+                    if spent > max_values:
+                        raise self._too_many(position)
+                    start = position
+                    try:
+                        key, position = scan(text, position + 1, True)
+                    except ValueError as exc:
+                        raise self._string_error(start, exc) from None
+                    if not key.isascii():
+                        key = _joined(key)
+                    if start >= row_end:
+                        row = bisect_right(starts, start) - 1
+                        row_start, row_end = starts[row], starts[row + 1] if row + 1 < lines else length + 1
+                    if position < row_end:
+                        frame.key_span = (row + 1, start - row_start + 1, row + 1, position - row_start + 1,
+                                          start, position)
+                    else:
+                        frame.key_span = self._span(start, position)
+                    frame.key = key
+                    if ranges is not None:
+                        ranges.append((start, position))
+                    if text[position:position + 1] in _SPACES:
+                        position = space(text, position).end()
+                    if not text.startswith(":", position):
+                        raise self._unexpected(position, "':' after an object key")
                     position += 1
-                    span = make_span(start, position)
-                    value.span = span
-                else:
-                    stack.append(frame)
-                    if char == "{":
-                        position = self.key(frame, position)
-                    continue
-            elif char == '"':
-                spend(start)
-                value, position = self.string(position)
-                span = make_span(start, position)
-                if ranges is not None:
-                    ranges.append((start, position))
-            elif char in _NUMBER_START:
-                spend(start)
-                value, position = self.number(position)
-                span = make_span(start, position)
-                if ranges is not None:
-                    ranges.append((start, position))
-            elif char in _LITERALS and text.startswith(_LITERALS[char][0], position):
-                spend(start)
-                word, value = _LITERALS[char]
-                position += len(word)
-                span = make_span(start, position)
-                if ranges is not None:
-                    ranges.append((start, position))
-            else:
-                raise self.unexpected_value(position, stack)
-            # attach the finished value to its parent, closing the containers it completes
-            while True:
-                if not stack:
-                    return value, span, position
-                frame = stack[-1]
-                holder = frame.container
-                if text[position:position + 1] in _SPACES:
-                    position = _SPACE.match(text, position).end()
+                    if text[position:position + 1] in _SPACES:
+                        position = space(text, position).end()
+                    want_key = False
+                # a value starts at ``position``
+                start = position
+                if start >= row_end:
+                    row = bisect_right(starts, start) - 1
+                    row_start, row_end = starts[row], starts[row + 1] if row + 1 < lines else length + 1
                 char = text[position] if position < length else ""
-                if isinstance(holder, YMap):
-                    key = frame.key
-                    if key in holder:
-                        duplicates.append((clip(key), frame.key_span))
-                    holder[key] = value
-                    holder.spans[key] = (frame.key_span, span)
-                    if char == ",":
-                        comma = position
-                        position = _SPACE.match(text, position + 1).end()
-                        if text.startswith("}", position):
-                            raise _Failure(comma, "invalid JSON: a trailing comma before '}' (JSON allows none)")
-                        position = self.key(frame, position)
-                        break
-                    if char != "}":
-                        raise self.unexpected(position, "',' or '}' after an object member")
+                if char == '"':
+                    spent += 1
+                    if spent > max_values:
+                        raise self._too_many(position)
+                    try:
+                        value, position = scan(text, position + 1, True)
+                    except ValueError as exc:
+                        raise self._string_error(start, exc) from None
+                    if not value.isascii():
+                        value = _joined(value)
+                elif char in _NUMBER_START:
+                    spent += 1
+                    if spent > max_values:
+                        raise self._too_many(position)
+                    match = number(text, position)
+                    if match is None or text[match.end():match.end() + 1] in _NUMBER_TAIL:
+                        raise self._malformed_number(position, not stack)
+                    token = match.group()
+                    position = match.end()
+                    if match.group(1) is None and "e" not in token and "E" not in token:
+                        if len(token) > max_int:
+                            raise _Failure(start, f"integer longer than {max_int} characters", final=True)
+                        value = int(token)
+                    else:
+                        value = float(token)
+                elif char in _LITERALS and text.startswith(_LITERALS[char][0], position):
+                    spent += 1
+                    if spent > max_values:
+                        raise self._too_many(position)
+                    word, value = _LITERALS[char]
+                    position += len(word)
+                elif char == "{" or char == "[":
+                    spent += 1
+                    if spent > max_values:
+                        raise self._too_many(position)
+                    if len(stack) >= max_depth:
+                        raise _Failure(position, f"nesting deeper than {max_depth} levels", final=True)
+                    container: YMap | YSeq = YMap() if char == "{" else YSeq()
+                    position += 1
+                    if text[position:position + 1] in _SPACES:
+                        position = space(text, position).end()
+                    if not text.startswith("}" if char == "{" else "]", position):
+                        frame = _Frame(container, start, row + 1, start - row_start + 1)
+                        stack.append(frame)
+                        want_key = char == "{"
+                        continue
+                    position += 1
+                    value = container
                 else:
-                    holder.append(value)
-                    holder.spans.append(span)
-                    if char == ",":
-                        comma = position
-                        position = _SPACE.match(text, position + 1).end()
-                        if text.startswith("]", position):
-                            raise _Failure(comma, "invalid JSON: a trailing comma before ']' (JSON allows none)")
-                        break
-                    if char != "]":
-                        raise self.unexpected(position, "',' or ']' after an array item")
-                stack.pop()
-                position += 1
-                value = holder
-                span = make_span(frame.start, position)
-                holder.span = span
+                    raise self._unexpected_value(position, not stack)
+                if position < row_end:
+                    span = (row + 1, start - row_start + 1, row + 1, position - row_start + 1, start, position)
+                else:
+                    span = self._span(start, position)
+                if type(value) is YMap or type(value) is YSeq:
+                    value.span = span
+                elif ranges is not None:
+                    ranges.append((start, position))
+                # attach the value to its container, closing the containers it completes
+                while stack:
+                    frame = stack[-1]
+                    holder = frame.container
+                    if text[position:position + 1] in _SPACES:
+                        position = space(text, position).end()
+                    char = text[position] if position < length else ""
+                    if frame.is_map:
+                        key = frame.key
+                        if key in holder:
+                            duplicates.append((clip(key), frame.key_span))
+                        holder[key] = value  # type: ignore[index]
+                        holder.spans[key] = (frame.key_span, span)  # type: ignore[index]
+                        if char == ",":
+                            comma, position = position, space(text, position + 1).end()
+                            if text.startswith("}", position):
+                                raise _Failure(comma, "invalid JSON: a trailing comma before '}' (JSON allows none)")
+                            want_key = True
+                            break
+                        if char != "}":
+                            raise self._unexpected(position, "',' or '}' after an object member")
+                    else:
+                        holder.append(value)  # type: ignore[union-attr]
+                        holder.spans.append(span)  # type: ignore[union-attr]
+                        if char == ",":
+                            comma, position = position, space(text, position + 1).end()
+                            if text.startswith("]", position):
+                                raise _Failure(comma, "invalid JSON: a trailing comma before ']' (JSON allows none)")
+                            break
+                        if char != "]":
+                            raise self._unexpected(position, "',' or ']' after an array item")
+                    stack.pop()
+                    position += 1
+                    if position >= row_end:
+                        row = bisect_right(starts, position) - 1
+                        row_start, row_end = starts[row], starts[row + 1] if row + 1 < lines else length + 1
+                    span = (frame.line, frame.column, row + 1, position - row_start + 1, frame.start, position)
+                    holder.span = span
+                    value = holder
+                else:  # the document is complete
+                    documents.append(Document(value, span, len(documents)))
+                    self.consumed, self.spent = position, spent
+                    break
 
-    def key(self, frame: _Frame, position: int) -> int:
-        """Read an object's key and its colon at ``position`` into ``frame``; the offset of the value."""
-        text = self.text
-        if not text.startswith('"', position):
-            raise self.unexpected(position, "a string in double quotes as an object key")
-        self.spend(position)
-        frame.key, end = self.string(position)
-        frame.key_span = self.span(position, end)
-        if self.loaded.scalar_ranges is not None:
-            self.loaded.scalar_ranges.append((position, end))
-        if text[end:end + 1] in _SPACES:
-            end = _SPACE.match(text, end).end()
-        if not text.startswith(":", end):
-            raise self.unexpected(end, "':' after an object key")
-        end += 1
-        if text[end:end + 1] in _SPACES:
-            end = _SPACE.match(text, end).end()
-        return end
+    def _span(self, start: int, end: int) -> Span:
+        """The span of ``[start, end)`` (for what the cursor does not cover: a string holding one of
+        YAML's other line breaks)."""
+        line, column = self.source.position(start)
+        end_line, end_column = self.source.position(end)
+        return (line, column, end_line, end_column, start, end)
 
-    def string(self, position: int) -> tuple[str, int]:
-        """The string whose opening quote is at ``position``, and the offset after its closing quote."""
-        try:
-            value, end = scanstring(self.text, position + 1, True)
-        except ValueError as exc:
-            raise self.string_error(position, exc) from None
-        if not value.isascii() and _SURROGATE.search(value):
-            value = _SURROGATE.sub("\ufffd", value)  # lone surrogates, as Go's decoder reads them
-        return value, end
+    def _too_many(self, offset: int) -> _Failure:
+        line, column = self.source.position(offset)
+        error = values_limit_error(line, column)
+        return _Failure(offset, error.message, error.code, final=True)
 
-    def string_error(self, position: int, exc: ValueError) -> _Failure:
-        """The failure for a string the stdlib scanner refuses."""
+    def _string_error(self, position: int, exc: ValueError) -> _Failure:
+        """The failure for a string the standard library's scanner refuses."""
         text = self.text
         where = getattr(exc, "pos", position)
         message = getattr(exc, "msg", str(exc))
@@ -342,47 +398,38 @@ class _Reader:
         if message.startswith("Invalid \\escape"):
             return _Failure(where, f"invalid JSON: invalid escape {clip(text[where:where + 2])!r} in a string")
         if message.startswith("Invalid \\uXXXX"):
+            where -= 1  # the scanner points at the u
             return _Failure(where, f"invalid JSON: invalid escape {clip(text[where:where + 6])!r} in a string "
                             "(\\u takes four hexadecimal digits)")
         return _Failure(position, "invalid JSON: a string without its closing quote")
 
-    def number(self, position: int) -> tuple[int | float, int]:
-        """The number at ``position`` and the offset after it."""
+    def _malformed_number(self, position: int, top: bool) -> _Failure:
+        """The failure for a number that JSON does not have (``top``: between the values of the stream)."""
         text = self.text
-        match = _NUMBER.match(text, position)
-        if match is None or text[match.end():match.end() + 1] in _NUMBER_TAIL:
-            if text.startswith("-Infinity", position):
-                raise _Failure(position, "invalid JSON: -Infinity is not a JSON number")
-            end = position + 1
-            while end < len(text) and text[end] in _NUMBER_TAIL:
-                end += 1
-            raise _Failure(position, f"invalid JSON: malformed number {clip(text[position:end])!r}")
-        token = match.group()
-        end = match.end()
-        if match.group(1) is None and token.find("e") == -1 and token.find("E") == -1:
-            if len(token) > self.max_int:
-                raise _Failure(position, f"integer longer than {self.max_int} characters", final=True)
-            return int(token), end
-        return float(token), end
+        if text.startswith("-Infinity", position):
+            return _Failure(position, "invalid JSON: -Infinity is not a JSON number")
+        if top and text.startswith("---", position):
+            return self._unexpected_value(position, top)
+        end = position + 1
+        while end < len(text) and text[end] in _NUMBER_TAIL:
+            end += 1
+        return _Failure(position, f"invalid JSON: malformed number {clip(text[position:end])!r}")
 
-    def unexpected_value(self, position: int, stack: list[_Frame]) -> _Failure:
-        """The failure where a value should start."""
+    def _unexpected_value(self, position: int, top: bool) -> _Failure:
+        """The failure where a value should start (``top``: between the values of the stream)."""
         text = self.text
-        if text.startswith(("//", "/*"), position):
-            return _Failure(position, _COMMENT)
         for word in _NOT_NUMBERS:
             if text.startswith(word, position):
                 return _Failure(position, f"invalid JSON: {word} is not a JSON number")
-        if not stack:
-            if text.startswith(",", position):
-                return _Failure(position, "invalid JSON: ',' between top-level values (the values of a JSON "
-                                "stream are separated by whitespace only)")
-            if text.startswith("---", position):
-                return _Failure(position, "invalid JSON: '---' between JSON values (a YAML document separator; "
-                                "kubectl reads a text that starts with '{' as a stream of JSON values)")
-        return self.unexpected(position, "a value")
+        if top and text.startswith(",", position):
+            return _Failure(position, "invalid JSON: ',' between top-level values (the values of a JSON "
+                            "stream are separated by whitespace only)")
+        if top and text.startswith("---", position):
+            return _Failure(position, "invalid JSON: '---' between JSON values (a YAML document separator; "
+                            "kubectl reads a text that starts with '{' as a stream of JSON values)")
+        return self._unexpected(position, "a value")
 
-    def unexpected(self, position: int, expected: str) -> _Failure:
+    def _unexpected(self, position: int, expected: str) -> _Failure:
         """The failure where ``expected`` should stand."""
         if self.text.startswith(("//", "/*"), position):
             return _Failure(position, _COMMENT)

@@ -64,6 +64,9 @@ collection and re-examines them at every token, so deep flow nesting repeated ov
 time quadratically (minutes per megabyte in PyYAML's pure-Python parser); real JSON and YAML stay
 one to two orders of magnitude below the limit."""
 
+_LIMIT_MESSAGES = ("nesting deeper than ", "integer longer than ", "base-60 float of more than ")
+"""How the STS001 refusals at a limit start (the STS004 ones are all limits)."""
+
 _Y = "tag:yaml.org,2002:"
 _MERGE = _Y + "merge"
 _STRING_TAGS = {_Y + "str", _Y + "timestamp", _Y + "binary", _Y + "value", "!"}
@@ -76,8 +79,7 @@ _CONSTRUCTOR = SafeConstructor()
 
 
 class LoadError(Exception):
-    """The text cannot be loaded; carries the code and 1-based position of the problem, and how many
-    documents were read completely before it (``documents``)."""
+    """The text cannot be loaded; carries the code and 1-based position of the problem."""
 
     def __init__(self, code: str, message: str, line: int, column: int) -> None:
         super().__init__(message)
@@ -85,7 +87,12 @@ class LoadError(Exception):
         self.message = message
         self.line = line
         self.column = column
-        self.documents = 0
+
+    @property
+    def limit(self) -> bool:
+        """Whether loading stopped at one of the limits (depth, values, flow work, integer length,
+        base-60 parts) rather than at something the text gets wrong."""
+        return self.code == "STS004" or self.message.startswith(_LIMIT_MESSAGES)
 
 
 @dataclass
@@ -344,119 +351,115 @@ def _load_text(text: str, loader: Any, values_before: int = 0) -> Loaded:
     budget.spent = values_before
     flow_depth = 0
     try:
-        try:
-            for event in yaml.parse(text, Loader=loader):
-                cls = type(event)
-                if cls in _BUILDING_EVENTS:
-                    budget.spend(1, event)
-                    if flow_depth:
-                        budget.spend_flow(flow_depth, event)
-                if cls is ScalarEvent:
-                    value: Any = _scalar(event)
-                    span = _span(event, event)
-                    if ranges is not None:
-                        ranges.append(_scalar_range(text, event, span))
-                elif cls is AliasEvent:
-                    if event.anchor not in anchors:
-                        raise LoadError("STS001", f"undefined alias *{event.anchor}", *_start(event))
-                    value = anchors[event.anchor][0]
-                    span = _span(event, event)
-                elif cls is MappingStartEvent or cls is SequenceStartEvent:
-                    if event.tag is not None and event.tag not in _COLLECTION_TAGS:
-                        raise LoadError("STS001", f"unsupported YAML tag {_short(event.tag)} "
-                                        "(only YAML 1.1's own tags are read)", *_start(event))
-                    if len(stack) >= MAX_DEPTH:
-                        raise LoadError("STS001", f"nesting deeper than {MAX_DEPTH} levels", *_start(event))
-                    container: YMap | YSeq = YMap() if cls is MappingStartEvent else YSeq()
-                    if event.anchor is not None:
-                        anchors[event.anchor] = (container, (0, 0, 0, 0, 0, 0))
-                    stack.append(_Frame(container, event))
-                    flow_depth += bool(event.flow_style)
+        for event in yaml.parse(text, Loader=loader):
+            cls = type(event)
+            if cls in _BUILDING_EVENTS:
+                budget.spend(1, event)
+                if flow_depth:
+                    budget.spend_flow(flow_depth, event)
+            if cls is ScalarEvent:
+                value: Any = _scalar(event)
+                span = _span(event, event)
+                if ranges is not None:
+                    ranges.append(_scalar_range(text, event, span))
+            elif cls is AliasEvent:
+                if event.anchor not in anchors:
+                    raise LoadError("STS001", f"undefined alias *{event.anchor}", *_start(event))
+                value = anchors[event.anchor][0]
+                span = _span(event, event)
+            elif cls is MappingStartEvent or cls is SequenceStartEvent:
+                if event.tag is not None and event.tag not in _COLLECTION_TAGS:
+                    raise LoadError("STS001", f"unsupported YAML tag {_short(event.tag)} "
+                                    "(only YAML 1.1's own tags are read)", *_start(event))
+                if len(stack) >= MAX_DEPTH:
+                    raise LoadError("STS001", f"nesting deeper than {MAX_DEPTH} levels", *_start(event))
+                container: YMap | YSeq = YMap() if cls is MappingStartEvent else YSeq()
+                if event.anchor is not None:
+                    anchors[event.anchor] = (container, (0, 0, 0, 0, 0, 0))
+                stack.append(_Frame(container, event))
+                flow_depth += bool(event.flow_style)
+                continue
+            elif cls is MappingEndEvent or cls is SequenceEndEvent:
+                frame = stack.pop()
+                flow_depth -= bool(frame.start.flow_style)
+                value = frame.container
+                span = _span(frame.start, event)
+                value.span = span
+                if frame.merges:
+                    budget.spend(sum(_merged_count(v) for v, _ in frame.merges), event)
+                    _apply_merges(value, frame.merges)
+                if frame.start.anchor is not None:
+                    anchors[frame.start.anchor] = (value, span)
+            elif cls is DocumentStartEvent:
+                doc_start = event
+                root, root_span = None, None
+                anchors.clear()  # an anchor is defined for its own document only (YAML 1.1 §3.2.2.2)
+                continue
+            elif cls is DocumentEndEvent:
+                start = root_span or _span(doc_start, event)
+                result.documents.append(Document(root, start, index))
+                index += 1
+                continue
+            else:
+                continue
+            if cls is ScalarEvent and event.anchor is not None:
+                anchors[event.anchor] = (value, span)
+            # attach the finished value to its parent
+            if isinstance(value, _MergeKey) and not (stack and isinstance(stack[-1].container, YMap)
+                                                     and not stack[-1].has_key):
+                value = "<<"  # a plain << is the merge key only as a mapping key; elsewhere it is text
+            if not stack:
+                root, root_span = value, span
+                continue
+            parent = stack[-1]
+            holder = parent.container
+            if isinstance(holder, YSeq):
+                holder.append(value)
+                holder.spans.append(span)
+            elif not parent.has_key:
+                if isinstance(value, (dict, list)):
+                    raise LoadError("STS001", "a mapping or list cannot be a mapping key "
+                                    "(a Go/Helm template such as {{ .Value }}?)", span[0], span[1])
+                parent.key, parent.key_span, parent.has_key = _json_key(value), span, True
+            else:
+                key, key_span = parent.key, parent.key_span
+                parent.has_key = False
+                assert key_span is not None
+                if isinstance(key, _MergeKey):
+                    parent.merges.append((value, key_span))
                     continue
-                elif cls is MappingEndEvent or cls is SequenceEndEvent:
-                    frame = stack.pop()
-                    flow_depth -= bool(frame.start.flow_style)
-                    value = frame.container
-                    span = _span(frame.start, event)
-                    value.span = span
-                    if frame.merges:
-                        budget.spend(sum(_merged_count(v) for v, _ in frame.merges), event)
-                        _apply_merges(value, frame.merges)
-                    if frame.start.anchor is not None:
-                        anchors[frame.start.anchor] = (value, span)
-                elif cls is DocumentStartEvent:
-                    doc_start = event
-                    root, root_span = None, None
-                    anchors.clear()  # an anchor is defined for its own document only (YAML 1.1 §3.2.2.2)
-                    continue
-                elif cls is DocumentEndEvent:
-                    start = root_span or _span(doc_start, event)
-                    result.documents.append(Document(root, start, index))
-                    index += 1
-                    continue
-                else:
-                    continue
-                if cls is ScalarEvent and event.anchor is not None:
-                    anchors[event.anchor] = (value, span)
-                # attach the finished value to its parent
-                if isinstance(value, _MergeKey) and not (stack and isinstance(stack[-1].container, YMap)
-                                                         and not stack[-1].has_key):
-                    value = "<<"  # a plain << is the merge key only as a mapping key; elsewhere it is text
-                if not stack:
-                    root, root_span = value, span
-                    continue
-                parent = stack[-1]
-                holder = parent.container
-                if isinstance(holder, YSeq):
-                    holder.append(value)
-                    holder.spans.append(span)
-                elif not parent.has_key:
-                    if isinstance(value, (dict, list)):
-                        raise LoadError("STS001", "a mapping or list cannot be a mapping key "
-                                        "(a Go/Helm template such as {{ .Value }}?)", span[0], span[1])
-                    parent.key, parent.key_span, parent.has_key = _json_key(value), span, True
-                else:
-                    key, key_span = parent.key, parent.key_span
-                    parent.has_key = False
-                    assert key_span is not None
-                    if isinstance(key, _MergeKey):
-                        parent.merges.append((value, key_span))
-                        continue
-                    if key in parent.seen:
-                        result.duplicate_keys.append((clip(str(key)), key_span))
-                    parent.seen.add(key)
-                    holder[key] = value
-                    holder.spans[key] = (key_span, span)
-        except yaml.MarkedYAMLError as exc:
-            source = SourceText(text)  # the one line table, only when there is an error to place
-            mark = exc.problem_mark or exc.context_mark
-            line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-            problem = (exc.problem or exc.context or "invalid YAML").strip()
-            if mark is not None and _char_at(source, line, column) == "\t":
-                problem = "a tab character where YAML forbids one (indent with spaces)"
-            if "maximum nesting depth" in problem:  # libyaml >= 0.2.6 scans flow collections ahead of us
-                problem = f"nesting deeper than {MAX_DEPTH} levels"  # true there too: one message whoever stops it
-            for marker, hint in (("{{", "a Go/Helm template"), ("{%", "a Jinja template")):
-                template = template_before(source, marker, line)
-                if template is not None:
-                    problem = f"{problem} ({hint}?)" if "template" not in problem else problem
-                    line, column = template
-                    break
-            comment = _comment_before(source, line)
-            if comment is not None:
-                raise LoadError("STS001", "a // or /* comment, which neither JSON nor YAML has (YAML comments "
-                                "start with #)", *comment) from None
-            raise LoadError("STS001", problem, line, column) from None
-        except yaml.reader.ReaderError as exc:  # control characters: an offset, not a mark
-            position = exc.position
-            if loader is not yaml.SafeLoader:  # libyaml reads the text as UTF-8: a byte offset
-                position = len(text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "ignore"))
-            line, column = SourceText(text).position(position)
-            raise LoadError("STS001", f"control character #x{exc.character:04x} is not allowed in YAML",
-                            line, column) from None
-        except yaml.YAMLError as exc:
-            raise LoadError("STS001", str(exc).splitlines()[0] if str(exc) else "invalid YAML", 1, 1) from None
-    except LoadError as exc:
-        exc.documents = index  # the documents read completely before the error
-        raise
+                if key in parent.seen:
+                    result.duplicate_keys.append((clip(str(key)), key_span))
+                parent.seen.add(key)
+                holder[key] = value
+                holder.spans[key] = (key_span, span)
+    except yaml.MarkedYAMLError as exc:
+        source = SourceText(text)  # the one line table, only when there is an error to place
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        if mark is not None and _char_at(source, line, column) == "\t":
+            problem = "a tab character where YAML forbids one (indent with spaces)"
+        if "maximum nesting depth" in problem:  # libyaml >= 0.2.6 scans flow collections ahead of us
+            problem = f"nesting deeper than {MAX_DEPTH} levels"  # true there too: one message whoever stops it
+        for marker, hint in (("{{", "a Go/Helm template"), ("{%", "a Jinja template")):
+            template = template_before(source, marker, line)
+            if template is not None:
+                problem = f"{problem} ({hint}?)" if "template" not in problem else problem
+                line, column = template
+                break
+        comment = _comment_before(source, line)
+        if comment is not None:
+            raise LoadError("STS001", "a // or /* comment, which neither JSON nor YAML has (YAML comments "
+                            "start with #)", *comment) from None
+        raise LoadError("STS001", problem, line, column) from None
+    except yaml.reader.ReaderError as exc:  # control characters: an offset, not a mark
+        position = exc.position
+        if loader is not yaml.SafeLoader:  # libyaml reads the text as UTF-8: a byte offset
+            position = len(text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "ignore"))
+        line, column = SourceText(text).position(position)
+        raise LoadError("STS001", f"control character #x{exc.character:04x} is not allowed in YAML",
+                        line, column) from None
+    except yaml.YAMLError as exc:
+        raise LoadError("STS001", str(exc).splitlines()[0] if str(exc) else "invalid YAML", 1, 1) from None
     return result
