@@ -176,3 +176,85 @@ def test_hook_mode_reads_existing_paths_as_file_names(tmp_path):
         assert not (tmp_path / "report.txt").exists()
     finally:
         os.chdir(os_cwd)
+
+
+# --- JSON streams: a text that starts with "{" holds JSON values one after another, as kubectl reads it ---
+
+JSON_STREAM = """{
+  "apiVersion": "apps/v1",
+  "kind": "StatefulSet",
+  "metadata": {"name": "pg"},
+  "spec": {
+    "serviceName": "pg",
+    "selector": {"matchLabels": {"app": "pg"}},
+    "template": {
+      "metadata": {"labels": {"app": "pg"}},
+      "spec": {
+        "containers": [
+          {
+            "name": "postgres",
+            "image": "postgres:16.4",
+            "livenessProbe": {"tcpSocket": {"port": 5432}}
+          }
+        ]
+      }
+    }
+  }
+}{
+  "apiVersion": "v1",
+  "kind": "Service",
+  "metadata": {"name": "pg"},
+  "spec": {"clusterIP": "None", "selector": {"app": "pg"}, "ports": [{"port": 5432}]}
+}
+{"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "cache"},
+ "spec": {"serviceName": "cahce", "selector": {"matchLabels": {"app": "cache"}},
+  "template": {"metadata": {"labels": {"app": "cache"}}, "spec": {"containers": [{"name": "redis",
+   "image": "redis:7", "readinessProbe": {"exec": {"command": ["true"]}}, "livenessProbe": {"exec": {"command": ["true"]}}}]}}}}
+"""
+STREAM_FINDINGS = [("STS301", 13, 13), ("STS102", 28, 11)]
+"""The pg container without a readinessProbe (the first object); the cache StatefulSet's serviceName,
+naming no Service (the third, at its key); the Service of the second object governs pg."""
+
+
+def _check(*args: str, stdin: bytes | None = None) -> tuple[int, list[dict]]:
+    from click.testing import CliRunner
+
+    from stslint.cli import cli
+
+    result = CliRunner().invoke(cli, ["check", "--isolated", "--format", "json", *args], input=stdin,
+                                catch_exceptions=False)
+    return result.exit_code, json.loads(result.stdout)["findings"]
+
+
+def test_a_json_stream_file_is_linted_object_by_object_at_its_json_lines(tmp_path):
+    (tmp_path / "db.json").write_text(JSON_STREAM)
+    code, findings = _check(str(tmp_path / "db.json"))
+    assert code == 1
+    assert [(f["code"], f["line"], f["column"]) for f in findings] == STREAM_FINDINGS
+    assert [f["object"] for f in findings] == ["StatefulSet/pg", "StatefulSet/cache"]
+    assert (findings[1]["end_line"], findings[1]["end_column"]) == (28, 24)  # "serviceName" with its quotes
+
+
+def test_a_json_stream_on_standard_input_is_linted_object_by_object():
+    code, findings = _check("-", stdin=JSON_STREAM.encode())
+    assert [(f["file"], f["code"], f["line"], f["column"]) for f in findings] == [
+        ("-", *where) for where in STREAM_FINDINGS]
+    code, findings = _check("-", "--stdin-filename", "k8s/db.yaml", stdin=JSON_STREAM.encode("utf-16"))
+    assert [(f["file"], f["code"], f["line"], f["column"]) for f in findings] == [
+        ("k8s/db.yaml", *where) for where in STREAM_FINDINGS]
+
+
+def test_a_yaml_named_file_that_starts_with_a_brace_is_read_as_a_json_stream(tmp_path):
+    (tmp_path / "db.yaml").write_text("\n  \n" + JSON_STREAM.replace("\n", "\r\n"))
+    code, findings = _check(str(tmp_path / "db.yaml"))
+    assert [(f["code"], f["line"], f["column"]) for f in findings] == [
+        (rule, line + 2, column) for rule, line, column in STREAM_FINDINGS]
+
+
+def test_a_syntax_error_in_a_json_stream_is_sts001_at_its_place(tmp_path):
+    broken = JSON_STREAM.replace('"image": "redis:7",', '"image": "redis:7",,')
+    (tmp_path / "db.json").write_text(broken)
+    code, findings = _check(str(tmp_path / "db.json"))
+    assert code == 1
+    assert [(f["code"], f["line"], f["column"], f["message"]) for f in findings] == [
+        ("STS001", 30, 23, "invalid JSON: expected a string in double quotes as an object key, found ','")]

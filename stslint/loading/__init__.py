@@ -11,7 +11,8 @@ from stslint.findings import Finding
 from stslint.loading.decode import DecodeError, decode
 from stslint.loading.discover import Source
 from stslint.loading.source_text import SourceText
-from stslint.loading.yamlload import Document, LoadError, load_text
+from stslint.loading.jsonstream import load_stream
+from stslint.loading.yamlload import Document, LoadError
 from stslint.model.nodes import point_span
 
 DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024
@@ -118,10 +119,11 @@ def load_source(source: Source, max_size: int = DEFAULT_MAX_FILE_SIZE) -> FileRe
 
 
 def load_content(result: FileResult) -> FileResult:
-    """Parse the text of a FileResult into its documents; problems become STS001/STS002 findings."""
+    """Parse the text of a FileResult into its documents (a JSON stream when it starts with ``{``, as
+    kubectl reads it, YAML otherwise); problems become STS001/STS002 findings."""
     source = result.source
     try:
-        loaded = load_text(result.content.text)
+        loaded = load_stream(result.content.text, result.content)
     except LoadError as exc:
         result.errors.append(_error(source, exc.code, exc.message, exc.line, exc.column, result.content))
         return result

@@ -41,6 +41,10 @@ class SourceText:
             self._starts, self._ends = starts, ends
         return self._starts, self._ends
 
+    def line_starts(self) -> list[int]:
+        """The offset where each line starts, in order (the table itself: do not modify it)."""
+        return self._table()[0]
+
     @property
     def line_count(self) -> int:
         """How many lines the text has (an empty last line after a final break counts)."""

@@ -64,6 +64,9 @@ collection and re-examines them at every token, so deep flow nesting repeated ov
 time quadratically (minutes per megabyte in PyYAML's pure-Python parser); real JSON and YAML stay
 one to two orders of magnitude below the limit."""
 
+_LIMIT_MESSAGES = ("nesting deeper than ", "integer longer than ", "base-60 float of more than ")
+"""How the STS001 refusals at a limit start (the STS004 ones are all limits)."""
+
 _Y = "tag:yaml.org,2002:"
 _MERGE = _Y + "merge"
 _STRING_TAGS = {_Y + "str", _Y + "timestamp", _Y + "binary", _Y + "value", "!"}
@@ -76,7 +79,7 @@ _CONSTRUCTOR = SafeConstructor()
 
 
 class LoadError(Exception):
-    """The text cannot be loaded as YAML; carries the code and 1-based position of the problem."""
+    """The text cannot be loaded; carries the code and 1-based position of the problem."""
 
     def __init__(self, code: str, message: str, line: int, column: int) -> None:
         super().__init__(message)
@@ -84,6 +87,12 @@ class LoadError(Exception):
         self.message = message
         self.line = line
         self.column = column
+
+    @property
+    def limit(self) -> bool:
+        """Whether loading stopped at one of the limits (depth, values, flow work, integer length,
+        base-60 parts) rather than at something the text gets wrong."""
+        return self.code == "STS004" or self.message.startswith(_LIMIT_MESSAGES)
 
 
 @dataclass
@@ -182,7 +191,7 @@ _SLASH_COMMENT = re.compile(r"(?:^|(?<=[\r\x85\u2028\u2029]))[ \t]*(//|/\*)", re
 """A ``//`` or ``/*`` starting a line (after any of YAML's line breaks)."""
 
 
-def _template_before(source: SourceText, marker: str, line: int) -> tuple[int, int] | None:
+def template_before(source: SourceText, marker: str, line: int) -> tuple[int, int] | None:
     """Where a template ``marker`` ({{ or {%) stands unquoted (starting a line or a value) on ``line``
     or the line before: the template is then why the text does not parse there."""
     for number in (line, line - 1):
@@ -261,6 +270,12 @@ def _merged_count(value: Any) -> int:
 _BUILDING_EVENTS = frozenset({ScalarEvent, AliasEvent, MappingStartEvent, SequenceStartEvent, DocumentStartEvent})
 
 
+def values_limit_error(line: int, column: int) -> LoadError:
+    """The error for the value that goes past MAX_VALUES, at ``line`` and ``column``."""
+    return LoadError("STS004", f"more than {MAX_VALUES:,} YAML values in one file (a limit that bounds "
+                     "memory): split the file", line, column)
+
+
 class _Budget:
     """Counts the values a file builds and stops loading past MAX_VALUES."""
 
@@ -274,8 +289,7 @@ class _Budget:
         """Count ``amount`` more values built at ``event``; raise LoadError past the limit."""
         self.spent += amount
         if self.spent > MAX_VALUES:
-            raise LoadError("STS004", f"more than {MAX_VALUES:,} YAML values in one file (a limit that bounds "
-                            "memory): split the file", *_start(event))
+            raise values_limit_error(*_start(event))
 
     def spend_flow(self, flow_depth: int, event: Any) -> None:
         """Count a value built inside ``flow_depth`` flow collections; raise LoadError past the limit."""
@@ -298,31 +312,32 @@ def _scalar_range(text: str, event: ScalarEvent, span: Span) -> tuple[int, int]:
 _SURROGATE_ESCAPE = "found invalid Unicode character escape code"
 
 
-def load_text(text: str) -> Loaded:
-    """Load every document of ``text``; raise LoadError for the first problem that stops loading.
+def load_text(text: str, values_before: int = 0) -> Loaded:
+    """Load every document of ``text`` as YAML; raise LoadError for the first problem that stops
+    loading. ``values_before`` values already count against MAX_VALUES (read before this text).
 
     JSON escapes a character outside the Basic Multilingual Plane as a surrogate pair
     (``"\\ud83d\\ude00"``, what ``json.dumps`` writes), which libyaml refuses; a JSON text (its
-    first character ``{`` or ``[``) that libyaml refuses for that is read with PyYAML's own parser,
-    the pairs joined into the characters they stand for, as a JSON decoder would."""
+    first character ``{`` or ``[``) that libyaml refuses for that is read by the JSON reader
+    (stslint.loading.jsonstream) instead, when it is JSON."""
     try:
-        return _load_text(text, _Loader)
+        return _load_text(text, _Loader, values_before)
     except LoadError as exc:
-        if exc.message != _SURROGATE_ESCAPE or _Loader is yaml.SafeLoader or not _looks_like_json(text):
+        if exc.message != _SURROGATE_ESCAPE or not _looks_like_json(text):
             raise
-    return _load_text(text, yaml.SafeLoader)
+        from stslint.loading.jsonstream import load_json
+
+        try:
+            return load_json(text)
+        except LoadError:
+            raise exc from None
 
 
 def _looks_like_json(text: str) -> bool:
     return text.lstrip("\ufeff \t\r\n").startswith(("{", "["))
 
 
-def _joined_surrogates(value: str) -> str:
-    """A string with its UTF-16 surrogate pairs joined (lone surrogates stay as they are)."""
-    return value.encode("utf-16", "surrogatepass").decode("utf-16", "surrogatepass")
-
-
-def _load_text(text: str, loader: Any) -> Loaded:
+def _load_text(text: str, loader: Any, values_before: int = 0) -> Loaded:
     result = Loaded()
     ranges: list[tuple[int, int]] | None = [] if "stslint:" in text else None
     result.scalar_ranges = ranges
@@ -333,6 +348,7 @@ def _load_text(text: str, loader: Any) -> Loaded:
     root_span: Span | None = None
     index = 0
     budget = _Budget()
+    budget.spent = values_before
     flow_depth = 0
     try:
         for event in yaml.parse(text, Loader=loader):
@@ -343,8 +359,6 @@ def _load_text(text: str, loader: Any) -> Loaded:
                     budget.spend_flow(flow_depth, event)
             if cls is ScalarEvent:
                 value: Any = _scalar(event)
-                if loader is not _Loader and isinstance(value, str) and not value.isascii():
-                    value = _joined_surrogates(value)
                 span = _span(event, event)
                 if ranges is not None:
                     ranges.append(_scalar_range(text, event, span))
@@ -429,7 +443,7 @@ def _load_text(text: str, loader: Any) -> Loaded:
         if "maximum nesting depth" in problem:  # libyaml >= 0.2.6 scans flow collections ahead of us
             problem = f"nesting deeper than {MAX_DEPTH} levels"  # true there too: one message whoever stops it
         for marker, hint in (("{{", "a Go/Helm template"), ("{%", "a Jinja template")):
-            template = _template_before(source, marker, line)
+            template = template_before(source, marker, line)
             if template is not None:
                 problem = f"{problem} ({hint}?)" if "template" not in problem else problem
                 line, column = template

@@ -87,9 +87,10 @@ def objects(draw: st.DrawFn) -> dict:
 
 
 def dump(documents: list, style: str) -> bytes:
-    """Documents as YAML (block or flow style, with anchors for shared values) or as JSON."""
+    """Documents as YAML (block or flow style, with anchors for shared values) or as a JSON stream
+    (the objects one after another, as kubectl reads a text that starts with ``{``)."""
     if style == "json":
-        return "\n".join(json.dumps(d, default=str) for d in documents[:1]).encode()
+        return "\n".join(json.dumps(d, default=str) for d in documents).encode()
     return yaml.safe_dump_all(documents, default_flow_style=style == "flow", allow_unicode=True).encode()
 
 
