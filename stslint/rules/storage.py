@@ -70,7 +70,7 @@ def pv_reclaim_delete(pv: PersistentVolume, options: dict[str, Any]) -> Iterator
 
 
 ALPHA_CLASS = "volume.alpha.kubernetes.io/storage-class"
-"""The alpha storage-class annotation of Kubernetes 1.3-1.4: ignored since (unlike the beta one)."""
+"""The storage-class annotation of alpha dynamic provisioning: Kubernetes ignores it (it honours the beta one)."""
 
 
 def _alpha_class(claim: Fields) -> str | None:
