@@ -6,13 +6,15 @@ the others. Cross-object rules run later, in the engine, over the entries of eve
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from stslint.findings import APPLICABILITIES, Finding
 from stslint.loading import FileResult
+from stslint.loading.discover import NOT_MANIFESTS
 from stslint.loading.source_text import SourceText
-from stslint.model.documents import non_object_items, objects_of
+from stslint.model.documents import first_listed_object, non_object_items, objects_of
 from stslint.model.entries import Entry
 from stslint.model.kustomize import kustomization_patches
 from stslint.model.nodes import YMap
@@ -116,12 +118,6 @@ class FileAnalysis:
         return self.real_path or self.display
 
 
-def _describe_document(root: Any) -> str:
-    if isinstance(root, list):
-        return "a list (a JSON6902 patch?)"
-    return f"a {type(root).__name__ if not isinstance(root, str) else 'string'} scalar"
-
-
 def analyze(result: FileResult, settings: Settings, plan: RulePlan | None = None) -> FileAnalysis:
     """Judge the objects of one loaded file with the selected object rules and extract the index
     entries the selected cross-object rules read."""
@@ -133,17 +129,24 @@ def analyze(result: FileResult, settings: Settings, plan: RulePlan | None = None
     analysis.patches = listed.paths
     analysis.warnings.extend(listed.refused)
     annotations: list[Suppression] = []
+    chart_metadata = os.path.basename(source.path or source.display) in NOT_MANIFESTS
     for doc in result.documents:
         root = doc.root
         if root is None:
             continue
         if not isinstance(root, dict):
-            if source.explicit:
+            # a list or a scalar is not a Kubernetes object: an Ansible playbook, a .pre-commit-hooks.yaml,
+            # a JSON6902 patch. Skipped silently whether the file was named or walked, unless it is a list
+            # of objects: a manifest in the wrong shape (a kustomization's patch file drops it, engine)
+            first = first_listed_object(root)
+            if first is not None:
                 analysis.findings.append(_not_an_object(
-                    analysis, doc.span, f"document {doc.index + 1} is {_describe_document(root)}, not a Kubernetes "
-                    "object (a mapping with apiVersion and kind)"))
+                    analysis, doc.span, f"document {doc.index + 1} is a list holding Kubernetes objects (items[{first}] "
+                    "is the first), not an object; use `kind: List` or separate documents with `---`"))
             continue
         has_api, has_kind = root.get("apiVersion") is not None, root.get("kind") is not None
+        if has_api != has_kind and chart_metadata:
+            continue  # a Helm chart's Chart.yaml (an apiVersion, no kind): skipped named as walked
         if has_api != has_kind:
             present, absent = ("apiVersion", "kind") if has_api else ("kind", "apiVersion")
             analysis.findings.append(_not_an_object(

@@ -28,7 +28,9 @@ if TYPE_CHECKING:
 __all__ = ["Run", "RunResult", "RunWarning", "Settings", "lint"]
 
 DROPPED_IN_PATCHES = frozenset({"STS003"})
-"""Input errors that a kustomize patch file may have by design (a JSON6902 patch is a list)."""
+"""Input errors that a kustomize patch file may have by design: a file a kustomization of the run lists
+as a patch gets no STS003, even a list of objects or a partial object (a list that holds no objects,
+a JSON6902 patch, is never STS003 anywhere)."""
 
 
 class RunWarning(NamedTuple):

@@ -69,7 +69,8 @@ def test_aliased_items_are_located_where_each_object_uses_them(tmp_path):
         # b: an aliased container (*c), an aliased volumeMount (*m), an aliased claim template (*claim)
         ("STS301", "StatefulSet/b", 26, 11), ("STS302", "StatefulSet/b", 26, 11),
         ("STS405", "StatefulSet/b", 26, 11),
-        ("STS303", "StatefulSet/b", 27, 64), ("STS405", "StatefulSet/b", 27, 106),
+        ("STS303", "StatefulSet/b", 27, 64), ("STS306", "StatefulSet/b", 27, 72),  # livenessProbe: {}
+        ("STS405", "StatefulSet/b", 27, 106),
         ("STS404", "StatefulSet/b", 28, 28), ("STS406", "StatefulSet/b", 28, 28),
         # c: an aliased list of containers, at its containers: key
         ("STS301", "StatefulSet/c", 38, 9), ("STS302", "StatefulSet/c", 38, 9),

@@ -18,15 +18,43 @@ def test_only_one_of_apiversion_and_kind_is_not_an_object(tmp_path):
     assert run(path) == ([("STS003", 2, 1)], 1, 0)
 
 
-def test_list_and_scalar_documents_error_only_in_named_files(tmp_path):
+def test_list_and_scalar_documents_are_skipped_silently_named_or_walked(tmp_path):
     (tmp_path / "d").mkdir()
     listed = tmp_path / "d" / "ops.json"
     listed.write_text('[{"op": "add"}]')
     scalar = tmp_path / "d" / "s.yaml"
     scalar.write_text("just a string\n")
-    assert run(listed) == ([("STS003", 1, 1)], 1, 0)
-    assert run(scalar) == ([("STS003", 1, 1)], 1, 0)
-    assert run(tmp_path / "d") == ([], 2, 0)  # found by walking: skipped silently
+    number = tmp_path / "d" / "n.yaml"
+    number.write_text("3\n---\n[]\n---\n- [a, b]\n- {apiVersion: v1}\n- {kind: Service}\n")
+    assert run(listed) == ([], 1, 0)  # named: not a Kubernetes object, not stslint's business
+    assert run(scalar) == ([], 1, 0)
+    assert run(number) == ([], 1, 0)  # a half object inside a list does not make the list a manifest
+    assert run(tmp_path / "d") == ([], 3, 0)  # found by walking: the same
+
+
+def test_a_top_level_list_of_objects_is_one_error_named_or_walked(tmp_path):
+    (tmp_path / "d").mkdir()
+    path = tmp_path / "d" / "objects.yaml"
+    path.write_text("# a Service and a ConfigMap\n- apiVersion: v1\n  kind: Service\n  metadata: {name: a}\n"
+                    "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: b}\n")
+    mixed = tmp_path / "d" / "mixed.json"
+    mixed.write_text('[{"op": "add"}, 3, {"apiVersion": "v1", "kind": "ConfigMap"}]')
+    assert run(path) == ([("STS003", 2, 1)], 1, 0)  # at the list, the document's root; its items are not judged
+    assert run(mixed) == ([("STS003", 1, 1)], 1, 0)  # any item that is an object makes it a manifest
+    assert run(tmp_path / "d") == ([("STS003", 1, 1), ("STS003", 2, 1)], 2, 0)
+    result = lint(discover([str(path)]))
+    assert result.findings[0].message == ("document 1 is a list holding Kubernetes objects (items[0] is the first), "
+                                          "not an object; use `kind: List` or separate documents with `---`")
+    assert "items[2]" in lint(discover([str(mixed)])).findings[0].message
+    assert "JSON6902" not in result.findings[0].message
+
+
+def test_a_list_of_objects_that_a_kustomization_lists_as_a_patch_is_silent(tmp_path):
+    (tmp_path / "kustomization.yaml").write_text("resources: [svc.yaml]\npatches:\n- path: objects.yaml\n")
+    (tmp_path / "objects.yaml").write_text("- apiVersion: v1\n  kind: Service\n  metadata: {name: a}\n")
+    assert run(tmp_path / "objects.yaml") == ([("STS003", 1, 1)], 1, 0)
+    assert run(tmp_path) == ([], 2, 0)
+    assert run(tmp_path / "kustomization.yaml", tmp_path / "objects.yaml") == ([], 2, 0)
 
 
 def test_non_objects_and_empty_documents_are_skipped_silently(tmp_path):

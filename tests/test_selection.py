@@ -24,9 +24,9 @@ def test_opt_in_rules_need_their_code_name_a_longer_prefix_or_all(select, has_op
 
 
 def test_prefix_name_and_ignore():
-    assert resolve(["STS3"]) == INPUT | {"STS301", "STS302", "STS303"}
+    assert resolve(["STS3"]) == INPUT | {"STS301", "STS302", "STS303", "STS306"}
     assert resolve(["ALL"], ignore=["STS3", "storage-class-missing"]) == ALL_CODES - {
-        "STS301", "STS302", "STS303", "STS404"}
+        "STS301", "STS302", "STS303", "STS306", "STS404"}
     assert resolve(["STS1"], extend_select=["STS501"]) == INPUT | {"STS101", "STS102", "STS103", "STS104", "STS501"}
 
 
@@ -41,10 +41,10 @@ def test_unknown_selector_is_an_error():
 
 def test_command_line_layer_overrides_the_file_layer():
     file_layer = (["STS3"], ["STS302"], [])
-    assert resolve_layers([file_layer, (None, [], [])]) == INPUT | {"STS301", "STS303"}
+    assert resolve_layers([file_layer, (None, [], [])]) == INPUT | {"STS301", "STS303", "STS306"}
     assert resolve_layers([file_layer, (["STS4"], [], [])]) == INPUT | {"STS401", "STS402", "STS403", "STS404",
                                                                         "STS405", "STS406"}
-    assert resolve_layers([file_layer, (None, ["STS301"], ["STS005"])]) == INPUT | {"STS303", "STS005"}
+    assert resolve_layers([file_layer, (None, ["STS301"], ["STS005"])]) == INPUT | {"STS303", "STS306", "STS005"}
     assert resolve_layers([(None, ["STS302"], []), (None, [], ["STS302"])]) >= {"STS302"}
 
 

@@ -1,5 +1,6 @@
 """Which parts of a loaded document are Kubernetes objects: the document itself, or the items of a
-``kind: *List``; and which List items are not objects."""
+``kind: *List``; which List items are not objects; and whether a top-level list holds objects (a
+manifest in the wrong shape, not a playbook or a patch)."""
 from __future__ import annotations
 
 from typing import Any, Iterator
@@ -46,6 +47,14 @@ _DONE = object()
 def _items(root: YMap) -> list[Any]:
     items = root.get("items")
     return items if isinstance(items, list) else []
+
+
+def first_listed_object(root: Any) -> int | None:
+    """The index of the first item of a top-level list (a document that is a list, not a mapping)
+    that is a Kubernetes object; None when no item is one, or ``root`` is not a list."""
+    if not isinstance(root, list):
+        return None
+    return next((index for index, item in enumerate(root) if is_object(item)), None)
 
 
 def indexable_objects(root: Any) -> list[YMap]:

@@ -1,4 +1,4 @@
-"""Probe rules (STS301-STS303): readiness and liveness of the containers of a StatefulSet."""
+"""Probe rules (STS301-STS303, STS306): readiness and liveness of the containers of a StatefulSet."""
 from __future__ import annotations
 
 import fnmatch
@@ -15,6 +15,8 @@ EXEMPTIONS = (Option("exempt-containers", "array", [], items="string"),
 """Containers that need no probe, by name or by image glob."""
 
 PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
+HANDLERS = ("exec", "httpGet", "tcpSocket", "grpc")
+"""A probe's handler types; the API server requires exactly one (a null one is absent)."""
 
 
 def _exempt(container: Container, options: dict[str, Any]) -> bool:
@@ -91,3 +93,19 @@ def probe_port_unknown(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Fi
                                   f"{known}); the probe fails every time — declare the port or use its number",
                                   action.value_span("port"), container=container.name,
                                   anchor=f"{probe_name}.{handler}.port")
+
+
+@object_rule("STS306", "probe-handler-missing", "error", view=StatefulSet)
+def probe_handler_missing(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Finding]:
+    """A probe of a container or native sidecar has no handler (exec, httpGet, tcpSocket or grpc)."""
+    for container in sts.containers(include_init=True):
+        if container.role == "init":
+            continue  # plain init containers cannot have probes
+        for probe_name in PROBES:
+            probe = container.fields.map(probe_name)  # absent or null: STS301/STS302; not a mapping: STS006
+            if probe is None or any(probe.present(handler) for handler in HANDLERS):
+                continue
+            yield sts.finding("STS306", f'StatefulSet "{sts.name}": container "{container.label}" {probe_name} has '
+                              "no handler (exec, httpGet, tcpSocket or grpc); the API server rejects it: "
+                              '"must specify a handler type"', container.fields.key_span(probe_name),
+                              container=container.name, anchor=probe_name)

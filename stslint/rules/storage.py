@@ -5,9 +5,10 @@ from typing import Any, Iterator, cast
 
 from stslint.findings import Finding
 from stslint.model.entries import MISSING
+from stslint.model.fields import Fields
 from stslint.model.index import Index
 from stslint.model.storage import PersistentVolume, StorageClass, StorageClassEntry
-from stslint.model.workloads import StatefulSet, StatefulSetEntry
+from stslint.model.workloads import ClaimTemplate, StatefulSet, StatefulSetEntry
 from stslint.rules import index_rule, object_rule
 
 
@@ -68,11 +69,33 @@ def pv_reclaim_delete(pv: PersistentVolume, options: dict[str, Any]) -> Iterator
                          anchor="spec.persistentVolumeReclaimPolicy")
 
 
+ALPHA_CLASS = "volume.alpha.kubernetes.io/storage-class"
+"""The storage-class annotation of alpha dynamic provisioning: Kubernetes ignores it (it honours the beta one)."""
+
+
+def _alpha_class(claim: Fields) -> str | None:
+    """The value of a claim template's alpha storage-class annotation, or None."""
+    meta = claim.map("metadata")
+    annotations = meta.string_map("annotations") if meta is not None and meta.present("annotations") else None
+    return (annotations or {}).get(ALPHA_CLASS)
+
+
 @object_rule("STS404", "storage-class-missing", "warning", view=StatefulSet)
 def storage_class_missing(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Finding]:
-    """A claim template names no StorageClass."""
-    for claim in sts.claims():
+    """A claim template names no StorageClass (an alpha annotation names none either)."""
+    spec = sts.spec()
+    if spec is None:
+        return
+    for index, fields in spec.maps("volumeClaimTemplates"):
+        claim = ClaimTemplate.read(fields, index)
         if claim.class_given:
+            continue
+        alpha = _alpha_class(fields)
+        if alpha is not None:
+            value = f': "{alpha}"' if alpha else ""
+            yield sts.finding("STS404", f'StatefulSet "{sts.name}": volumeClaimTemplate "{claim.label}": Kubernetes '
+                              f'ignores annotation "{ALPHA_CLASS}" — set spec.storageClassName{value} instead',
+                              claim.span, anchor=claim.anchor)
             continue
         yield sts.finding("STS404", f'StatefulSet "{sts.name}": volumeClaimTemplate "{claim.label}" has no '
                           "storageClassName, so it silently takes the cluster's default class (whose reclaim "

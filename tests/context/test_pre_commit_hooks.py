@@ -205,3 +205,43 @@ def test_file_names_that_look_like_options_are_file_names(tmp_path: Path, pre_co
     for name in names:
         assert f"{name}:" in done.stdout and "STS301" in done.stdout, done.stdout
     assert "STS404" not in done.stdout  # the user's --select=STS3 is an option, not a file name
+
+
+NOT_KUBERNETES = {
+    "site.yml": "- hosts: all\n  become: true\n  tasks:\n    - name: install postgres\n"
+                "      ansible.builtin.package: {name: postgresql, state: present}\n",
+    ".pre-commit-hooks.yaml": "- id: check-things\n  name: check things\n  entry: check-things\n"
+                              "  language: python\n  types: [yaml]\n",
+    ".github/FUNDING.yml": "github: [octocat]\ncustom: [\"https://example.com/donate\"]\n",
+    "FUNDING.yml": "- github: octocat\n",  # the list form some repositories commit at the top
+    "overlay/ops.json": '[{"op": "replace", "path": "/spec/replicas", "value": 3}]\n',
+}
+
+
+@requires_pre_commit
+@pytest.mark.parametrize("hook_id", ["stslint", "stslint-repo"])
+def test_each_hook_passes_yaml_that_is_not_kubernetes_and_still_fails_a_bad_manifest(
+        tmp_path: Path, pre_commit_home: str, hook_repo: tuple[str, str], hook_id: str) -> None:
+    files = {STS: statefulset(), SVC: service(), **NOT_KUBERNETES}
+    repo = make_repo(tmp_path / "project", files, commit=False)
+    git(repo, "add", "-A")
+    project = Project(repo, pre_commit_home)
+    project.configure(hook_repo, hook_id)
+    first = project.commit("manifests beside a playbook, a hooks manifest and FUNDING.yml")
+    assert first.returncode == 0, first.stdout  # the stslint hook named every one of them: nothing reported
+    assert "STS003" not in first.stdout
+
+    write(repo, {name: text + "# touched\n" for name, text in NOT_KUBERNETES.items()})
+    git(repo, "add", "-A")
+    second = project.commit("only files that are not Kubernetes")
+    assert second.returncode == 0, second.stdout
+
+    shutil.copy(FIXTURES / "STS401-retention-policy-delete" / "bad.yaml", repo / "db.yaml")
+    objects = "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: settings}\n"
+    write(repo, {"site.yml": NOT_KUBERNETES["site.yml"] + "# touched again\n", "config.yaml": objects})
+    git(repo, "add", "-A")
+    bad = project.commit("a bad manifest and a list of objects")
+    assert bad.returncode == 1, bad.stdout
+    assert "db.yaml:" in bad.stdout and "STS401" in bad.stdout
+    assert "config.yaml:1:1: STS003" in bad.stdout
+    assert "site.yml" not in bad.stdout and "FUNDING" not in bad.stdout and ".pre-commit-hooks.yaml" not in bad.stdout

@@ -1,9 +1,14 @@
-"""STS301-STS303: probes of regular containers; init containers and sidecars are never required."""
+"""STS301-STS303: probes of regular containers; init containers and sidecars are never required.
+STS306: a probe without a handler (containers and native sidecars)."""
 from __future__ import annotations
 
+from click.testing import CliRunner
+
+from stslint.cli import cli
 from stslint.engine import Settings, lint
 from stslint.loading.discover import discover
 from stslint.selection import resolve
+from tests.conftest import check_json, triples
 from tests.rules.helpers import codes, run, service, sts
 
 NO_PROBES = "- name: app\n  image: nginx:1.25"
@@ -20,11 +25,12 @@ def test_startup_probe_replaces_neither(tmp_path):
 
 
 def test_init_containers_and_sidecars_are_never_required(tmp_path):
-    extra = ("  initContainers:\n  - name: init\n    image: busybox\n"
-             "  - name: proxy\n    image: envoy:1\n    restartPolicy: Always\n")
+    pod = ("initContainers:\n- name: init\n  image: busybox\n"
+           "- name: proxy\n  image: envoy:1\n  restartPolicy: Always\n")
     containers = "- name: app\n  image: nginx:1.25\n  readinessProbe: {exec: {command: [true]}}\n" \
-                 "  livenessProbe: {exec: {command: [true]}}\n" + extra
-    assert codes(tmp_path, sts(containers=containers), service()) == []
+                 "  livenessProbe: {exec: {command: [true]}}"
+    assert codes(tmp_path, sts(containers=containers, pod=pod), service()) == []
+    assert codes(tmp_path, sts(containers=NO_PROBES, pod=pod), service()) == ["STS301", "STS302"]  # app's only
 
 
 def test_named_probe_ports(tmp_path):
@@ -42,3 +48,77 @@ def test_probe_exemptions_by_container_name_and_image(tmp_path):
     options = {"STS301": {"exempt-containers": ["app"]}, "STS302": {"exempt-images": ["nginx:*"]}}
     result = lint(discover([str(path)]), Settings(selected=resolve(None), rule_options=options))
     assert result.findings == []
+
+
+# -- STS306 probe-handler-missing ----------------------------------------------------------------------
+
+def _probes(tmp_path, containers: str, *extra: str, pod: str = "") -> dict:
+    """Lint one StatefulSet with these containers (and ``pod``, more of its pod spec) through the command
+    line; the JSON report."""
+    (tmp_path / "db.yaml").write_text("---\n".join([sts(containers=containers, pod=pod), service()]))
+    return check_json("db.yaml", cwd=tmp_path, extra=extra)
+
+
+def test_a_probe_without_a_handler_is_one_sts306_at_its_key(tmp_path):
+    containers = ("- name: app\n  image: nginx:1.25\n  readinessProbe: {}\n"
+                  "  livenessProbe:\n    initialDelaySeconds: 10\n    failureThreshold: 6\n"
+                  "  startupProbe: {periodSeconds: 5}")
+    report = _probes(tmp_path, containers)
+    assert report["exit_code"] == 1
+    assert triples(report) == [("STS306", 18, 9), ("STS306", 19, 9), ("STS306", 22, 9)]  # no STS301/STS302
+    assert [f["severity"] for f in report["findings"]] == ["error"] * 3
+    assert report["findings"][0]["message"] == (
+        'StatefulSet "web": container "app" readinessProbe has no handler (exec, httpGet, tcpSocket or grpc); '
+        'the API server rejects it: "must specify a handler type"')
+    assert {f["container"] for f in report["findings"]} == {"app"}
+
+
+def test_a_null_handler_is_no_handler_and_any_handler_is_one(tmp_path):
+    containers = ("- name: app\n  image: nginx:1.25\n  readinessProbe:\n    httpGet:\n    periodSeconds: 5\n"
+                  "  livenessProbe: {grpc: {port: 9090}}\n  startupProbe: {exec: {command: [true]}}")
+    assert triples(_probes(tmp_path, containers)) == [("STS306", 18, 9)]
+    handlers = ("- name: app\n  image: nginx:1.25\n  readinessProbe: {httpGet: {}}\n"  # other API errors, not this one
+                "  livenessProbe: {tcpSocket: {port: 80}, exec: 5}\n  startupProbe: {grpc: {port: 1}}")
+    assert [c for c, _, _ in triples(_probes(tmp_path, handlers))] == []
+
+
+def test_native_sidecars_are_checked_and_plain_init_containers_are_not(tmp_path):
+    containers = ("- name: app\n  image: nginx:1.25\n  readinessProbe: {tcpSocket: {port: 80}}\n"
+                  "  livenessProbe: {tcpSocket: {port: 80}}")
+    pod = ("initContainers:\n- name: init\n  image: busybox\n  readinessProbe: {}\n"
+           "- name: proxy\n  image: envoy:1\n  restartPolicy: Always\n  startupProbe: {}\n")
+    report = _probes(tmp_path, containers, pod=pod)
+    assert triples(report) == [("STS306", 27, 9)]  # the sidecar's; the plain init container's is left alone
+    assert report["findings"][0]["container"] == "proxy"
+
+
+def test_a_probe_that_is_not_a_mapping_is_sts006_and_a_null_one_is_missing(tmp_path):
+    wrong = "- name: app\n  image: nginx:1.25\n  readinessProbe: 5\n  livenessProbe: {tcpSocket: {port: 80}}"
+    assert [c for c, _, _ in triples(_probes(tmp_path, wrong))] == ["STS006"]  # one finding: no STS306, no STS301
+    assert [c for c, _, _ in triples(_probes(tmp_path, wrong, "--select", "STS006,STS306"))] == ["STS006"]
+    null = "- name: app\n  image: nginx:1.25\n  readinessProbe:\n  livenessProbe: {tcpSocket: {port: 80}}"
+    assert [c for c, _, _ in triples(_probes(tmp_path, null))] == ["STS301"]
+
+
+def test_with_sts306_ignored_the_missing_probe_rules_stay_quiet(tmp_path):
+    containers = "- name: app\n  image: nginx:1.25\n  readinessProbe: {}\n  livenessProbe: {}"
+    ignored = _probes(tmp_path, containers, "--ignore", "STS306")
+    assert (ignored["exit_code"], ignored["findings"]) == (0, [])  # the probes are there: not "missing"
+    assert [c for c, _, _ in triples(_probes(tmp_path, containers, "--select", "STS3"))] == ["STS306", "STS306"]
+
+
+def test_an_aliased_empty_probe_is_reported_where_it_is_used(tmp_path):
+    containers = ("- name: app\n  image: nginx:1.25\n  readinessProbe: &none {}\n  livenessProbe: *none\n"
+                  "- name: two\n  image: nginx:1.25\n  readinessProbe: *none\n  livenessProbe: {exec: {command: [a]}}")
+    assert triples(_probes(tmp_path, containers)) == [("STS306", 18, 9), ("STS306", 19, 9), ("STS306", 22, 9)]
+
+
+def test_sts306_is_listed_and_explained_with_examples():
+    runner = CliRunner()
+    listed = runner.invoke(cli, ["rules"])
+    assert "STS306  probe-handler-missing" in listed.stdout
+    explained = runner.invoke(cli, ["explain", "probe-handler-missing"])
+    assert explained.exit_code == 0
+    assert explained.stdout.startswith("STS306 probe-handler-missing [error]")
+    assert "Example (bad):" in explained.stdout and "Example (good):" in explained.stdout
+    assert "readinessProbe: {}" in explained.stdout

@@ -1,6 +1,7 @@
 """STS401-STS404: retention and reclaim policies, and claim templates without a class."""
 from __future__ import annotations
 
+from tests.conftest import check_json, triples
 from tests.rules.helpers import codes, run, service, sts
 
 MOUNT = ("- name: app\n  image: nginx:1.25\n  readinessProbe: {tcpSocket: {port: 80}}\n"
@@ -73,3 +74,30 @@ def test_sts402_relates_every_definition_that_deletes(tmp_path):
                                "c.yaml": storage_class(reclaim="Retain")})
     assert found == [("STS402", [("a.yaml", 6, 1, 'StorageClass "fast" has reclaimPolicy: Delete here'),
                                  ("b.yaml", 2, 1, 'StorageClass "fast" omits reclaimPolicy (Delete)')])]
+
+
+def test_only_the_alpha_annotation_is_no_class_and_the_message_says_so(tmp_path):
+    alpha = claim("volumeMode: Filesystem", annotations="volume.alpha.kubernetes.io/storage-class: fast")
+    (tmp_path / "db.yaml").write_text("---\n".join([workload(claims=alpha), service()]))
+    report = check_json("db.yaml", cwd=tmp_path)  # through the command line
+    assert triples(report) == [("STS404", 23, 7)]  # the claim template's metadata.name
+    message = report["findings"][0]["message"]
+    assert message == ('StatefulSet "web": volumeClaimTemplate "data": Kubernetes ignores annotation '
+                       '"volume.alpha.kubernetes.io/storage-class" — set spec.storageClassName: "fast" instead')
+    assert len(message) <= 165
+    empty = claim("volumeMode: Filesystem", annotations='volume.alpha.kubernetes.io/storage-class: ""')
+    (tmp_path / "db.yaml").write_text("---\n".join([workload(claims=empty), service()]))
+    assert check_json("db.yaml", cwd=tmp_path)["findings"][0]["message"].endswith(
+        "— set spec.storageClassName instead")
+
+
+def test_the_alpha_annotation_beside_a_class_changes_nothing(tmp_path):
+    both = claim("storageClassName: fast", annotations="volume.alpha.kubernetes.io/storage-class: slow")
+    assert codes(tmp_path, workload(claims=both), service()) == []
+    beta = claim("volumeMode: Filesystem", annotations="volume.alpha.kubernetes.io/storage-class: slow, "
+                                                       "volume.beta.kubernetes.io/storage-class: fast")
+    assert codes(tmp_path, workload(claims=beta), service()) == []  # the beta one names the class
+    plain = run(tmp_path, workload(claims=claim("volumeMode: Filesystem", annotations="team: db")), service())
+    assert plain == [("STS404", "main.yaml", 23)]
+    bad = claim("volumeMode: Filesystem", annotations="volume.alpha.kubernetes.io/storage-class: 3")
+    assert codes(tmp_path, workload(claims=bad), service()) == ["STS006"]  # an unreadable map: no guess
