@@ -64,8 +64,9 @@ def lint_paths(paths: Sequence[str], settings: Settings | None = None,
 
 _SKIPPED_PARTS = {SKIPPED_TEMPLATES: "Helm templates/ skipped", SKIPPED_HIDDEN: "hidden files and directories skipped",
                   SKIPPED_EXCLUDED: "excluded paths skipped"}
-_SKIPPED_ITSELF = {SKIPPED_TEMPLATES: "Helm templates/ skipped", SKIPPED_HIDDEN: "hidden",
-                   SKIPPED_EXCLUDED: "excluded"}
+_SKIPPED_ITSELF = {SKIPPED_TEMPLATES: "in a Helm templates/ directory, skipped by --force-exclude",
+                   SKIPPED_HIDDEN: "hidden, skipped by --force-exclude",
+                   SKIPPED_EXCLUDED: "excluded by --force-exclude"}
 
 
 def path_summaries(reports: Sequence[PathReport], result: RunResult) -> list[PathSummary]:
@@ -86,7 +87,7 @@ def path_summaries(reports: Sequence[PathReport], result: RunResult) -> list[Pat
 def _why_empty(report: PathReport, files: int) -> str:
     """Why a path gave no Kubernetes object, in words."""
     if report.itself is not None:
-        return f"{_SKIPPED_ITSELF[report.itself]} (--force-exclude)"
+        return _SKIPPED_ITSELF[report.itself]
     parts = ["no Kubernetes object"] if files else []
     parts += [_SKIPPED_PARTS[reason] for reason in report.skipped]
     return "; ".join(parts) or "no YAML/JSON file"
