@@ -161,9 +161,7 @@ def check(paths: tuple[str, ...], output_format: str | None, output_file: str | 
         _fail(str(exc))
         return
     if verbose:
-        click.echo("stslint: no configuration file (--isolated)" if isolated else
-                   f"stslint: configuration file: {safe_text(config.display)}" if config.display else
-                   "stslint: no configuration file", err=True)
+        click.echo(_configuration_line(config.display, isolated), err=True)
     for option, value in (("--select", select), ("--extend-select", extend_select), ("--ignore", ignore)):
         for _, message in input_error_selectors(split_list(value) or []):
             click.echo(f"stslint: warning: {option}: {message}", err=True)
@@ -211,6 +209,15 @@ def _open_output(path: str | None) -> TextIO:
         click.echo(f"stslint: cannot write the output file {safe_text(path)}: "
                    f"{exc.strerror or type(exc).__name__}", err=True)
         sys.exit(EXIT_ERROR)
+
+
+def _configuration_line(display: str | None, isolated: bool) -> str:
+    """What ``--verbose`` says of the configuration: the file in use, or that there is none."""
+    from stslint.reporting import safe_text
+
+    if display is not None:
+        return f"stslint: configuration file: {safe_text(display)}"
+    return "stslint: no configuration file (--isolated)" if isolated else "stslint: no configuration file"
 
 
 def _report_context(context: Context) -> None:

@@ -48,7 +48,7 @@ class PathSummary(NamedTuple):
     """The path as shown."""
     directory: bool
     files: int
-    """How many files it reached (one another path reached first included)."""
+    """How many files it reached (including any that another path reached first)."""
     objects: int
     """How many Kubernetes objects were read from them."""
     reason: str | None = None

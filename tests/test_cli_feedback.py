@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 
+import jsonschema
 import pytest
 from click.testing import CliRunner
 
 from stslint.cli import cli
 from tests.config_helpers import PV_DELETE, STATEFULSET, repo, stslint, write
-from tests.conftest import run_stslint
+from tests.conftest import ROOT, run_stslint
 
 SERVICE_ONLY = STATEFULSET.split("---\n")[1]
 """The headless Service of STATEFULSET alone: one object, no StatefulSet, no finding."""
@@ -130,6 +131,8 @@ def test_no_manifest_warnings_are_carried_by_json_and_sarif(tmp_path):
     assert report["warnings"] == [{"file": "charts", "line": 0,
                                    "message": "no manifest found (Helm templates/ skipped)"}]
     sarif = json.loads(stslint(root, "check", "--format", "sarif", "charts").stdout)
+    schema = json.loads((ROOT / "tests" / "data" / "sarif" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    jsonschema.Draft4Validator(schema).validate(sarif)  # a location without a region: the directory as a whole
     [note] = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     assert note["message"]["text"] == "no manifest found (Helm templates/ skipped)"
     assert note["locations"][0]["physicalLocation"] == {"artifactLocation": {"uri": "charts",
@@ -144,7 +147,8 @@ def test_context_git_outside_a_git_work_tree_warns_without_verbose(tmp_path):
                        env={"GIT_CEILING_DIRECTORIES": str(tmp_path.parent)})
     assert done.returncode == 1
     [line] = warnings_of(done.stderr)
-    assert line.startswith("stslint: warning: .: not in a git work tree: --context-git loads no context"), line
+    assert line.startswith("stslint: warning: .: not in a git work tree, so --context-git (or the configuration's "
+                           "context: git) loads no context for the files there;"), line
 
 
 def test_a_missing_context_path_is_a_usage_error_on_the_command_line_and_a_warning_in_the_file(tmp_path):

@@ -201,9 +201,10 @@ def list_context(request: ContextRequest, checked: set[str], anchors: Sequence[s
                 tops.setdefault(top)
         if outside:
             others = f" (nor are {len(outside) - 1} other directories of checked files)" if len(outside) > 1 else ""
-            listing.warnings.append((shown_path(outside[0]), f"not in a git work tree{others}: --context-git loads "
-                                     "no context for the files there, so references to other files (a governing "
-                                     "Service, a StorageClass) may be reported as missing"))
+            listing.warnings.append((shown_path(outside[0]), f"not in a git work tree{others}, so --context-git "
+                                     "(or the configuration's context: git) loads no context for the files there; "
+                                     "references to other files (a governing Service, a StorageClass) may be "
+                                     "reported as missing"))
         for top in tops:
             try:
                 add_git_files(listing, top, checked, cwd_real, exclude)
