@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from stslint.findings import APPLICABILITIES, Finding
 from stslint.loading import FileResult
 from stslint.loading.discover import NOT_MANIFESTS
-from stslint.loading.source_text import SourceText
+from stslint.loading.source_text import SourceText, mentions_directive
 from stslint.model.documents import first_listed_object, non_object_items, objects_of
 from stslint.model.entries import Entry
 from stslint.model.kustomize import kustomization_patches
@@ -111,6 +111,8 @@ class FileAnalysis:
     patches: set[str] = field(default_factory=set)
     """Real paths of the patch files this file lists, when it is a kustomization."""
     objects: int = 0
+    statefulsets: int = 0
+    """How many of the objects are StatefulSets the rules judged (not kustomize patches)."""
 
     @property
     def key(self) -> str:
@@ -175,6 +177,8 @@ def _judge(data: YMap, settings: Settings, plan: RulePlan, analysis: FileAnalysi
     view = view_for(data, analysis.display, settings.namespace, analysis.real_path)
     if view.is_patch():
         return  # a kustomize patch, not an object to judge
+    if view.KIND == "StatefulSet":
+        analysis.statefulsets += 1
     suppression, warning = annotation_suppression(data, view.ref, view.namespace, view.object_at, plan.rules)
     if warning is not None:
         analysis.warnings.append(warning)
@@ -206,7 +210,7 @@ def _note_directives(result: FileResult, settings: Settings, plan: RulePlan, ana
     ignores = settings.file_ignores
     ignored = ignores(source.path or source.display) if ignores and source.display != "-" else frozenset()
     items: list[Suppression] = []
-    if result.documents and "stslint:" in result.content.text:
+    if result.documents and mentions_directive(result.content.text):
         items, warnings = parse_comments(result.content, result.scalar_ranges, plan.rules)
         analysis.warnings.extend(warnings)
     items += annotations

@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, Iterable, NamedTuple, Protocol, Sequence
 from urllib.parse import unquote, urlparse
 
 from stslint.analysis import RulePlan, analyze
-from stslint.engine import Run, RunResult, Settings, lint
+from stslint.engine import PathSummary, Run, RunResult, RunWarning, Settings, lint
 from stslint.findings import Edit, Finding, Related
 from stslint.loading import FileResult, load_content, load_source
-from stslint.loading.discover import PathFilter, Source, discover
+from stslint.loading.discover import (SKIPPED_EXCLUDED, SKIPPED_HIDDEN, SKIPPED_TEMPLATES, PathFilter, PathReport,
+                                      Source, discover)
 from stslint.loading.source_text import SourceText
 from stslint.model.index import Index
 from stslint.model.nodes import Span
@@ -36,9 +37,15 @@ def lint_paths(paths: Sequence[str], settings: Settings | None = None,
                exclude: PathFilter | None = None, force_exclude: bool = False,
                exclude_root: str | None = None) -> RunResult:
     """Lint files and directories (``-`` is standard input) together: one index across them, plus
-    the context's entries. ``context`` is a loaded Context, or a ContextRequest to load."""
+    the context's entries. ``context`` is a loaded Context, or a ContextRequest to load.
+
+    ``result.paths`` says what each path gave. A path that gave no Kubernetes object is warned about
+    (``PATH: no manifest found (REASON)``, line 0) when the whole run read none — a run that checks
+    nothing — and a directory is even when other paths gave some; a named file that holds none (Helm
+    values, a CI configuration) is not, since pre-commit and shell globs name such files all the time."""
     settings = settings or Settings()
-    sources = list(discover(list(paths), stdin_filename, exclude, force_exclude, exclude_root))
+    reports: list[PathReport] = []
+    sources = list(discover(list(paths), stdin_filename, exclude, force_exclude, exclude_root, reports))
     from stslint.context import ContextRequest, context_for
 
     if isinstance(context, ContextRequest):
@@ -47,7 +54,43 @@ def lint_paths(paths: Sequence[str], settings: Settings | None = None,
                               kinds=settings.rules.indexed_kinds()) if context else None
     result = lint(sources, settings, context)
     result.context = context
+    result.paths = path_summaries(reports, result)
+    empty = [RunWarning(path.path, 0, f"no manifest found ({path.reason})") for path in result.paths
+             if path.reason is not None and (path.directory or result.objects == 0)]
+    if empty:
+        result.warnings = sorted([*result.warnings, *empty])
     return result
+
+
+_SKIPPED_PARTS = {SKIPPED_TEMPLATES: "Helm templates/ skipped", SKIPPED_HIDDEN: "hidden files and directories skipped",
+                  SKIPPED_EXCLUDED: "excluded paths skipped"}
+_SKIPPED_ITSELF = {SKIPPED_TEMPLATES: "in a Helm templates/ directory, skipped by --force-exclude",
+                   SKIPPED_HIDDEN: "hidden, skipped by --force-exclude",
+                   SKIPPED_EXCLUDED: "excluded by --force-exclude"}
+
+
+def path_summaries(reports: Sequence[PathReport], result: RunResult) -> list[PathSummary]:
+    """What each path of the command line gave the run: files reached, objects read and, when it
+    gave no object, why (None when input errors in its files — already findings — say why)."""
+    errored = {finding.file_key for finding in result.findings if finding.is_input_error}
+    summaries = []
+    for report in reports:
+        files = list(dict.fromkeys(report.files))
+        objects = sum(result.objects_by_file.get(key, 0) for key in files)
+        reason = None
+        if not objects and not any(key in errored for key in files):
+            reason = _why_empty(report, len(files))
+        summaries.append(PathSummary(report.display, report.is_dir, len(files), objects, reason))
+    return summaries
+
+
+def _why_empty(report: PathReport, files: int) -> str:
+    """Why a path gave no Kubernetes object, in words."""
+    if report.itself is not None:
+        return _SKIPPED_ITSELF[report.itself]
+    parts = ["no Kubernetes object"] if files else []
+    parts += [_SKIPPED_PARTS[reason] for reason in report.skipped]
+    return "; ".join(parts) or "no YAML/JSON file"
 
 
 def build_index(paths: Sequence[str], settings: Settings | None = None) -> Index:

@@ -51,6 +51,39 @@ def options_of(rule: Rule) -> dict[str, dict[str, Any]]:
     return result
 
 
+MAX_SUGGESTIONS = 8
+"""More rules matching a word than this are counted, not listed."""
+
+
+def near_rules(word: str, rules: RuleSet = BUILTIN) -> list[Rule]:
+    """The rules a word that names none may mean, in code order: those whose name contains it
+    (``readiness-probe``, ``probe``) or whose code starts with it (``STS30``), else those whose code
+    or name is spelled closely (``STS0301``, ``readines-probe-missing``)."""
+    lowered, upper = word.strip().lower(), word.strip().upper()
+    if not lowered:
+        return []
+    partial = [rule for rule in rules.values() if lowered in rule.name
+               or (len(upper) > len(rule.family) and rule.code.startswith(upper))]
+    if not partial:
+        import difflib
+
+        close = set(difflib.get_close_matches(upper, [rule.code for rule in rules.values()], n=1, cutoff=0.8))
+        close |= set(difflib.get_close_matches(lowered, [rule.name for rule in rules.values()], n=1, cutoff=0.75))
+        partial = [rule for rule in rules.values() if rule.code in close or rule.name in close]
+    return sorted(partial, key=lambda rule: rule.code)
+
+
+def unknown_rule_message(word: str, rules: RuleSet = BUILTIN) -> str:
+    """``unknown rule 'X'`` with the rules it may mean (see near_rules), for a one-line error."""
+    near = near_rules(word, rules)
+    if not near:
+        return f"unknown rule {word!r}; `stslint rules` lists them"
+    if len(near) > MAX_SUGGESTIONS:
+        return f"unknown rule {word!r}; {len(near)} rules match it, `stslint rules` lists them"
+    listed = ", ".join(f"{rule.code} ({rule.name})" for rule in near)
+    return f"unknown rule {word!r}; did you mean {'one of ' if len(near) > 1 else ''}{listed}?"
+
+
 def explain(code_or_name: str, rules: RuleSet = BUILTIN) -> dict[str, Any]:
     """Everything known about a rule, for ``stslint explain``."""
     rule = rules.lookup(code_or_name)

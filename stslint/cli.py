@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 import click
 
 from stslint import __version__
-from stslint.reporting import FORMATS
+from stslint.reporting import FORMATS, plural
 
 if TYPE_CHECKING:
     from stslint.context import Context
@@ -34,37 +34,75 @@ def _config_fail(message: str) -> NoReturn:
     sys.exit(EXIT_ERROR)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Choice(click.Choice):  # type: ignore[type-arg]
+    """A choice whose error for a near miss ends ``did you mean "sarif"?``."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as exc:
+            import difflib
+
+            close = difflib.get_close_matches(str(value), [str(choice) for choice in self.choices], n=1, cutoff=0.6)
+            if close:
+                exc.message = f'{exc.message.rstrip(".")}; did you mean "{close[0]}"?'
+            raise
+
+
+def _namespace_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``-n``: a Kubernetes namespace name, checked as the configuration's ``namespace`` is."""
+    if value is None:
+        return None
+    from stslint.config_validation import namespace_problem
+
+    problem = namespace_problem(value)
+    if problem is not None:
+        raise click.BadParameter(problem, ctx, param)
+    return value
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True,
+             no_args_is_help=False, subcommand_metavar="COMMAND [ARGS]...")
 @click.version_option(__version__, "--version", prog_name="stslint", message="%(prog)s %(version)s")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """stslint: lint Kubernetes StatefulSet manifests for the pitfalls that lose data or break
     stateful apps (governing Services, selectors, probes, storage reclaim policies, API versions)."""
+    if ctx.invoked_subcommand is None:  # plain `stslint`: a usage error (one line, exit 2), not the help
+        assert isinstance(ctx.command, click.Group)
+        names = ctx.command.list_commands(ctx)
+        raise click.UsageError(f"missing command; usage: stslint COMMAND [ARGS]..., where COMMAND is "
+                               f"{', '.join(names[:-1])} or {names[-1]}", ctx)
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(allow_dash=True, readable=False))  # unreadable: STS004
-@click.option("--format", "output_format", type=click.Choice(list(FORMATS)), default=None,
+@click.option("--format", "output_format", type=_Choice(list(FORMATS)), default=None,
               help="Output format (default: text; github when GITHUB_ACTIONS=true).")
 @click.option("--output-file", "-o", metavar="PATH", type=click.Path(allow_dash=True),
               help="Write the report to PATH instead of standard output.")
 @click.option("--statistics", is_flag=True,
               help="Print the number of findings per code instead of the findings (with text, full or json).")
-@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+@click.option("--color", type=_Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour the text formats (auto: only on a terminal, and not when NO_COLOR is set).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="PATH",
               help="Read this configuration file instead of discovering .stslint.yaml/.stslint.yml/pyproject.toml.")
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
-@click.option("--fail-on", type=click.Choice(["error", "warning"]), default=None,
+@click.option("--fail-on", type=_Choice(["error", "warning"]), default=None,
               help="Exit 1 only for findings at or above this severity (default: warning; input errors are "
                    "errors).")
+@click.option("--fail-on-empty/--no-fail-on-empty", default=None,
+              help="Exit 1 when the run reads no Kubernetes object (a gate pointed at the wrong path); the "
+                   "configuration's fail-on-empty is not applied in hook mode.")
 @click.option("--exit-zero", is_flag=True,
               help="Exit 0 whatever was found (usage and configuration errors still exit 2).")
 @click.option("--select", metavar="RULES", help="Comma-separated codes, prefixes (STS3), names or ALL to report.")
 @click.option("--extend-select", metavar="RULES", help="Rules to report in addition to the selected ones.")
 @click.option("--ignore", metavar="RULES", help="Comma-separated codes, prefixes or names not to report.")
-@click.option("--namespace", "-n", metavar="NS",
+@click.option("--namespace", "-n", metavar="NS", callback=_namespace_name,
               help="Namespace of objects that carry none (what kubectl apply -n NS would give them).")
-@click.option("--stdin-filename", metavar="PATH", help="The file name to report for standard input (-).")
+@click.option("--stdin-filename", metavar="PATH",
+              help="The file name to report for standard input (-); with no path, standard input is read.")
 @click.option("--max-file-size", type=click.IntRange(min=1), default=None, metavar="BYTES",
               help="Refuse larger files as unreadable (default 64 MiB).")
 @click.option("--quiet", "-q", is_flag=True, help="Print findings only, no summary.")
@@ -79,7 +117,8 @@ def cli() -> None:
                    "outside git in ~/.cache/stslint).")
 @click.option("--force-exclude", is_flag=True,
               help="Apply the configuration's exclude to files named on the command line too (pre-commit).")
-@click.option("--verbose", "-v", is_flag=True, help="Report on stderr which context files were loaded or skipped.")
+@click.option("--verbose", "-v", is_flag=True,
+              help="Report on stderr the configuration file in use and which context files were loaded or skipped.")
 @click.option("--hook", is_flag=True,
               help="Hook mode (pre-commit): every later argument that names an existing path is a file name, "
                    "whatever it looks like, and options that write files (-o) are refused.")
@@ -88,19 +127,28 @@ def check(paths: tuple[str, ...], output_format: str | None, output_file: str | 
           ignore: str | None, namespace: str | None, stdin_filename: str | None,
           max_file_size: int | None, quiet: bool, context_paths: tuple[str, ...], context_git: bool,
           no_cache: bool, force_exclude: bool, verbose: bool, config_path: str | None = None,
-          isolated: bool = False, fail_on: str | None = None, exit_zero: bool = False, hook: bool = False) -> None:
+          isolated: bool = False, fail_on: str | None = None, exit_zero: bool = False, hook: bool = False,
+          fail_on_empty: bool | None = None) -> None:
     """Lint manifests: files, directories (walked for *.yaml, *.yml, *.json) or - for stdin.
-    No path means the current directory."""
+    No path means the current directory (standard input with --stdin-filename)."""
     from stslint.api import lint_paths
     from stslint.config import ConfigError, resolve_config
     from stslint.context import ContextRequest
+    from stslint.engine import RunWarning
     from stslint.reporting import ReportOptions, color_enabled, report, safe_text
-    from stslint.selection import SelectionError, split_list
+    from stslint.selection import SelectionError, input_error_selectors, split_list
 
     if config_path is not None and isolated:
         _fail("--config and --isolated cannot be combined")
     if hook and output_file is not None:
         _fail("--output-file is refused in hook mode (--hook): a committed file name could ask for it")
+    if stdin_filename is not None and paths and "-" not in paths:
+        _fail("--stdin-filename names standard input, which is not among the paths; add - to read it")
+    if stdin_filename is not None and not paths:
+        paths = ("-",)
+    if select is not None and not split_list(select):
+        _fail("--select names no rule; expected codes, prefixes (STS3), names or ALL (input errors are always "
+              "reported)")
     try:
         config = resolve_config(config_path, isolated)
     except ConfigError as exc:
@@ -112,6 +160,11 @@ def check(paths: tuple[str, ...], output_format: str | None, output_file: str | 
     except SelectionError as exc:
         _fail(str(exc))
         return
+    if verbose:
+        click.echo(_configuration_line(config.display, isolated), err=True)
+    for option, value in (("--select", select), ("--extend-select", extend_select), ("--ignore", ignore)):
+        for _, message in input_error_selectors(split_list(value) or []):
+            click.echo(f"stslint: warning: {option}: {message}", err=True)
     final_format = output_format or config.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true"
                                                       else "text")
     if statistics and final_format not in STATISTICS_FORMATS:
@@ -120,10 +173,14 @@ def check(paths: tuple[str, ...], output_format: str | None, output_file: str | 
     request = ContextRequest(context_paths, context_git, not no_cache).with_config(config.context, config.directory)
     result = lint_paths(paths, settings, request, stdin_filename=stdin_filename, exclude=config.exclude_matcher(),
                         force_exclude=force_exclude, exclude_root=config.directory)
+    result.warnings[:0] = [RunWarning(*warning) for warning in config.warnings]
     if verbose and result.context is not None:
         _report_context(result.context)
     for file, line, message in result.warnings:
-        click.echo(f"stslint: {safe_text(file)}:{line}: warning: {safe_text(message)}", err=True)
+        if line > 0:
+            click.echo(f"stslint: {safe_text(file)}:{line}: warning: {safe_text(message)}", err=True)
+        else:  # about a file or directory as a whole
+            click.echo(f"stslint: warning: {safe_text(file)}: {safe_text(message)}", err=True)
     out = _open_output(output_file)
     try:
         options = ReportOptions(color=color_enabled(color, out, os.environ), quiet=quiet, version=__version__)
@@ -134,7 +191,10 @@ def check(paths: tuple[str, ...], output_format: str | None, output_file: str | 
             out.close()
     if exit_zero:
         sys.exit(EXIT_CLEAN)
-    sys.exit(EXIT_FINDINGS if result.fails(fail_on or config.fail_on or "warning") else EXIT_CLEAN)
+    if fail_on_empty is None:  # the file's gate setting is for runs over paths; a hook is given pre-commit's files
+        fail_on_empty = bool(config.fail_on_empty) and not hook
+    failed = result.fails(fail_on or config.fail_on or "warning") or (fail_on_empty and not result.objects)
+    sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
 
 
 def _open_output(path: str | None) -> TextIO:
@@ -151,13 +211,22 @@ def _open_output(path: str | None) -> TextIO:
         sys.exit(EXIT_ERROR)
 
 
+def _configuration_line(display: str | None, isolated: bool) -> str:
+    """What ``--verbose`` says of the configuration: the file in use, or that there is none."""
+    from stslint.reporting import safe_text
+
+    if display is not None:
+        return f"stslint: configuration file: {safe_text(display)}"
+    return "stslint: no configuration file (--isolated)" if isolated else "stslint: no configuration file"
+
+
 def _report_context(context: Context) -> None:
     """What context was loaded and skipped, on stderr (``--verbose``)."""
     from stslint.reporting import safe_text
 
     for display, reason in context.skipped:
         click.echo(f"stslint: context: skipped {safe_text(display)}: {safe_text(reason)}", err=True)
-    click.echo(f"stslint: context: {context.loaded} files loaded, {len(context.skipped)} skipped "
+    click.echo(f"stslint: context: {plural(context.loaded, 'file')} loaded, {len(context.skipped)} skipped "
                f"({context.from_cache} read from the cache, {context.parsed} parsed)", err=True)
 
 
@@ -168,7 +237,7 @@ def _print_json(data: Any) -> None:
 
 
 @cli.command("rules")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "output_format", type=_Choice(["text", "json"]), default="text", show_default=True)
 def rules_command(output_format: str) -> None:
     """List every rule: code, name, severity and summary."""
     from stslint.catalog import all_rules
@@ -185,15 +254,15 @@ def rules_command(output_format: str) -> None:
 
 @cli.command()
 @click.argument("rule")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "output_format", type=_Choice(["text", "json"]), default="text", show_default=True)
 def explain(rule: str, output_format: str) -> None:
     """Explain a rule (by code or name): why it matters, how to fix it, a bad and a good example."""
-    from stslint.catalog import UnknownRule, explain as explain_rule
+    from stslint.catalog import UnknownRule, explain as explain_rule, unknown_rule_message
 
     try:
         doc = explain_rule(rule)
     except UnknownRule:
-        _fail(f"unknown rule {rule!r}; `stslint rules` lists them")
+        _fail(unknown_rule_message(rule))
         return
     if output_format == "json":
         _print_json(doc)
@@ -351,9 +420,6 @@ def main() -> None:
         if isinstance(sys.stdout, _GuardedStream):
             sys.stdout.abandon()
         click.echo(f"stslint: error: cannot write to standard output: {exc}", err=True)
-        sys.exit(EXIT_ERROR)
-    except click.exceptions.NoArgsIsHelpError as exc:  # plain `stslint`: the help, as usage (exit 2)
-        click.echo(exc.format_message(), err=True)
         sys.exit(EXIT_ERROR)
     except click.UsageError as exc:
         from stslint.reporting import safe_text

@@ -59,12 +59,18 @@ class Config:
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     namespace: str | None = None
     fail_on: str | None = None
+    fail_on_empty: bool | None = None
     format: str | None = None
     context: list[str] | str | None = None
     policies: list[str] = field(default_factory=list)
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
     rule_set: RuleSet | None = None
     """The rules this configuration was validated against (None: the built-in rules)."""
+    display: str | None = None
+    """The file as messages name it."""
+    warnings: list[tuple[str, int, str]] = field(default_factory=list)
+    """(file, line, message): what in or around the file has no effect — an input error named by a
+    selector, a configuration file beside it that is not read (line 0: the file as a whole)."""
 
     def rule_set_or_builtin(self) -> RuleSet:
         """The run's rule set."""
@@ -158,6 +164,23 @@ def find_config(start: str | None = None, home: str | None = None) -> str | None
         if parent == directory:
             return None
         directory = parent
+
+
+def shadowed_files(found: str) -> list[str]:
+    """The configuration files beside ``found`` (a discovered one) that discovery passes over: one
+    file shadows the others of its directory (``.stslint.yaml``, then ``.stslint.yml``, then a
+    ``pyproject.toml`` with a ``[tool.stslint]`` table)."""
+    directory, name = os.path.split(found)
+    later = CONFIG_FILES[CONFIG_FILES.index(name) + 1:] if name in CONFIG_FILES else ()
+    shadowed = [os.path.join(directory, other) for other in later if os.path.isfile(os.path.join(directory, other))]
+    pyproject = os.path.join(directory, PYPROJECT)
+    if name != PYPROJECT and os.path.isfile(pyproject):
+        try:
+            if _pyproject_has_table(pyproject, _display(pyproject)):
+                shadowed.append(pyproject)
+        except ConfigError:
+            pass  # a pyproject.toml that is not read need not be readable
+    return shadowed
 
 
 def _display(path: str) -> str:
@@ -343,10 +366,27 @@ def load_config(path: str, display: str | None = None) -> Config:
         values = validate(data)
     except ConfigInvalid as exc:
         raise ConfigError(display, locate(exc.path), exc.message) from None
-    config = Config(path=path, directory=os.path.dirname(os.path.abspath(path)))
+    config = Config(path=path, directory=os.path.dirname(os.path.abspath(path)), display=display)
     for key, value in values.items():
         setattr(config, key.replace("-", "_"), value)
+    config.warnings = [(display, locate(key_path) or 0, message) for key_path, message in _input_selectors(values)]
     return config
+
+
+def _input_selectors(values: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
+    """(key path, message) for every selector that names an input error by its code or name: input
+    errors are always reported, so naming one has no effect."""
+    from stslint.selection import input_error_selectors
+
+    lists: list[tuple[tuple[Any, ...], list[str]]] = [((key,), values[key]) for key in ("select", "extend-select",
+                                                                                        "ignore") if key in values]
+    lists += [(("per-file-ignores", glob), codes) for glob, codes in values.get("per-file-ignores", {}).items()]
+    found = []
+    for key_path, tokens in lists:
+        label = ".".join(str(part) for part in key_path)
+        for index, message in input_error_selectors(tokens):
+            found.append(((*key_path, index), f'"{label}": {message}'))
+    return found
 
 
 def resolve_config(config_path: str | None = None, isolated: bool = False, cwd: str | None = None) -> Config:
@@ -358,4 +398,10 @@ def resolve_config(config_path: str | None = None, isolated: bool = False, cwd: 
     if config_path is not None:
         return load_config(config_path, config_path)
     found = find_config(directory)
-    return load_config(found, _display(found)) if found else Config(directory=directory)
+    if not found:
+        return Config(directory=directory)
+    config = load_config(found, _display(found))
+    config.warnings[:0] = [(_display(other), 0, f"not read: {_display(found)} beside it is the configuration in use "
+                            "(one file per directory is read; merge the two and delete one)")
+                           for other in shadowed_files(found)]
+    return config

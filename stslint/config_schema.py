@@ -46,7 +46,7 @@ def build_schema() -> dict[str, Any]:
         "type": "object",
         "additionalProperties": False,
         "properties": {
-            "select": {**selectors, "description": "The rules to report (replaces the default set)."},
+            "select": {**selectors, "minItems": 1, "description": "The rules to report (replaces the default set)."},
             "extend-select": {**selectors, "description": "Rules to report in addition to the selected ones."},
             "ignore": {**selectors, "description": "Rules not to report."},
             "severity": {
@@ -71,6 +71,9 @@ def build_schema() -> dict[str, Any]:
                 "type": "string", "pattern": "^" + NAMESPACE.pattern.replace("\\Z", "$"),
             },
             "fail-on": {"description": "Lowest severity that makes the run exit 1.", "enum": ["error", "warning"]},
+            "fail-on-empty": {"description": "Exit 1 when the run reads no Kubernetes object (a gate pointed at the "
+                                             "wrong path); as --fail-on-empty. Not applied in hook mode (--hook).",
+                              "type": "boolean"},
             "format": {"description": "Output format when --format is not given.", "enum": FORMAT_NAMES},
             "context": {
                 "description": "Manifests loaded only to resolve references: a list of paths, or \"git\" for "

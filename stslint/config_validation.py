@@ -91,6 +91,9 @@ def _selectors(value: Any, path: KeyPath, rules: RuleSet) -> list[str]:
     from stslint.selection import canonical_selectors
 
     items = _string_list(value, path, "rule selectors: " + SELECTOR_HELP)
+    if not items and path == ("select",):
+        raise ConfigInvalid(path, f'{_label(path)} names no rule; expected at least one selector ({SELECTOR_HELP}; '
+                            "input errors are always reported)")
     known = canonical_selectors(rules)
     known_set = set(known)
     for index, item in enumerate(items):
@@ -135,20 +138,38 @@ def _no_twice(seen: dict[str, Any], code: str, key: Any, path: KeyPath) -> None:
                             "expected each rule once")
 
 
+NAMESPACE_HELP = "a Kubernetes namespace name (lowercase letters, digits and '-', at most 63 characters)"
+
+
+def namespace_problem(value: Any) -> str | None:
+    """Why ``value`` is not a namespace name (``must be ...; found ...``), or None when it is one: the
+    same words for the configuration's ``namespace`` and ``-n``."""
+    if isinstance(value, str) and NAMESPACE.match(value):
+        return None
+    return f"must be {NAMESPACE_HELP}; {_found(value)}"
+
+
 def _namespace(value: Any, path: KeyPath, rules: RuleSet) -> str:
-    if not isinstance(value, str) or not NAMESPACE.match(value):
-        raise ConfigInvalid(path, f"{_label(path)} must be a Kubernetes namespace name (lowercase letters, digits "
-                            f"and '-', at most 63 characters); {_found(value)}")
-    return value
+    problem = namespace_problem(value)
+    if problem is not None:
+        raise ConfigInvalid(path, f"{_label(path)} {problem}")
+    return value  # type: ignore[no-any-return]
 
 
 def _choice(choices: tuple[str, ...]) -> Callable[[Any, KeyPath, RuleSet], str]:
     def check(value: Any, path: KeyPath, rules: RuleSet) -> str:
         if value not in choices or not isinstance(value, str):
             listed = " or ".join(f'"{c}"' for c in choices)
-            raise ConfigInvalid(path, f"{_label(path)} must be {listed}; {_found(value)}")
+            near = _suggest(value, list(choices)) if isinstance(value, str) else ""
+            raise ConfigInvalid(path, f"{_label(path)} must be {listed}; {_found(value)}{near}")
         return value
     return check
+
+
+def _boolean(value: Any, path: KeyPath, rules: RuleSet) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigInvalid(path, f"{_label(path)} must be true or false; {_found(value)}")
+    return value
 
 
 def _format(value: Any, path: KeyPath, rules: RuleSet) -> str:
@@ -203,6 +224,7 @@ VALIDATORS: dict[str, Callable[[Any, KeyPath, RuleSet], Any]] = {
     "exclude": _globs,
     "extend-select": _selectors,
     "fail-on": _choice(LEVELS),
+    "fail-on-empty": _boolean,
     "format": _format,
     "ignore": _selectors,
     "namespace": _namespace,

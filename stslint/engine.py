@@ -25,7 +25,7 @@ from stslint.suppress import apply as apply_suppressions
 if TYPE_CHECKING:
     from stslint.context import Context
 
-__all__ = ["Run", "RunResult", "RunWarning", "Settings", "lint"]
+__all__ = ["PathSummary", "Run", "RunResult", "RunWarning", "Settings", "lint"]
 
 DROPPED_IN_PATCHES = frozenset({"STS003"})
 """Input errors that a kustomize patch file may have by design: a file a kustomization of the run lists
@@ -34,11 +34,27 @@ a JSON6902 patch, is never STS003 anywhere)."""
 
 
 class RunWarning(NamedTuple):
-    """A suppression comment or annotation that was ignored, and why."""
+    """Something the run ignored or could not do, and why: a suppression comment or annotation
+    (at its line), a path that gave no manifest, context that could not be loaded, a configuration
+    file shadowed by another (line 0: about the file or directory as a whole)."""
 
     file: str
     line: int
     message: str
+
+
+class PathSummary(NamedTuple):
+    """What one path of the command line gave a run."""
+
+    path: str
+    """The path as shown."""
+    directory: bool
+    files: int
+    """How many files it reached (including any that another path reached first)."""
+    objects: int
+    """How many Kubernetes objects were read from them."""
+    reason: str | None = None
+    """Why it gave no object (None when it gave some, or when input errors in its files say why)."""
 
 
 @dataclass
@@ -56,10 +72,17 @@ class RunResult:
     file_keys: list[str] = field(default_factory=list)
     """What identifies each of those files (its real path; the display name of standard input)."""
     warnings: list[RunWarning] = field(default_factory=list)
-    """Suppression comments and annotations that were ignored."""
+    """Suppression comments and annotations that were ignored, paths that gave no manifest, context
+    that could not be loaded."""
     rules: RuleSet = field(default_factory=lambda: BUILTIN)
     context: Context | None = None
     """The context the run resolved references against (what was loaded and skipped)."""
+    statefulsets: int = 0
+    """How many of the objects are StatefulSets (kustomize patches excepted)."""
+    objects_by_file: dict[str, int] = field(default_factory=dict)
+    """How many objects each file read gave, by file key (see ``file_keys``)."""
+    paths: list[PathSummary] = field(default_factory=list)
+    """What each path of the command line gave (stslint.api.lint_paths fills it)."""
 
     def severity(self, code: str) -> str:
         """The effective severity of a code (input errors are always errors)."""
@@ -99,6 +122,8 @@ class Run:
         self.file_keys: list[str] = []
         self.files = 0
         self.objects = 0
+        self.statefulsets = 0
+        self.objects_by_file: dict[str, int] = {}
         if index is not None:
             self._add_other_files(index)
 
@@ -121,6 +146,7 @@ class Run:
             self.warnings.extend(RunWarning(file.display, line, message) for line, message in file.refused())
             for entry in file.annotated():
                 self._note_annotation(entry, file.display, file.real_path)
+        self.warnings.extend(RunWarning(path, 0, message) for path, message in context.warnings)
 
     def _note_annotation(self, entry: Any, display: str, real_path: str | None) -> None:
         """Register the annotation of an object of a file not being checked (it suppresses the
@@ -146,6 +172,8 @@ class Run:
             del self.suppressions[analysis.key]
         self.files += 1
         self.objects += analysis.objects
+        self.statefulsets += analysis.statefulsets
+        self.objects_by_file[analysis.key] = self.objects_by_file.get(analysis.key, 0) + analysis.objects
         self.file_names.append(analysis.display)
         self.file_keys.append(analysis.key)
         self.findings.extend(analysis.findings)
@@ -183,7 +211,8 @@ class Run:
         texts = {name: text for name, text in self.texts.items() if name in shown}
         return RunResult(findings, self.files, self.objects, texts, dict(self.settings.severities),
                          file_names=list(self.file_names), file_keys=list(self.file_keys),
-                         warnings=sorted(self.warnings), rules=self.plan.rules)
+                         warnings=sorted(self.warnings), rules=self.plan.rules, statefulsets=self.statefulsets,
+                         objects_by_file=dict(self.objects_by_file))
 
     def _type_errors(self) -> list[Finding]:
         """STS006 once per wrong-typed field that a selected rule read: in the object rules' reads, or

@@ -85,6 +85,20 @@ def canonical_selectors(rules: RuleSet = BUILTIN) -> list[str]:
     return ["ALL", *sorted(prefixes), *sorted(rules), *sorted(r.name for r in rules.values())]
 
 
+def input_error_selectors(tokens: Iterable[str], rules: RuleSet = BUILTIN) -> list[tuple[int, str]]:
+    """(index, message) for each selector that names an input error by its code or name (not a prefix
+    nor ALL): input errors are always reported, so naming one in a selection has no effect."""
+    found = []
+    for index, token in enumerate(tokens):
+        token = token.strip()
+        rule = rules.lookup(token)
+        if rule is not None and rule.scope == "input":
+            other = rule.name if token.upper() == rule.code else rule.code
+            found.append((index, f"{token} ({other}) is an input error, always reported: naming it in a "
+                                 "selection has no effect"))
+    return found
+
+
 def split_list(value: str | None) -> list[str] | None:
     """A comma-separated command-line value as a list (None stays None)."""
     if value is None:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from stslint.findings import INPUT_ERROR_CODES, Finding
-from stslint.loading.source_text import SourceText
+from stslint.loading.source_text import DIRECTIVE_MARKER, SourceText
 from stslint.model.fields import Fields
 from stslint.model.nodes import Span, YMap
 from stslint.model.resource import IGNORE_ANNOTATION
@@ -33,7 +33,7 @@ from stslint.rules import BUILTIN, RuleSet
 
 ANNOTATION = IGNORE_ANNOTATION
 REASON_SEPARATOR = " -- "
-_DIRECTIVE = re.compile(r"#\s*stslint:\s*(?P<body>.*?)\s*$")
+_DIRECTIVE = re.compile(r"#\s*(?ai:stslint):\s*(?P<body>.*?)\s*$")  # the marker and keywords in any case
 _KINDS = {"disable-line": "line", "disable": "line", "disable-next-line": "next-line", "disable-file": "file"}
 _WHOLE_FILE = 1 << 62
 
@@ -153,7 +153,7 @@ class _InsideScalars:
 def parse_comments(source: SourceText | str, scalar_ranges: Sequence[tuple[int, int]] | None = None,
                    rules: RuleSet = BUILTIN) -> tuple[list[Suppression], list[DirectiveWarning]]:
     """The comment directives of a file's text, and warnings for those that are ignored. Only lines
-    holding ``stslint:`` are looked at. ``scalar_ranges`` are the [start, end) offsets of the file's
+    holding ``stslint:`` (in any case) are looked at. ``scalar_ranges`` are the [start, end) offsets of the file's
     scalars in text order (``Loaded.scalar_ranges``): a ``#`` inside one is text, not a comment."""
     if isinstance(source, str):
         source = SourceText(source)
@@ -170,11 +170,11 @@ def parse_comments(source: SourceText | str, scalar_ranges: Sequence[tuple[int, 
     found: list[Suppression] = []
     warnings: list[DirectiveWarning] = []
     next_code = _NextCodeLine(source)
-    position = text.find("stslint:")
-    while position != -1:
-        line_number = source.line_of(position)
+    marker = DIRECTIVE_MARKER.search(text)
+    while marker is not None:
+        line_number = source.line_of(marker.start())
         _parse_line(source.line(line_number), line_number, next_code, found, warnings, rules, inside)
-        position = text.find("stslint:", source.line_end(line_number))
+        marker = DIRECTIVE_MARKER.search(text, source.line_end(line_number))
     return found, warnings
 
 
@@ -211,12 +211,12 @@ def _parse_line(line: str, number: int, next_code: _NextCodeLine, found: list[Su
         return
     body = match.group("body")
     keyword, equals, value = body.partition("=")
-    kind = _KINDS.get(keyword.strip()) if equals else None
+    kind = _KINDS.get(keyword.strip().lower()) if equals else None
     if kind is None:
         warnings.append((number, f'unknown stslint directive "{body}"; expected disable-line=, '
                          "disable-next-line= or disable-file= followed by rule codes or names; ignored"))
         return
-    name = keyword.strip()
+    name = keyword.strip().lower()
     codes, bad, reason = parse_codes(value, rules)
     if bad:
         warnings.append((number, _bad_names_warning(bad, f"{name}=", rules)))

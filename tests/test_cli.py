@@ -23,7 +23,7 @@ def test_version():
 def test_clean_file_exits_zero_with_summary():
     done = run_stslint("check", str(GOOD_HEADLESS))
     assert done.returncode == 0, done.stderr
-    assert done.stdout == "No problems found in 1 file.\n"
+    assert done.stdout == "No problems found in 1 file (1 StatefulSet).\n"
 
 
 def test_findings_exit_one_with_text_lines():

@@ -127,6 +127,8 @@ class Context:
     files: list[ContextFile] = field(default_factory=list)
     """The files that contribute something (entries or patch files)."""
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    """(path, message): context asked for that could not be loaded at all (see Listing.warnings)."""
     loaded: int = 0
     from_cache: int = 0
     parsed: int = 0
@@ -182,24 +184,33 @@ def list_context(request: ContextRequest, checked: set[str], anchors: Sequence[s
                  exclude: PathFilter | None = None) -> Listing:
     """The context files of a run: ``checked`` are the resolved paths of the checked files (never
     context); ``anchors`` are the directories whose git work trees ``--context-git`` lists."""
-    from stslint.context.listing import GitError, Listing, add_git_files, add_paths, work_tree_of  # git, only here
+    from stslint.context.listing import (GitError, Listing, add_git_files, add_paths, shown_path,  # git, only here
+                                         work_tree_of)
 
     cwd_real = os.path.realpath(cwd)
     listing = Listing()
     add_paths(listing, request.paths, checked, cwd_real, exclude)
     if request.git:
         tops: dict[str, None] = {}
+        outside: list[str] = []
         for anchor in anchors or [cwd]:
             top = work_tree_of(anchor)
             if top is None:
-                listing.skipped.append((anchor, "--context-git: not in a git work tree"))
+                outside.append(anchor)
             else:
                 tops.setdefault(top)
+        if outside:
+            others = f" (nor are {len(outside) - 1} other directories of checked files)" if len(outside) > 1 else ""
+            listing.warnings.append((shown_path(outside[0]), f"not in a git work tree{others}, so --context-git "
+                                     "(or the configuration's context: git) loads no context for the files there; "
+                                     "references to other files (a governing Service, a StorageClass) may be "
+                                     "reported as missing"))
         for top in tops:
             try:
                 add_git_files(listing, top, checked, cwd_real, exclude)
             except GitError as exc:
-                listing.skipped.append((top, f"--context-git: {exc}"))
+                listing.warnings.append((top, f"--context-git cannot list the work tree ({exc}); no context "
+                                         "loaded from it"))
     return listing
 
 
@@ -215,7 +226,7 @@ def load_context(request: ContextRequest, checked: set[str], anchors: Sequence[s
         kinds = BUILTIN.indexed_kinds()
     cwd = cwd or os.getcwd()
     listing = list_context(request, checked, anchors, cwd, exclude)
-    context = Context(skipped=list(listing.skipped))
+    context = Context(skipped=list(listing.skipped), warnings=list(listing.warnings))
     cache = None
     if request.use_cache:
         from stslint.context.cache import ContextCache, cache_directory

@@ -35,6 +35,9 @@ class Listing:
     candidates: dict[str, Candidate] = field(default_factory=dict)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     scopes: list[str] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    """(path, message): context asked for that could not be listed (a path that does not exist, a
+    directory outside any git work tree with --context-git), which the user must hear of."""
 
     def add(self, candidate: Candidate) -> None:
         """Add a file, once."""
@@ -171,7 +174,7 @@ def add_paths(listing: Listing, paths: Iterable[str], checked: set[str], cwd_rea
         elif os.path.exists(given):
             found = [(given, "")]
         else:
-            listing.skipped.append((given, "no such file or directory"))
+            listing.warnings.append((shown_path(given), "context path does not exist; skipped"))
             continue
         for path, problem in found:
             if problem:
@@ -184,3 +187,9 @@ def add_paths(listing: Listing, paths: Iterable[str], checked: set[str], cwd_rea
             key = stat_key(real)
             if key is not None:
                 listing.add(Candidate(real, display, key))
+
+
+def shown_path(path: str) -> str:
+    """A path for a message: relative to the current directory when below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Iterator, Protocol
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
@@ -69,6 +69,41 @@ def _join(base: str, *parts: str) -> str:
     return os.path.join(base, *parts)
 
 
+SKIPPED_TEMPLATES, SKIPPED_HIDDEN, SKIPPED_EXCLUDED = "templates", "hidden", "excluded"
+"""Why a walk (or ``--force-exclude``) left something out: a Helm chart's ``templates/``, a hidden
+file or directory, the configuration's ``exclude``."""
+
+UNREMARKABLE_HIDDEN = frozenset({".git", ".hg", ".svn"})
+"""Hidden directories a walk skips without it being worth a mention (every checkout has one)."""
+
+
+@dataclass
+class PathReport:
+    """What one path of the command line gave a discovery: the files it reached (their keys: the
+    real path, or the display name of standard input; a file another path reached first included)
+    and what was left out, and why."""
+
+    given: str
+    display: str
+    is_dir: bool = False
+    files: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    """Why a walk of the path left parts out (SKIPPED_*), each reason once, in the order met."""
+    itself: str | None = None
+    """Why the path itself was left out (``--force-exclude``): one of SKIPPED_*."""
+
+    def note(self, reason: str) -> None:
+        """Record that something was left out for ``reason``."""
+        if reason not in self.skipped:
+            self.skipped.append(reason)
+
+
+def source_key(source: Source) -> str:
+    """What identifies a source's file in a run (as stslint.analysis.FileAnalysis.key does): its real
+    path, or the display name of standard input."""
+    return os.path.realpath(source.path) if source.path is not None else source.display
+
+
 def skips_directory(name: str, parent_holds_chart: Callable[[], bool]) -> bool:
     """The built-in skips of a walk, for a directory ``name`` below the walked root: a hidden
     directory, or the ``templates/`` directory of a Helm chart (``parent_holds_chart()`` says whether
@@ -94,25 +129,45 @@ OUTSIDE_LINK = ("symbolic link to a file outside the directory being checked, no
                 "on the command line to lint it)")
 
 
-def walk_checked(directory: str, exclude: PathFilter | None = None) -> Iterator[tuple[str, str]]:
+def walk_checked(directory: str, exclude: PathFilter | None = None,
+                 report: PathReport | None = None) -> Iterator[tuple[str, str]]:
     """Manifest files below ``directory`` in a stable order, skipping hidden files and directories,
     the ``templates/`` directory of a Helm chart and what ``exclude`` matches (symbolic links to
     directories are not followed); each path with the reason it must not be read ("" for none): a
     directory that cannot be listed, or a symbolic link leading out of ``directory`` (a checkout
-    must not make stslint read, and echo, files elsewhere such as credentials or /proc)."""
+    must not make stslint read, and echo, files elsewhere such as credentials or /proc).
+    ``report`` records why parts were left out (a hidden file only when its name is a manifest's,
+    a hidden directory unless it is a version-control one such as ``.git``)."""
     top = os.path.realpath(directory)
     failures: list[OSError] = []
     for root, dirs, files in _walk_top_down(directory, failures):
         yield from _failed_directories(failures)
         chart = "Chart.yaml" in files
-        dirs[:] = sorted(d for d in dirs if not skips_directory(d, lambda: chart)
-                         and not (exclude is not None and exclude.matches_entry(os.path.join(root, d), True)))
+        dirs[:] = sorted(d for d in dirs if _enters(root, d, chart, exclude, report))
         for name in sorted(files):
             if is_manifest_name(name):
                 path = os.path.join(root, name)
                 if exclude is None or not exclude.matches_entry(path, False):
                     yield path, OUTSIDE_LINK if _leads_outside(path, top) else ""
+                elif report is not None:
+                    report.note(SKIPPED_EXCLUDED)
+            elif report is not None and name.startswith(".") and name.endswith(MANIFEST_SUFFIXES):
+                report.note(SKIPPED_HIDDEN)
     yield from _failed_directories(failures)
+
+
+def _enters(root: str, name: str, chart: bool, exclude: PathFilter | None, report: PathReport | None) -> bool:
+    """Whether a walk enters the directory ``name`` below ``root`` (whose files include Chart.yaml
+    when ``chart``); what it skips is noted in ``report``."""
+    if skips_directory(name, lambda: chart):
+        if report is not None and name not in UNREMARKABLE_HIDDEN:
+            report.note(SKIPPED_HIDDEN if name.startswith(".") else SKIPPED_TEMPLATES)
+        return False
+    if exclude is not None and exclude.matches_entry(os.path.join(root, name), True):
+        if report is not None:
+            report.note(SKIPPED_EXCLUDED)
+        return False
+    return True
 
 
 def _walk_top_down(directory: str, failures: list[OSError]) -> Iterator[tuple[str, list[str], list[str]]]:
@@ -156,28 +211,37 @@ def _leads_outside(path: str, top: str) -> bool:
     return not (target == top or target.startswith(os.path.join(top, "")))
 
 
-def _walk_would_skip(path: str, is_dir: bool, config_dir: str | None) -> bool:
-    """True when a walk would skip ``path`` (a hidden directory, a chart's ``templates/``, or the
-    directory itself when ``is_dir``), walking from the current directory or the configuration's
-    directory, whichever is the closer one holding it: only the parts below that root count (the
-    checkout itself may well sit below a hidden directory). A path below neither is never skipped."""
+def _walk_would_skip(path: str, is_dir: bool, config_dir: str | None) -> str | None:
+    """Why a walk would skip ``path`` (SKIPPED_HIDDEN: a hidden directory; SKIPPED_TEMPLATES: a
+    chart's ``templates/``; the directory itself counts when ``is_dir``), walking from the current
+    directory or the configuration's directory, whichever is the closer one holding it: only the
+    parts below that root count (the checkout itself may well sit below a hidden directory). None
+    when it would not (a path below neither root is never skipped)."""
     absolute = os.path.abspath(path)
     roots = [os.getcwd()] + ([os.path.abspath(config_dir)] if config_dir else [])
     holding = [root for root in roots if absolute.startswith(os.path.join(root, ""))]
     if not holding:
-        return False
+        return None
     root = max(holding, key=len)
     relative = os.path.relpath(absolute, root).replace(os.sep, "/") + ("/" if is_dir else "")
-    return in_skipped_directory(relative, lambda directory: os.path.isfile(os.path.join(root, directory,
-                                                                                         "Chart.yaml")))
+    if not in_skipped_directory(relative, lambda directory: os.path.isfile(os.path.join(root, directory,
+                                                                                            "Chart.yaml"))):
+        return None
+    hidden = any(part.startswith(".") for part in relative.split("/")[:-1])
+    return SKIPPED_HIDDEN if hidden else SKIPPED_TEMPLATES
 
 
-def _force_excluded(path: str, exclude: PathFilter | None, is_dir: bool, config_dir: str | None = None) -> bool:
-    return _walk_would_skip(path, is_dir, config_dir) or (exclude is not None and exclude.matches(path, is_dir))
+def _force_excluded(path: str, exclude: PathFilter | None, is_dir: bool, config_dir: str | None = None) -> str | None:
+    """Why ``--force-exclude`` leaves out ``path`` named on the command line (SKIPPED_*), or None."""
+    skipped = _walk_would_skip(path, is_dir, config_dir)
+    if skipped is None and exclude is not None and exclude.matches(path, is_dir):
+        skipped = SKIPPED_EXCLUDED
+    return skipped
 
 
 def discover(paths: list[str], stdin_filename: str | None = None, exclude: PathFilter | None = None,
-             force_exclude: bool = False, config_dir: str | None = None) -> Iterator[Source]:
+             force_exclude: bool = False, config_dir: str | None = None,
+             reports: list[PathReport] | None = None) -> Iterator[Source]:
     """The sources for the paths of a command line ("-" is standard input; none means ".").
     ``exclude`` applies to what directory walks find; with ``force_exclude`` it applies, together
     with the walk's built-in skips, to paths named on the command line (and --stdin-filename) too
@@ -186,11 +250,16 @@ def discover(paths: list[str], stdin_filename: str | None = None, exclude: PathF
     A regular file reached twice (named twice, or named and found by a walk) is read once, as first
     met; what cannot be read (a link refused as leading out of a walked directory included) is
     reported under every name it was given and claims no file: the file itself is still read when
-    named."""
+    named. ``reports``, when given, receives a PathReport per path of the command line, filled as
+    the sources are yielded."""
     seen: set[str] = set()
-    for source in _all_sources(paths, stdin_filename, exclude, force_exclude, config_dir):
+    for report, source in _all_sources(paths, stdin_filename, exclude, force_exclude, config_dir, reports):
+        key: str | None = None
+        if report is not None:
+            key = source_key(source)
+            report.files.append(key)
         if source.path is not None and source.error is None and os.path.isfile(source.path):
-            real = os.path.realpath(source.path)
+            real = key or os.path.realpath(source.path)
             if real in seen:
                 continue
             seen.add(real)
@@ -198,19 +267,34 @@ def discover(paths: list[str], stdin_filename: str | None = None, exclude: PathF
 
 
 def _all_sources(paths: list[str], stdin_filename: str | None, exclude: PathFilter | None,
-                 force_exclude: bool, config_dir: str | None) -> Iterator[Source]:
+                 force_exclude: bool, config_dir: str | None,
+                 reports: list[PathReport] | None) -> Iterator[tuple[PathReport | None, Source]]:
     for given in paths or ["."]:
+        report: PathReport | None = None
         if given == STDIN:
-            if force_exclude and stdin_filename and _force_excluded(stdin_filename, exclude, False, config_dir):
+            if reports is not None:
+                report = PathReport(given, display_name(stdin_filename) if stdin_filename else STDIN)
+                reports.append(report)
+            skipped = _force_excluded(stdin_filename, exclude, False, config_dir) \
+                if force_exclude and stdin_filename else None
+            if skipped:
+                if report is not None:
+                    report.itself = skipped
                 continue
-            yield Source(display_name(stdin_filename) if stdin_filename else STDIN, None, True)
+            yield report, Source(display_name(stdin_filename) if stdin_filename else STDIN, None, True)
             continue
         is_dir = os.path.isdir(given) and not given.endswith(MANIFEST_SUFFIXES)
-        if force_exclude and _force_excluded(given, exclude, is_dir, config_dir):
+        if reports is not None:
+            report = PathReport(given, display_name(given), is_dir)
+            reports.append(report)
+        skipped = _force_excluded(given, exclude, is_dir, config_dir) if force_exclude else None
+        if skipped:
+            if report is not None:
+                report.itself = skipped
             continue
         if is_dir:
-            for path, problem in walk_checked(given, exclude):
+            for path, problem in walk_checked(given, exclude, report):
                 rel = os.path.relpath(path, given)
-                yield Source(display_name(_join(given, rel)), path, False, problem or None)
+                yield report, Source(display_name(_join(given, rel)), path, False, problem or None)
             continue
-        yield Source(display_name(given), given, True)
+        yield report, Source(display_name(given), given, True)

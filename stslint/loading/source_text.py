@@ -15,6 +15,17 @@ from bisect import bisect_right
 LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 """YAML 1.1's line breaks: what the parser counts lines by."""
 
+DIRECTIVE_MARKER = re.compile("stslint:", re.IGNORECASE | re.ASCII)
+"""What every suppression comment holds, in any case (``# stslint:``, ``# STSLINT:``), as ruff reads
+``# NOQA``; ASCII letters only (no ``ſ`` for ``s``)."""
+
+
+def mentions_directive(text: str) -> bool:
+    """Whether ``text`` may hold a suppression comment (it holds ``stslint:`` in some case): a quick
+    test before the comments are looked at (one pass for the usual lowercase, one over a lowercased
+    copy otherwise)."""
+    return "stslint:" in text or "stslint:" in text.lower()
+
 
 class SourceText:
     """A file's decoded text (BOM excluded), its encoding and BOM, and a lazily built line table."""

@@ -27,7 +27,7 @@ from yaml.events import (
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
-from stslint.loading.source_text import LINE_BREAK, SourceText
+from stslint.loading.source_text import LINE_BREAK, SourceText, mentions_directive
 from stslint.model.nodes import Span, YMap, YSeq
 
 try:  # libyaml when present: an order of magnitude faster
@@ -339,7 +339,7 @@ def _looks_like_json(text: str) -> bool:
 
 def _load_text(text: str, loader: Any, values_before: int = 0) -> Loaded:
     result = Loaded()
-    ranges: list[tuple[int, int]] | None = [] if "stslint:" in text else None
+    ranges: list[tuple[int, int]] | None = [] if mentions_directive(text) else None
     result.scalar_ranges = ranges
     anchors: dict[str, tuple[Any, Span]] = {}
     stack: list[_Frame] = []

@@ -3,7 +3,9 @@
 Each finding carries its ``related`` locations (``[{file, line, column, end_line, end_column,
 message}]``) and its ``fix`` (``{title, applicability, edits: [{file, start, end, replacement}]}``,
 offsets being code-point indexes into the file's decoded text) or null; ``warnings`` lists the
-suppression directives and annotations that were ignored (``[{file, line, message}]``).
+suppression directives and annotations that were ignored, and what the run could not check (a path
+that gave no manifest, context that could not be loaded, a shadowed configuration file), as
+``[{file, line, message}]`` (line 0 for a warning about a whole file or directory).
 """
 from __future__ import annotations
 
@@ -67,7 +69,8 @@ def document(result: RunResult, version: str) -> dict[str, Any]:
     return {
         "version": version,
         "findings": [finding_dict(result, f) for f in result.findings],
-        "summary": {"files": result.files, "objects": result.objects, "errors": errors, "warnings": warnings},
+        "summary": {"files": result.files, "objects": result.objects, "statefulsets": result.statefulsets,
+                    "errors": errors, "warnings": warnings},
         "warnings": [{"file": _clean(file), "line": line, "message": _clean(message)}
                      for file, line, message in result.warnings],
     }

@@ -159,7 +159,7 @@ def document(result: RunResult, version: str) -> dict[str, Any]:
             {"level": "warning", "message": {"text": valid_unicode(message)},
              "locations": [{"physicalLocation": {
                  "artifactLocation": {"uri": _uri(warned[file].path), "uriBaseId": base_ids[warned[file].root]},
-                 "region": {"startLine": max(1, line)}}}]}
+                 **({"region": {"startLine": line}} if line > 0 else {})}}]}  # line 0: the whole file or directory
             for file, line, message in result.warnings]}]
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 

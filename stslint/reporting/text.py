@@ -13,13 +13,25 @@ BOLD, RESET = "\033[1m", "\033[0m"
 
 
 def summary_line(result: RunResult) -> str:
-    """``Found N problems (E errors, W warnings) in F files.`` or ``No problems found in F files.``"""
+    """``Found N problems (E errors, W warnings) in F files.`` or, naming what was checked,
+    ``No problems found in F files (S StatefulSets).``"""
     files = plural(result.files, "file")
     if not result.findings:
-        return f"No problems found in {files}."
+        return f"No problems found in {files} ({checked_objects(result)})."
     errors, warnings = result.counts()
     return (f"Found {plural(len(result.findings), 'problem')} ({plural(errors, 'error')}, "
             f"{plural(warnings, 'warning')}) in {files}.")
+
+
+def checked_objects(result: RunResult) -> str:
+    """What a run checked: ``3 StatefulSets``; ``0 StatefulSets, 2 other objects`` when it read
+    objects but no StatefulSet (a run over Services and StorageClasses still checks them); ``no
+    Kubernetes object`` when it read none (a run that checked nothing)."""
+    if not result.objects:
+        return "no Kubernetes object"
+    if result.statefulsets:
+        return plural(result.statefulsets, "StatefulSet")
+    return f"0 StatefulSets, {plural(result.objects, 'other object')}"
 
 
 def finding_line(result: RunResult, index: int, color: bool = False) -> str:

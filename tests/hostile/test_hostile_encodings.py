@@ -78,11 +78,14 @@ EMPTY = {
 }
 
 
-def test_files_that_hold_nothing_are_skipped_silently(tmp_path):
+def test_files_that_hold_nothing_give_no_finding(tmp_path):
     for name, data in EMPTY.items():
         (tmp_path / name).write_bytes(data)
     run = run_limited(*EMPTY, cwd=tmp_path)
-    assert (run.exit_code, run.stdout, run.stderr) == (0, "", "")
+    assert (run.exit_code, run.stdout) == (0, "")
+    # no finding; only the warnings of a run that read no Kubernetes object, one per path given
+    assert run.stderr == "".join(f"stslint: warning: {name}: no manifest found (no Kubernetes object)\n"
+                                 for name in sorted(EMPTY))
     run = run_limited(".", cwd=tmp_path)  # walked as well as named
     assert (run.exit_code, run.stdout) == (0, "")
 

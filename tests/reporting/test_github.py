@@ -13,7 +13,7 @@ from tests.reporting.helpers import invoke, make_repo, statefulset
 # ::level key=value,key=value::message, with nothing in keys/values/message that GitHub would split on.
 COMMAND = re.compile(r"^::(error|warning) ((?:[a-zA-Z]+=[^,:\r\n]*)(?:,[a-zA-Z]+=[^,:\r\n]*)*)::([^\r\n]*)$")
 PROPERTY_ORDER = ["file", "line", "endLine", "col", "endColumn", "title"]
-SUMMARY = re.compile(r"^(Found \d+ problems? .*|No problems found in \d+ files?\.)$")
+SUMMARY = re.compile(r"^(Found \d+ problems? .*|No problems found in \d+ files? \(.*\)\.)$")
 
 
 def unescape(text: str) -> str:

@@ -36,7 +36,7 @@ def test_documented_fields_severity_and_relative_path(tmp_path):
 def test_a_clean_run_is_an_empty_array(tmp_path):
     (tmp_path / "empty.yaml").write_text("")
     result = invoke("--format", "gitlab", ".", cwd=tmp_path)
-    assert (result.exit_code, json.loads(result.output)) == (0, [])
+    assert (result.exit_code, json.loads(result.stdout)) == (0, [])
 
 
 def test_output_file_has_no_bom(tmp_path):

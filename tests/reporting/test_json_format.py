@@ -16,7 +16,7 @@ def test_report_shape_and_summary(tmp_path):
     assert set(report) == {"version", "findings", "summary", "warnings", "exit_code"}
     assert report["version"] == __version__
     assert report["exit_code"] == 1
-    assert report["summary"] == {"files": 2, "objects": 2, "errors": 1, "warnings": 1}
+    assert report["summary"] == {"files": 2, "objects": 2, "statefulsets": 1, "errors": 1, "warnings": 1}
     for finding in report["findings"]:
         assert list(finding) == FIELDS
     by_code = {f["code"]: f for f in report["findings"]}
@@ -54,7 +54,7 @@ def test_objects_count_list_items_not_the_list(tmp_path):
                         "  metadata: {name: a}\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: b}\n"
                         "---\nfoo: bar\n")
     report = check_json(str(manifest))
-    assert report["summary"] == {"files": 1, "objects": 2, "errors": 0, "warnings": 0}
+    assert report["summary"] == {"files": 1, "objects": 2, "statefulsets": 0, "errors": 0, "warnings": 0}
     assert report["exit_code"] == 0
 
 

@@ -16,7 +16,7 @@ from tests.reporting.helpers import invoke, statefulset
 
 def junit(*args: str, cwd=None) -> ET.Element:
     result = invoke("--format", "junit", *args, cwd=cwd)
-    assert result.output.startswith('<?xml version="1.0" encoding="UTF-8"?>\n')
+    assert result.stdout.startswith('<?xml version="1.0" encoding="UTF-8"?>\n')
     return ET.fromstring(result.stdout_bytes)
 
 

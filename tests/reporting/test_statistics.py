@@ -29,9 +29,9 @@ def test_statistics_json(tmp_path):
 
 def test_statistics_of_a_clean_run(tmp_path):
     (tmp_path / "empty.yaml").write_text("")
-    assert invoke("--statistics", ".", cwd=tmp_path).output == ""
+    assert invoke("--statistics", ".", cwd=tmp_path).stdout == ""
     result = invoke("--statistics", "--format", "json", ".", cwd=tmp_path)
-    assert (result.exit_code, json.loads(result.output)) == (0, [])
+    assert (result.exit_code, json.loads(result.stdout)) == (0, [])
 
 
 def test_statistics_with_a_ci_format_is_a_usage_error():
