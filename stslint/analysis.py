@@ -67,7 +67,8 @@ class RulePlan:
         found = self._by_view.get(view)
         if found is None:
             found = self._by_view[view] = [r for r in self.object_rules if r.view is not None
-                                           and issubclass(view, r.view)]
+                                           and issubclass(view, r.view)
+                                           and any(issubclass(view, read) for read in r.reads)]
         return found
 
     def reads(self, view: type[Resource]) -> bool:

@@ -83,12 +83,15 @@ def cli() -> None:
 @click.option("--hook", is_flag=True,
               help="Hook mode (pre-commit): every later argument that names an existing path is a file name, "
                    "whatever it looks like, and options that write files (-o) are refused.")
+@click.option("--policy", "policy_paths", multiple=True, metavar="PATH", type=click.Path(exists=True),
+              help="Load the policies of a policy file or directory (repeatable), besides the configuration's.")
 def check(paths: tuple[str, ...], output_format: str | None, output_file: str | None, statistics: bool,
           color: str, select: str | None, extend_select: str | None,
           ignore: str | None, namespace: str | None, stdin_filename: str | None,
           max_file_size: int | None, quiet: bool, context_paths: tuple[str, ...], context_git: bool,
           no_cache: bool, force_exclude: bool, verbose: bool, config_path: str | None = None,
-          isolated: bool = False, fail_on: str | None = None, exit_zero: bool = False, hook: bool = False) -> None:
+          isolated: bool = False, fail_on: str | None = None, exit_zero: bool = False, hook: bool = False,
+          policy_paths: tuple[str, ...] = ()) -> None:
     """Lint manifests: files, directories (walked for *.yaml, *.yml, *.json) or - for stdin.
     No path means the current directory."""
     from stslint.api import lint_paths
@@ -102,7 +105,7 @@ def check(paths: tuple[str, ...], output_format: str | None, output_file: str | 
     if hook and output_file is not None:
         _fail("--output-file is refused in hook mode (--hook): a committed file name could ask for it")
     try:
-        config = resolve_config(config_path, isolated)
+        config = resolve_config(config_path, isolated, policies=policy_paths)
     except ConfigError as exc:
         _config_fail(str(exc))
     try:
@@ -167,31 +170,57 @@ def _print_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
+def _rules_options(command: Any) -> Any:
+    """The options that decide the rule set ``rules`` and ``explain`` show: policies and configuration."""
+    command = click.option("--isolated", is_flag=True, help="Ignore every configuration file.")(command)
+    command = click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="PATH",
+                           help="Read this configuration file (for its policies) instead of discovering one.")(command)
+    return click.option("--policy", "policy_paths", multiple=True, metavar="PATH", type=click.Path(exists=True),
+                        help="Include the policies of a policy file or directory (repeatable).")(command)
+
+
+def _rule_set(config_path: str | None, isolated: bool, policy_paths: tuple[str, ...]) -> Any:
+    """The rule set of a run with these options: the built-in rules plus the policies."""
+    from stslint.config import ConfigError, resolve_config
+
+    if config_path is not None and isolated:
+        _fail("--config and --isolated cannot be combined")
+    try:
+        return resolve_config(config_path, isolated, policies=policy_paths).rule_set_or_builtin()
+    except ConfigError as exc:
+        _config_fail(str(exc))
+
+
 @cli.command("rules")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def rules_command(output_format: str) -> None:
-    """List every rule: code, name, severity and summary."""
+@_rules_options
+def rules_command(output_format: str, policy_paths: tuple[str, ...] = (), config_path: str | None = None,
+                  isolated: bool = False) -> None:
+    """List every rule (policies included): code, name, severity and summary."""
     from stslint.catalog import all_rules
 
-    catalog = all_rules()
+    catalog = all_rules(_rule_set(config_path, isolated, policy_paths))
     if output_format == "json":
         _print_json(catalog)
         return
     width = max(len(r["name"]) for r in catalog)
+    code_width = max(len(r["code"]) for r in catalog)  # policy codes may be longer than STS103
     for r in catalog:
         opt_in = " (opt-in)" if r["opt_in"] else ""
-        click.echo(f"{r['code']}  {r['name']:<{width}}  {r['severity']:<7}  {r['summary']}{opt_in}")
+        click.echo(f"{r['code']:<{code_width}}  {r['name']:<{width}}  {r['severity']:<7}  {r['summary']}{opt_in}")
 
 
 @cli.command()
 @click.argument("rule")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def explain(rule: str, output_format: str) -> None:
-    """Explain a rule (by code or name): why it matters, how to fix it, a bad and a good example."""
+@_rules_options
+def explain(rule: str, output_format: str, policy_paths: tuple[str, ...] = (), config_path: str | None = None,
+            isolated: bool = False) -> None:
+    """Explain a rule or policy (by code or name): why it matters, how to fix it, a bad and a good example."""
     from stslint.catalog import UnknownRule, explain as explain_rule
 
     try:
-        doc = explain_rule(rule)
+        doc = explain_rule(rule, _rule_set(config_path, isolated, policy_paths))
     except UnknownRule:
         _fail(f"unknown rule {rule!r}; `stslint rules` lists them")
         return
@@ -204,12 +233,14 @@ def explain(rule: str, output_format: str) -> None:
     if doc["options"]:
         lines += ["", "Options:"]
         for name, spec in doc["options"].items():
-            lines.append(f"  {name} ({spec.get('type', '')}, default {spec.get('default')!r}): "
-                         f"{spec.get('description', '')}")
+            described = f": {spec['description']}" if spec.get("description") else ""
+            lines.append(f"  {name} ({spec.get('type', '')}, default {spec.get('default')!r}){described}")
     for label in ("bad", "good"):
         example = doc["examples"].get(label)
         if example:
             lines += ["", f"Example ({label}):", _indent(example)]
+    if doc.get("source"):
+        lines += ["", f"Defined by the policy at {doc['source']}."]
     click.echo("\n".join(lines).rstrip())
 
 

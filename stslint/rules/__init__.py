@@ -17,7 +17,7 @@ The documentation (summary, rationale, remediation, examples, option description
 ``rules/<CODE>-<name>.yaml`` and is read only by ``stslint rules``, ``stslint explain`` and the
 formats that embed it, never by a check.
 
-A :class:`RuleSet` is the rules of one run (the built-in ones, plus user policies later); selection,
+A :class:`RuleSet` is the rules of one run (the built-in ones, plus user policies: stslint.policy); selection,
 configuration, suppressions and reports all read it.
 """
 from __future__ import annotations
@@ -36,7 +36,8 @@ from stslint.rules.options import Option
 
 Check = Callable[[Any, dict[str, Any]], Iterable[Finding]]
 SEVERITIES = ("error", "warning")
-_CODE = re.compile(r"([A-Z]+)[0-9]+\Z")
+_CODE = re.compile(r"([A-Z](?:[A-Z0-9]*[A-Z])?)[0-9]+\Z")
+"""A code: its family (letters, digits between letters allowed: ``K8S``) then digits."""
 _NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*\Z")
 
 
