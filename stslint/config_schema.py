@@ -78,7 +78,8 @@ def build_schema() -> dict[str, Any]:
                 "oneOf": [{"const": "git"}, {"type": "array", "items": {"type": "string", "minLength": 1}}],
             },
             "policies": {
-                "description": "Policy files (reserved; not used yet).",
+                "description": "Policy files or directories (see schemas/policy.schema.json), relative to this file; their "
+                               "policies are rules of every run (nothing is ever fetched).",
                 "type": "array", "items": {"type": "string", "minLength": 1},
             },
             "rules": {
