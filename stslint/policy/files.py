@@ -107,6 +107,11 @@ def _found(value: Any) -> str:
     return f"found {type_name(value)}"
 
 
+def _shown(value: Any) -> str:
+    """A value in a message: a string in quotes, anything else by its type and value."""
+    return f'"{value[:60]}"' if isinstance(value, str) else _found(value)[len("found "):]
+
+
 def suggest(word: Any, choices: Iterable[str]) -> str:
     """``; did you mean "x"?`` for a close choice, else nothing."""
     import difflib
@@ -231,7 +236,7 @@ def _examples(reader: Reader, node: YMap, key: str, done: dict[str, Any]) -> dic
 def _target(reader: Reader, node: YMap, key: str, done: dict[str, Any]) -> str:
     value = node[key]
     if value not in TARGETS or not isinstance(value, str):
-        raise reader.fail(node.value_span(key), f"unknown target {_found(value)[6:]}; expected one of "
+        raise reader.fail(node.value_span(key), f"unknown target {_shown(value)}; expected one of "
                           f"{', '.join(TARGETS)}{suggest(value, TARGETS)}")
     return value
 
@@ -269,11 +274,15 @@ def _params(reader: Reader, node: YMap, key: str, done: dict[str, Any]) -> tuple
             where = value.value_span("default")
             if "type" in value:
                 kind, items = value["type"], value.get("items")
+                types = ["array", *SCALAR_TYPES]
+                if kind not in types or not isinstance(kind, str):
+                    raise reader.fail(value.value_span("type"), f'param "{name}": unknown type {_shown(kind)}; '
+                                      f"expected one of {', '.join(types)}{suggest(kind, types)}")
                 try:
                     options.append(Option(name, kind, _plain(default), items))
                 except TypeError as exc:
-                    raise reader.fail(value.key_span("type"), f'param "{name}": {str(exc).split(": ", 1)[-1]}; '
-                                      f"types are array or {', '.join(SCALAR_TYPES)}") from None
+                    raise reader.fail(value.key_span("type"), f'param "{name}": {str(exc).split(": ", 1)[-1]}') \
+                        from None
                 docs[name] = description
                 continue
         else:

@@ -103,6 +103,9 @@ def _walk(schema: Any, fail: Fail, span: Span, *, root: bool = False) -> None:
             raise fail(where, f"invalid JSON Schema: the keyword {key!r} is not a string")
         if key.startswith("x-"):
             continue
+        if key == "$id":
+            raise fail(where, "$id is not allowed: a policy's schema is self-contained (use $defs, and $ref: "
+                       '"#/$defs/name")')
         if key not in KEYWORDS:
             raise fail(where, f'unknown JSON Schema keyword "{key}"{suggest(key, KEYWORDS)} (Draft 2020-12 and '
                        f"stslint's {', '.join(QUANTITY_KEYWORDS)}; x- keywords are free)")
