@@ -83,8 +83,6 @@ def cli() -> None:
 @click.option("--hook", is_flag=True,
               help="Hook mode (pre-commit): every later argument that names an existing path is a file name, "
                    "whatever it looks like, and options that write files (-o) are refused.")
-@click.option("--policy", "policy_paths", multiple=True, metavar="PATH", type=click.Path(exists=True),
-              help="Load the policies of a policy file or directory (repeatable), besides the configuration's.")
 def check(paths: tuple[str, ...], output_format: str | None, output_file: str | None, statistics: bool,
           color: str, select: str | None, extend_select: str | None,
           ignore: str | None, namespace: str | None, stdin_filename: str | None,
@@ -170,36 +168,24 @@ def _print_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-def _rules_options(command: Any) -> Any:
-    """The options that decide the rule set ``rules`` and ``explain`` show: policies and configuration."""
-    command = click.option("--isolated", is_flag=True, help="Ignore every configuration file.")(command)
-    command = click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="PATH",
-                           help="Read this configuration file (for its policies) instead of discovering one.")(command)
-    return click.option("--policy", "policy_paths", multiple=True, metavar="PATH", type=click.Path(exists=True),
-                        help="Include the policies of a policy file or directory (repeatable).")(command)
-
-
-def _rule_set(config_path: str | None, isolated: bool, policy_paths: tuple[str, ...]) -> Any:
-    """The rule set of a run with these options: the built-in rules plus the policies."""
+def _rule_set(policy_paths: tuple[str, ...]) -> Any:
+    """The rule set ``rules`` and ``explain`` show: the built-in rules, the discovered configuration's
+    policies and ``--policy``'s."""
     from stslint.config import ConfigError, resolve_config
 
-    if config_path is not None and isolated:
-        _fail("--config and --isolated cannot be combined")
     try:
-        return resolve_config(config_path, isolated, policies=policy_paths).rule_set_or_builtin()
+        return resolve_config(policies=policy_paths).rule_set_or_builtin()
     except ConfigError as exc:
         _config_fail(str(exc))
 
 
 @cli.command("rules")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@_rules_options
-def rules_command(output_format: str, policy_paths: tuple[str, ...] = (), config_path: str | None = None,
-                  isolated: bool = False) -> None:
+def rules_command(output_format: str, policy_paths: tuple[str, ...] = ()) -> None:
     """List every rule (policies included): code, name, severity and summary."""
     from stslint.catalog import all_rules
 
-    catalog = all_rules(_rule_set(config_path, isolated, policy_paths))
+    catalog = all_rules(_rule_set(policy_paths))
     if output_format == "json":
         _print_json(catalog)
         return
@@ -213,14 +199,12 @@ def rules_command(output_format: str, policy_paths: tuple[str, ...] = (), config
 @cli.command()
 @click.argument("rule")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@_rules_options
-def explain(rule: str, output_format: str, policy_paths: tuple[str, ...] = (), config_path: str | None = None,
-            isolated: bool = False) -> None:
+def explain(rule: str, output_format: str, policy_paths: tuple[str, ...] = ()) -> None:
     """Explain a rule or policy (by code or name): why it matters, how to fix it, a bad and a good example."""
     from stslint.catalog import UnknownRule, explain as explain_rule
 
     try:
-        doc = explain_rule(rule, _rule_set(config_path, isolated, policy_paths))
+        doc = explain_rule(rule, _rule_set(policy_paths))
     except UnknownRule:
         _fail(f"unknown rule {rule!r}; `stslint rules` lists them")
         return
@@ -242,6 +226,13 @@ def explain(rule: str, output_format: str, policy_paths: tuple[str, ...] = (), c
     if doc.get("source"):
         lines += ["", f"Defined by the policy at {doc['source']}."]
     click.echo("\n".join(lines).rstrip())
+
+
+_POLICY_OPTION = click.Option(["--policy", "policy_paths"], multiple=True, metavar="PATH", type=click.Path(exists=True),
+                              help="Load the policies of a policy file or directory (repeatable), besides the "
+                                   "configuration's.")
+for _command in (check, rules_command, explain):  # one option object for the three: start-up pays for one
+    _command.params.append(_POLICY_OPTION)
 
 
 def _indent(text: str) -> str:

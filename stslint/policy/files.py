@@ -46,11 +46,12 @@ class PolicyError(ConfigError):
 class PolicySource(NamedTuple):
     """A policy path as given: ``base`` is the directory its policies' ``files`` globs are relative to
     (the configuration file's, or the current directory for ``--policy``); ``origin`` is where it was
-    named ((file, line) of a configuration entry), for the error when it does not exist."""
+    named ((file, line, path as written) of a configuration entry), for the error when it does not
+    exist."""
 
     path: str
     base: str
-    origin: tuple[str, int | None] | None = None
+    origin: tuple[str, int | None, str] | None = None
 
 
 @dataclass
@@ -501,9 +502,11 @@ def policy_files(source: PolicySource) -> list[str]:
                        and os.path.isfile(os.path.join(path, name)))
         return [os.path.join(path, name) for name in names]
     if not os.path.exists(path):
-        file, line = source.origin or (path, None)
-        raise PolicyError(file, line, None, f'the policy path "{path}" does not exist' if source.origin
-                          else "the policy file does not exist")
+        if source.origin is None:
+            raise PolicyError(path, None, None, "the policy file does not exist")
+        file, line, written = source.origin
+        raise PolicyError(file, line, None, f'the policy path "{written}" does not exist (relative to the directory '
+                          "of the configuration file)")
     return [path]
 
 

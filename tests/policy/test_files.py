@@ -182,7 +182,8 @@ def test_a_missing_policy_path_in_the_configuration_is_located_there(tmp_path):
                            "policies/a.yaml": HEADER + SCHEMA, "sts.yaml": STS})
     run = stslint(root, "check", "sts.yaml")
     assert run.exit_code == 2 and run.stdout == ""
-    assert run.stderr == f'stslint: .stslint.yaml:4: the policy path "{root}/nowhere.yaml" does not exist\n'
+    assert run.stderr == ('stslint: .stslint.yaml:4: the policy path "nowhere.yaml" does not exist (relative to the '
+                          "directory of the configuration file)\n")
 
 
 def test_a_missing_policy_option_path_is_a_usage_error(tmp_path):

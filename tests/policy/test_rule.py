@@ -172,8 +172,10 @@ def test_rules_and_explain_include_policies(tmp_path):
     assert explained.stdout.rstrip().endswith("Defined by the policy at policy.yaml:1.")
     doc = json.loads(stslint(root, "explain", "ACME101", "--format", "json").stdout)
     assert doc["source"] == "policy.yaml:1" and doc["options"]["registry"]["default"] == "registry.acme.io/"
-    assert stslint(root, "explain", "ACME101", "--isolated").exit_code == 2  # without the configuration: unknown
-    assert stslint(root, "explain", "ACME101", "--isolated", "--policy", "policy.yaml").exit_code == 0
+    elsewhere = repo(tmp_path / "elsewhere", {"p/policy.yaml": policy(IMAGES)})
+    assert stslint(elsewhere, "explain", "ACME101").exit_code == 2  # no configuration names it: unknown
+    assert stslint(elsewhere, "explain", "ACME101", "--policy", "p").exit_code == 0
+    assert "ACME101  acme-check" in stslint(elsewhere, "rules", "--policy", "p/policy.yaml").stdout
 
 
 def test_the_python_api(tmp_path):
