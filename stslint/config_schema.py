@@ -82,8 +82,8 @@ def build_schema() -> dict[str, Any]:
                 "oneOf": [{"const": "git"}, {"type": "array", "items": {"type": "string", "minLength": 1}}],
             },
             "policies": {
-                "description": "Policy files or directories (see schemas/policy.schema.json), relative to this file; their "
-                               "policies are rules of every run (nothing is ever fetched).",
+                "description": "Policy files or directories (see schemas/policy.schema.json), relative to this "
+                               "file; their policies are rules of every run (nothing is ever fetched).",
                 "type": "array", "items": {"type": "string", "minLength": 1},
             },
             "rules": {
@@ -91,7 +91,8 @@ def build_schema() -> dict[str, Any]:
                 "type": "object",
                 "additionalProperties": False,
                 "properties": {key: {"$ref": f"#/$defs/options-{_code(key)}"} for key in rule_keys},
-                "patternProperties": {POLICY_CODE: {"type": "object", "description": "A policy's params, by its code."}},
+                "patternProperties": {POLICY_CODE: {"type": "object",
+                                                    "description": "A policy's params, by its code."}},
             },
         },
         "$defs": {

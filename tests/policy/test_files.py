@@ -159,7 +159,8 @@ def test_a_code_or_name_that_clashes_with_another_policy(tmp_path):
     other = HEADER.replace("acme-check", "other-check") + SCHEMA
     line = refused(tmp_path, HEADER + SCHEMA, name="policies/a.yaml", extra={"policies/b.yaml": other},
                    args=("--policy", "policies"))
-    assert line == 'stslint: policies/b.yaml:1:1: the code "ACME101" is taken by the policy ACME101 at policies/a.yaml:1'
+    assert line == ('stslint: policies/b.yaml:1:1: the code "ACME101" is taken by the policy ACME101 at '
+                    "policies/a.yaml:1")
     same_name = HEADER.replace("ACME101", "ACME102") + SCHEMA
     line = refused(tmp_path / "names", HEADER + SCHEMA, name="policies/a.yaml", extra={"policies/b.yaml": same_name},
                    args=("--policy", "policies"))

@@ -29,7 +29,8 @@ def test_globs(globs, value, matches):
 
 
 @pytest.mark.parametrize(("namespaces", "expected"), [
-    ('["prod-*"]', [("ACME101", 10, 3)]), ('["dev-*"]', []), ('["!prod-a"]', []), ('["!dev", "prod-?"]', [("ACME101", 10, 3)]),
+    ('["prod-*"]', [("ACME101", 10, 3)]), ('["dev-*"]', []), ('["!prod-a"]', []),
+    ('["!dev", "prod-?"]', [("ACME101", 10, 3)]),
     ("prod-a", [("ACME101", 10, 3)]),
 ])
 def test_namespaces_of_objects_that_carry_one(tmp_path, namespaces, expected):

@@ -62,7 +62,8 @@ def test_params_overridden_in_the_configuration(tmp_path):
     root = repo(tmp_path, {**files(), config[0]: config[1]})
     run = stslint(root, "check", "--format", "json", "--select", "ACME")
     assert [f["message"] for f in run.json()["findings"]][0] == 'init pulls "busybox:1.36", not from docker.io/'
-    schema_param = policy("params: {min: 3}\nschema: {properties: {spec: {properties: {replicas: {minimum: {$param: min}}}}}}\n")
+    schema_param = policy("params: {min: 3}\n"
+                          "schema: {properties: {spec: {properties: {replicas: {minimum: {$param: min}}}}}}\n")
     lenient = repo(tmp_path / "lenient", {"policy.yaml": schema_param, "sts.yaml": STS,
                                           ".stslint.yaml": "policies: [policy.yaml]\nrules: {ACME101: {min: 1}}\n"})
     assert findings(stslint(lenient, "check", "--format", "json")) == []
@@ -104,7 +105,8 @@ def test_severity_override_and_fail_on(tmp_path):
 
 
 def test_per_file_ignores(tmp_path):
-    root = repo(tmp_path, {**files(), ".stslint.yaml": "policies: [policy.yaml]\nper-file-ignores:\n  'sts.yaml': [ACME1]\n"})
+    config = "policies: [policy.yaml]\nper-file-ignores:\n  'sts.yaml': [ACME1]\n"
+    root = repo(tmp_path, {**files(), ".stslint.yaml": config})
     assert findings(stslint(root, "check", "--format", "json")) == []
 
 
@@ -152,8 +154,8 @@ def test_every_format_reports_policy_findings(tmp_path, output_format):
 
 
 def test_context_objects_are_never_reported(tmp_path):
-    root = repo(tmp_path, {**files(), "other/sts.yaml": STS, "checked.yaml": "apiVersion: v1\nkind: Service\n"
-                                                                               "metadata: {name: db, namespace: prod-a}\n"})
+    service = "apiVersion: v1\nkind: Service\nmetadata: {name: db, namespace: prod-a}\n"
+    root = repo(tmp_path, {**files(), "other/sts.yaml": STS, "checked.yaml": service})
     run = stslint(root, "check", "--format", "json", "--policy", "policy.yaml", "--context", "other", "checked.yaml")
     assert findings(run) == []
 

@@ -37,10 +37,12 @@ def test_quantity_keywords_take_params():
 def test_claim_template_storage_limit_end_to_end(tmp_path):
     body = ("target: volumeClaimTemplates\nparams: {max-size: {default: 2Ti, type: quantity}}\nschema:\n"
             "  properties:\n    spec:\n      properties:\n        resources:\n          properties:\n"
-            "            requests:\n              properties:\n                storage: {maximumQuantity: {$param: max-size}}\n")
+            "            requests:\n              properties:\n"
+            "                storage: {maximumQuantity: {$param: max-size}}\n")
     run = check(tmp_path, {"policy.yaml": policy(body), "sts.yaml": STS})
     assert findings(run) == [("ACME101", 45, 13)]
-    small = check(tmp_path / "small", {"policy.yaml": policy(body), "sts.yaml": STS.replace("storage: 4Ti", "storage: 500Gi")})
+    small = check(tmp_path / "small", {"policy.yaml": policy(body),
+                                       "sts.yaml": STS.replace("storage: 4Ti", "storage: 500Gi")})
     assert findings(small) == []
 
 

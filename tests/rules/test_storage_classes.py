@@ -67,12 +67,13 @@ def test_a_class_of_the_wrong_type_is_sts006_not_sts407(tmp_path):
 
 
 def test_configured_in_the_configuration_file(tmp_path):
-    root = repo(tmp_path, {".stslint.yaml": "rules:\n  storage-class-not-allowed:\n    allowed-storage-classes: [gp3-retain]\n",
+    config = "rules:\n  storage-class-not-allowed:\n    allowed-storage-classes: [gp3-retain]\n"
+    root = repo(tmp_path, {".stslint.yaml": config,
                            "m.yaml": workload() + "---\n" + service()})
     run = stslint(root, "check", "--format", "json")
     assert [code for code, _, _ in run.triples()] == ["STS407"]
     explained = stslint(root, "explain", "STS407")
     assert "allowed-storage-classes (array, default [])" in explained.stdout
     wrong = repo(tmp_path / "wrong", {".stslint.yaml": "rules: {STS407: {allowed-storage-classes: gp3}}\n"})
-    assert stslint(wrong, "check").stderr == ('stslint: .stslint.yaml:1: "rules.STS407.allowed-storage-classes" must be '
-                                              'a list of strings; found string "gp3"\n')
+    assert stslint(wrong, "check").stderr == ('stslint: .stslint.yaml:1: "rules.STS407.allowed-storage-classes" '
+                                              'must be a list of strings; found string "gp3"\n')
