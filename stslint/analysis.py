@@ -145,6 +145,8 @@ def analyze(result: FileResult, settings: Settings, plan: RulePlan | None = None
                     "object (a mapping with apiVersion and kind)"))
             continue
         has_api, has_kind = root.get("apiVersion") is not None, root.get("kind") is not None
+        if has_kind and not has_api and root.get("kind") == "PolicySet":
+            continue  # a policy file (stslint.policy) in the checked tree, not a manifest
         if has_api != has_kind:
             present, absent = ("apiVersion", "kind") if has_api else ("kind", "apiVersion")
             analysis.findings.append(_not_an_object(

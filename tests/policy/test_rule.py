@@ -212,3 +212,11 @@ def test_a_directive_on_a_findings_line_removes_exactly_that_finding(tmp_path_fa
         lines[line - 1] += "  # stslint: disable-line=ACME101"
     after = findings(check(tmp_path / "after", files(**{"sts.yaml": "\n".join(lines)})))
     assert after == [f for f in before if f not in silenced]
+
+
+def test_policy_files_in_the_checked_tree_are_not_manifests(tmp_path):
+    policy_set = "kind: PolicySet\npolicies:\n  - " + policy(IMAGES).replace("\n", "\n    ").rstrip() + "\n"
+    root = repo(tmp_path, {"policies/one.yaml": policy(IMAGES), "policies/set.yaml": policy_set.replace(
+        "ACME101", "ACME102").replace("acme-check", "acme-set"), ".stslint.yaml": "policies: [policies]\n"})
+    run = stslint(root, "check", "--format", "json", ".")
+    assert run.exit_code == 0 and run.json()["findings"] == []
