@@ -69,7 +69,8 @@ class RulePlan:
         found = self._by_view.get(view)
         if found is None:
             found = self._by_view[view] = [r for r in self.object_rules if r.view is not None
-                                           and issubclass(view, r.view)]
+                                           and issubclass(view, r.view)
+                                           and any(issubclass(view, read) for read in r.reads)]
         return found
 
     def reads(self, view: type[Resource]) -> bool:
@@ -149,6 +150,8 @@ def analyze(result: FileResult, settings: Settings, plan: RulePlan | None = None
         has_api, has_kind = root.get("apiVersion") is not None, root.get("kind") is not None
         if has_api != has_kind and chart_metadata:
             continue  # a Helm chart's Chart.yaml (an apiVersion, no kind): skipped named as walked
+        if has_kind and not has_api and root.get("kind") == "PolicySet":
+            continue  # a policy file (stslint.policy) in the checked tree, not a manifest
         if has_api != has_kind:
             present, absent = ("apiVersion", "kind") if has_api else ("kind", "apiVersion")
             analysis.findings.append(_not_an_object(

@@ -90,6 +90,7 @@ def explain(code_or_name: str, rules: RuleSet = BUILTIN) -> dict[str, Any]:
     if rule is None:
         raise UnknownRule(code_or_name)
     doc = documentation(rule)
+    extra = {"source": doc["source"]} if doc.get("source") else {}  # a policy: the file and line defining it
     return {
         "code": rule.code,
         "name": rule.name,
@@ -100,6 +101,7 @@ def explain(code_or_name: str, rules: RuleSet = BUILTIN) -> dict[str, Any]:
         "remediation": doc.get("remediation", ""),
         "options": options_of(rule),
         "examples": doc.get("examples") or {},
+        **extra,
     }
 
 

@@ -128,7 +128,7 @@ def check(paths: tuple[str, ...], output_format: str | None, output_file: str | 
           max_file_size: int | None, quiet: bool, context_paths: tuple[str, ...], context_git: bool,
           no_cache: bool, force_exclude: bool, verbose: bool, config_path: str | None = None,
           isolated: bool = False, fail_on: str | None = None, exit_zero: bool = False, hook: bool = False,
-          fail_on_empty: bool | None = None) -> None:
+          fail_on_empty: bool | None = None, policy_paths: tuple[str, ...] = ()) -> None:
     """Lint manifests: files, directories (walked for *.yaml, *.yml, *.json) or - for stdin.
     No path means the current directory (standard input with --stdin-filename)."""
     from stslint.api import lint_paths
@@ -150,7 +150,7 @@ def check(paths: tuple[str, ...], output_format: str | None, output_file: str | 
         _fail("--select names no rule; expected codes, prefixes (STS3), names or ALL (input errors are always "
               "reported)")
     try:
-        config = resolve_config(config_path, isolated)
+        config = resolve_config(config_path, isolated, policies=policy_paths)
     except ConfigError as exc:
         _config_fail(str(exc))
     try:
@@ -236,31 +236,43 @@ def _print_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
+def _rule_set(policy_paths: tuple[str, ...]) -> Any:
+    """The rule set ``rules`` and ``explain`` show: the built-in rules, the discovered configuration's
+    policies and ``--policy``'s."""
+    from stslint.config import ConfigError, resolve_config
+
+    try:
+        return resolve_config(policies=policy_paths).rule_set_or_builtin()
+    except ConfigError as exc:
+        _config_fail(str(exc))
+
+
 @cli.command("rules")
 @click.option("--format", "output_format", type=_Choice(["text", "json"]), default="text", show_default=True)
-def rules_command(output_format: str) -> None:
-    """List every rule: code, name, severity and summary."""
+def rules_command(output_format: str, policy_paths: tuple[str, ...] = ()) -> None:
+    """List every rule (policies included): code, name, severity and summary."""
     from stslint.catalog import all_rules
 
-    catalog = all_rules()
+    catalog = all_rules(_rule_set(policy_paths))
     if output_format == "json":
         _print_json(catalog)
         return
     width = max(len(r["name"]) for r in catalog)
+    code_width = max(len(r["code"]) for r in catalog)  # policy codes may be longer than STS103
     for r in catalog:
         opt_in = " (opt-in)" if r["opt_in"] else ""
-        click.echo(f"{r['code']}  {r['name']:<{width}}  {r['severity']:<7}  {r['summary']}{opt_in}")
+        click.echo(f"{r['code']:<{code_width}}  {r['name']:<{width}}  {r['severity']:<7}  {r['summary']}{opt_in}")
 
 
 @cli.command()
 @click.argument("rule")
 @click.option("--format", "output_format", type=_Choice(["text", "json"]), default="text", show_default=True)
-def explain(rule: str, output_format: str) -> None:
-    """Explain a rule (by code or name): why it matters, how to fix it, a bad and a good example."""
+def explain(rule: str, output_format: str, policy_paths: tuple[str, ...] = ()) -> None:
+    """Explain a rule or policy (by code or name): why it matters, how to fix it, a bad and a good example."""
     from stslint.catalog import UnknownRule, explain as explain_rule, unknown_rule_message
 
     try:
-        doc = explain_rule(rule)
+        doc = explain_rule(rule, _rule_set(policy_paths))
     except UnknownRule:
         _fail(unknown_rule_message(rule))
         return
@@ -273,13 +285,22 @@ def explain(rule: str, output_format: str) -> None:
     if doc["options"]:
         lines += ["", "Options:"]
         for name, spec in doc["options"].items():
-            lines.append(f"  {name} ({spec.get('type', '')}, default {spec.get('default')!r}): "
-                         f"{spec.get('description', '')}")
+            described = f": {spec['description']}" if spec.get("description") else ""
+            lines.append(f"  {name} ({spec.get('type', '')}, default {spec.get('default')!r}){described}")
     for label in ("bad", "good"):
         example = doc["examples"].get(label)
         if example:
             lines += ["", f"Example ({label}):", _indent(example)]
+    if doc.get("source"):
+        lines += ["", f"Defined by the policy at {doc['source']}."]
     click.echo("\n".join(lines).rstrip())
+
+
+_POLICY_OPTION = click.Option(["--policy", "policy_paths"], multiple=True, metavar="PATH", type=click.Path(exists=True),
+                              help="Load the policies of a policy file or directory (repeatable), besides the "
+                                   "configuration's.")
+for _command in (check, rules_command, explain):  # one option object for the three: start-up pays for one
+    _command.params.append(_POLICY_OPTION)
 
 
 def _indent(text: str) -> str:

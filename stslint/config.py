@@ -13,7 +13,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from stslint.config_validation import ConfigInvalid, KeyPath, validate
 
@@ -343,9 +343,10 @@ def _toml_line(text: str, prefix: tuple[str, ...], path: KeyPath, data: Any) -> 
     return best_line
 
 
-def load_config(path: str, display: str | None = None) -> Config:
+def load_config(path: str, display: str | None = None, policies: Sequence[str] = ()) -> Config:
     """Read and validate one configuration file (YAML, or the ``[tool.stslint]`` table of a
-    ``pyproject.toml``, or a whole other ``.toml`` file)."""
+    ``pyproject.toml``, or a whole other ``.toml`` file). Its ``policies`` and ``policies`` (given on
+    the command line) are loaded first: the file is validated against the rule set they make."""
     display = display or path
     raw = _read(path, display)
     name = os.path.basename(path)
@@ -362,11 +363,13 @@ def load_config(path: str, display: str | None = None) -> Config:
         locate: Callable[[KeyPath], int | None] = lambda key_path: _toml_line(text, prefix, key_path, data)  # noqa: E731
     else:
         data, locate = _load_yaml(raw, display)
+    directory = os.path.dirname(os.path.abspath(path))
+    rule_set = _with_policies(data, directory, policies, display, locate)
     try:
-        values = validate(data)
+        values = validate(data, rule_set) if rule_set is not None else validate(data)
     except ConfigInvalid as exc:
         raise ConfigError(display, locate(exc.path), exc.message) from None
-    config = Config(path=path, directory=os.path.dirname(os.path.abspath(path)), display=display)
+    config = Config(path=path, directory=directory, display=display, rule_set=rule_set)
     for key, value in values.items():
         setattr(config, key.replace("-", "_"), value)
     config.warnings = [(display, locate(key_path) or 0, message) for key_path, message in _input_selectors(values)]
@@ -389,19 +392,41 @@ def _input_selectors(values: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]
     return found
 
 
-def resolve_config(config_path: str | None = None, isolated: bool = False, cwd: str | None = None) -> Config:
+def resolve_config(config_path: str | None = None, isolated: bool = False, cwd: str | None = None,
+                   policies: Sequence[str] = ()) -> Config:
     """The configuration of a run: ``--isolated`` gives the defaults, ``--config PATH`` that file,
-    otherwise the discovered file or the defaults."""
+    otherwise the discovered file or the defaults; ``policies`` (``--policy``) are added in every case."""
     directory = os.path.abspath(cwd or os.getcwd())
     if isolated:
-        return Config(directory=directory)
+        return Config(directory=directory, rule_set=_with_policies({}, directory, policies, "", lambda p: None))
     if config_path is not None:
-        return load_config(config_path, config_path)
+        return load_config(config_path, config_path, policies)
     found = find_config(directory)
     if not found:
-        return Config(directory=directory)
-    config = load_config(found, _display(found))
+        return Config(directory=directory, rule_set=_with_policies({}, directory, policies, "", lambda p: None))
+    config = load_config(found, _display(found), policies)
     config.warnings[:0] = [(_display(other), 0, f"not read: {_display(found)} beside it is the configuration in use "
                             "(one file per directory is read; merge the two and delete one)")
                            for other in shadowed_files(found)]
     return config
+
+
+def _with_policies(data: Any, directory: str, extra: Sequence[str], display: str,
+                   locate: Callable[[KeyPath], int | None]) -> RuleSet | None:
+    """The built-in rules plus the policies the configuration data names (relative to ``directory``)
+    and ``extra`` ones (relative to the current directory); None when there are none (nothing of
+    stslint.policy is imported then)."""
+    given: list[str] = []
+    if isinstance(data, dict) and "policies" in data:
+        try:
+            given = validate({"policies": data["policies"]})["policies"]
+        except ConfigInvalid as exc:
+            raise ConfigError(display, locate(exc.path), exc.message) from None
+    if not given and not extra:
+        return None
+    from stslint.policy import PolicySource, policy_rule_set
+
+    sources = [PolicySource(os.path.join(directory, path), directory, (display, locate(("policies", index)), path))
+               for index, path in enumerate(given)]
+    sources += [PolicySource(path, os.getcwd()) for path in extra]
+    return policy_rule_set(sources)

@@ -17,6 +17,10 @@ from stslint.selection import canonical_selectors
 
 FORMAT_NAMES = list(FORMATS)
 """The report formats the configuration may name: the reporters' formats, in their order."""
+POLICY_CODE = "^(?!STS)[A-Z][A-Z0-9]{1,9}[0-9]{3}$"
+"""A policy's code (policies are loaded at run time: the schema knows their codes only by form)."""
+POLICY_SELECTOR = "^(?!STS)[A-Z][A-Z0-9]*$"
+"""A policy's code or code prefix as a selector (ACME, ACME1, ACME101)."""
 
 def _rule_options(code: str) -> dict[str, Any]:
     rule = RULES[code]
@@ -52,7 +56,7 @@ def build_schema() -> dict[str, Any]:
             "severity": {
                 "description": "Severity per rule, by code or name (input errors STS001-STS004 stay errors).",
                 "type": "object",
-                "propertyNames": {"enum": severity_keys},
+                "propertyNames": {"anyOf": [{"enum": severity_keys}, {"type": "string", "pattern": POLICY_CODE}]},
                 "additionalProperties": {"enum": ["error", "warning"]},
             },
             "exclude": {
@@ -81,7 +85,8 @@ def build_schema() -> dict[str, Any]:
                 "oneOf": [{"const": "git"}, {"type": "array", "items": {"type": "string", "minLength": 1}}],
             },
             "policies": {
-                "description": "Policy files (reserved; not used yet).",
+                "description": "Policy files or directories (see schemas/policy.schema.json), relative to this "
+                               "file; their policies are rules of every run (nothing is ever fetched).",
                 "type": "array", "items": {"type": "string", "minLength": 1},
             },
             "rules": {
@@ -89,13 +94,16 @@ def build_schema() -> dict[str, Any]:
                 "type": "object",
                 "additionalProperties": False,
                 "properties": {key: {"$ref": f"#/$defs/options-{_code(key)}"} for key in rule_keys},
+                "patternProperties": {POLICY_CODE: {"type": "object",
+                                                    "description": "A policy's params, by its code."}},
             },
         },
         "$defs": {
             "selectors": {
                 "type": "array",
-                "items": {"enum": canonical_selectors(),
-                          "description": "A rule code (STS103), a code prefix (STS1), a rule name or ALL."},
+                "items": {"anyOf": [{"enum": canonical_selectors()}, {"type": "string", "pattern": POLICY_SELECTOR}],
+                          "description": "A rule code (STS103), a code prefix (STS1), a rule name or ALL (a "
+                                         "policy's code or prefix: ACME101, ACME1)."},
             },
             **{f"options-{r.code}": _rule_options(r.code) for r in rules},
         },

@@ -89,10 +89,11 @@ def test_config_option_names_the_file_and_isolated_ignores_all(tmp_path):
 
 
 def test_globs_and_context_are_relative_to_the_config_file(tmp_path):
-    root = repo(tmp_path, {"k8s/.stslint.yaml": "exclude: [legacy]\ncontext: [../shared]\npolicies: [p.rego]\n"})
+    root = repo(tmp_path, {"k8s/.stslint.yaml": "exclude: [legacy]\ncontext: [../shared]\npolicies: [policies]\n",
+                           "k8s/policies/README.md": "policy files go here\n"})
     config = load_config(str(root / "k8s" / ".stslint.yaml"))
     assert config.directory == str(root / "k8s")
-    assert config.context == ["../shared"] and config.policies == ["p.rego"]
+    assert config.context == ["../shared"] and config.policies == ["policies"]
     assert load_config(str(write(root, {"g.yaml": "context: git\n"}) / "g.yaml")).context == "git"
 
 
@@ -300,7 +301,8 @@ def test_the_readme_examples_are_valid_configurations(tmp_path):
     yaml_example = yaml_example[:yaml_example.index("```")]
     toml_example = section[section.index("```toml\n") + 8:]
     toml_example = toml_example[:toml_example.index("```")]
-    write(tmp_path, {".stslint.yaml": yaml_example, "pyproject.toml": toml_example})
+    write(tmp_path, {".stslint.yaml": yaml_example, "pyproject.toml": toml_example,
+                     "policies/README.md": "the example's policies/ directory: no policy files yet\n"})
     config = load_config(str(tmp_path / ".stslint.yaml"))
     assert config.rules == {"STS301": {"exempt-containers": ["log-forwarder"]},
                             "STS302": {"exempt-images": ["*/fluent-bit:*"]}}

@@ -58,6 +58,11 @@ VALID: list[Any] = [
     {"rules": {"liveness-probe-missing": {"exempt-images": []}, "STS101": {}}},
 ]
 
+POLICY_CODES: list[Any] = [  # valid with a policy ACME101 loaded: the schema knows policy codes by their form
+    {"rules": {"ACME101": {"registry": "x"}}}, {"severity": {"ACME101": "warning"}},
+    {"select": ["ACME", "ACME1", "ACME101"]},
+]
+
 INVALID: list[Any] = [
     [], "select", None, 3,
     {"selct": []}, {"Select": []},
@@ -93,6 +98,14 @@ def _validator_accepts(data: Any) -> bool:
 def test_both_accept(schema_validator, data):
     assert _validator_accepts(data)
     assert schema_validator.is_valid(data), list(schema_validator.iter_errors(data))
+
+
+@pytest.mark.parametrize("data", POLICY_CODES, ids=[json.dumps(d)[:60] for d in POLICY_CODES])
+def test_the_schema_accepts_policy_codes(schema_validator, data):
+    assert schema_validator.is_valid(data), list(schema_validator.iter_errors(data))
+    key, value = next(iter(data.items()))
+    sts = {"STS999": value["ACME101"]} if isinstance(value, dict) else ["STS9"]
+    assert not schema_validator.is_valid({key: sts})  # never a code of the STS family
 
 
 @pytest.mark.parametrize("data", INVALID, ids=[json.dumps(d)[:60] for d in INVALID])

@@ -43,7 +43,7 @@ def test_command_line_layer_overrides_the_file_layer():
     file_layer = (["STS3"], ["STS302"], [])
     assert resolve_layers([file_layer, (None, [], [])]) == INPUT | {"STS301", "STS303", "STS306"}
     assert resolve_layers([file_layer, (["STS4"], [], [])]) == INPUT | {"STS401", "STS402", "STS403", "STS404",
-                                                                        "STS405", "STS406"}
+                                                                        "STS405", "STS406", "STS407"}
     assert resolve_layers([file_layer, (None, ["STS301"], ["STS005"])]) == INPUT | {"STS303", "STS306", "STS005"}
     assert resolve_layers([(None, ["STS302"], []), (None, [], ["STS302"])]) >= {"STS302"}
 

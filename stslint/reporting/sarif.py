@@ -72,7 +72,8 @@ def rule_descriptor(rule: Rule) -> dict[str, Any]:
     rationale = _unwrapped(doc.get("rationale"))
     help_text = "\n\n".join(part for part in (summary, rationale,
                                                "How to fix it: " + _unwrapped(doc.get("remediation"))) if part)
-    tags = ["kubernetes", "statefulset", FAMILY_TAGS.get(code[:4], "other")]
+    family = "policy" if rule.doc is not None else FAMILY_TAGS.get(code[:4], "other")  # doc: a user policy's
+    tags = ["kubernetes", "statefulset", family]
     return {
         "id": code,
         "name": rule.name,

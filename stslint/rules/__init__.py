@@ -1,8 +1,8 @@
 """The rule registry: every rule's code, name, severity, options and check function, and rule sets.
 
 A rule is a small pure function in one of the family modules (``governing_service``, ``selectors``,
-``probes``, ``storage``, ``volumes``, ``api_versions``), registered with a decorator that declares
-everything about it except its documentation, once:
+``probes``, ``storage``, ``storage_classes``, ``volumes``, ``api_versions``), registered with a
+decorator that declares everything about it except its documentation, once:
 
 - :func:`object_rule` — reads one object through a view class: ``check(view, options) ->
   Iterable[Finding]``; the engine runs it on every object whose view is that class or a subclass
@@ -17,7 +17,7 @@ The documentation (summary, rationale, remediation, examples, option description
 ``rules/<CODE>-<name>.yaml`` and is read only by ``stslint rules``, ``stslint explain`` and the
 formats that embed it, never by a check.
 
-A :class:`RuleSet` is the rules of one run (the built-in ones, plus user policies later); selection,
+A :class:`RuleSet` is the rules of one run (the built-in ones, plus user policies: stslint.policy); selection,
 configuration, suppressions and reports all read it.
 """
 from __future__ import annotations
@@ -36,7 +36,8 @@ from stslint.rules.options import Option
 
 Check = Callable[[Any, dict[str, Any]], Iterable[Finding]]
 SEVERITIES = ("error", "warning")
-_CODE = re.compile(r"([A-Z]+)[0-9]+\Z")
+_CODE = re.compile(r"([A-Z](?:[A-Z0-9]*[A-Z])?)[0-9]+\Z")
+"""A code: its family (letters, digits between letters allowed: ``K8S``) then digits."""
 _NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*\Z")
 
 
@@ -228,7 +229,7 @@ _engine_rule("STS004", "unreadable-file", "error", "input")
 _engine_rule("STS005", "unused-suppression", "warning", "meta", opt_in=True)
 _engine_rule("STS006", "invalid-field-type", "error", "meta")
 
-FAMILIES = ("governing_service", "selectors", "probes", "storage", "volumes", "api_versions")
+FAMILIES = ("governing_service", "selectors", "probes", "storage", "storage_classes", "volumes", "api_versions")
 for _family in FAMILIES:
     importlib.import_module(f"{__name__}.{_family}")
 

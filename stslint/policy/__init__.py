@@ -1,0 +1,35 @@
+"""User policies: organisation rules written as data, run as rules of the same rule set as the
+built-in ones (selection, severities, suppressions, every format and STS005 treat them alike).
+
+A policy file (YAML) holds one policy or a ``kind: PolicySet`` of them. Each policy carries a
+rule's metadata (code, name, severity, summary, rationale, remediation, examples), what it matches
+(kinds, namespaces, names, labels, files), where it applies (its ``target``: the object, the pod
+spec, each container, each claim template...), a JSON Schema the target must satisfy (with the
+quantity keywords ``minimumQuantity``/``maximumQuantity``), typed ``params`` and a message template.
+
+- :mod:`.files` reads and validates policy files, every problem at ``file:line:column``;
+- :mod:`.schema` checks and compiles the JSON Schemas (jsonschema is imported only here);
+- :mod:`.targets` maps an object's view to the values a policy judges, with their paths;
+- :mod:`.match` decides which objects a policy applies to;
+- :mod:`.locate` maps a schema error's path to the span of the failing field;
+- :mod:`.rule` turns a policy into a :class:`~stslint.rules.Rule`.
+
+Nothing here is imported by a run that loads no policy.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+from stslint.policy.files import Policy, PolicyError, PolicySource, load_policies
+from stslint.rules import BUILTIN, RuleSet
+
+__all__ = ["Policy", "PolicyError", "PolicySource", "load_policies", "policy_rule_set"]
+
+
+def policy_rule_set(sources: Iterable[PolicySource], rules: RuleSet = BUILTIN) -> RuleSet:
+    """``rules`` plus the policies of ``sources`` (files or directories), each one a rule. Raises
+    PolicyError (a ConfigError) for the first invalid policy."""
+    from stslint.policy.rule import policy_rule
+
+    policies = load_policies(sources, rules)
+    return rules.with_rules(policy_rule(policy) for policy in policies)
