@@ -257,4 +257,4 @@ def test_a_syntax_error_in_a_json_stream_is_sts001_at_its_place(tmp_path):
     code, findings = _check(str(tmp_path / "db.json"))
     assert code == 1
     assert [(f["code"], f["line"], f["column"], f["message"]) for f in findings] == [
-        ("STS001", 30, 23, "invalid JSON: expected a string in double quotes as an object key, found ','")]
+        ("STS001", 30, 23, "invalid JSON: expected a string in double quotes as an object key, found \",\"")]

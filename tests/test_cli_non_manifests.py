@@ -81,7 +81,7 @@ def test_lists_and_scalars_pass_named_as_the_hook_names_them_and_walked(tmp_path
     repo = _repository(tmp_path)
     named = _invoke(repo, "check", "--hook", *NAMED)  # what the pre-commit hook runs (without git context)
     assert named.exit_code == 0, named.stdout
-    assert named.stdout == f"No problems found in {len(NAMED)} files.\n"
+    assert named.stdout == f"No problems found in {len(NAMED)} files (1 StatefulSet).\n"
     walked = _invoke(repo, "check")  # what stslint-repo runs
     assert walked.exit_code == 0, walked.stdout
     assert walked.stdout.startswith("No problems found in")

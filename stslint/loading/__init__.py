@@ -12,7 +12,7 @@ from stslint.loading.decode import DecodeError, decode
 from stslint.loading.discover import Source
 from stslint.loading.source_text import SourceText
 from stslint.loading.jsonstream import load_stream
-from stslint.loading.yamlload import Document, LoadError
+from stslint.loading.yamlload import Document, LoadError, quoted
 from stslint.model.nodes import point_span
 
 DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024
@@ -130,7 +130,7 @@ def load_content(result: FileResult) -> FileResult:
     result.documents = loaded.documents
     result.scalar_ranges = loaded.scalar_ranges
     for key, span in loaded.duplicate_keys:
-        result.errors.append(Finding("STS002", f"duplicate key {key!r}: Kubernetes rejects a mapping that repeats "
+        result.errors.append(Finding("STS002", f"duplicate key {quoted(str(key))}: Kubernetes rejects a mapping that repeats "
                                      "a key (the last value is used for linting)", source.display, span,
                                      source_path=result.real_path))
     return result

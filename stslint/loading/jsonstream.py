@@ -26,7 +26,7 @@ from typing import Any
 
 from stslint.loading import yamlload
 from stslint.loading.source_text import SourceText
-from stslint.loading.yamlload import Document, LoadError, Loaded, clip, values_limit_error
+from stslint.loading.yamlload import Document, LoadError, Loaded, clip, quoted, values_limit_error
 from stslint.model.nodes import Span, YMap, YSeq
 
 _START = re.compile("\ufeff?[ \t\n\r]*{")
@@ -138,7 +138,7 @@ def _found(text: str, offset: int) -> str:
     char = text[offset]
     if char in _YAML_ONLY_BREAKS:
         return f"U+{ord(char):04X} (a line break in YAML, not whitespace in JSON)"
-    return f'"{char}"' if char == "'" else repr(char)
+    return quoted(char)
 
 
 def _joined(value: str) -> str:
@@ -258,7 +258,7 @@ class _Reader:
                     if text[position:position + 1] in _SPACES:
                         position = space(text, position).end()
                     if not text.startswith(":", position):
-                        raise self._unexpected(position, "':' after an object key")
+                        raise self._unexpected(position, "\":\" after an object key")
                     position += 1
                     if text[position:position + 1] in _SPACES:
                         position = space(text, position).end()
@@ -343,21 +343,21 @@ class _Reader:
                         if char == ",":
                             comma, position = position, space(text, position + 1).end()
                             if text.startswith("}", position):
-                                raise _Failure(comma, "invalid JSON: a trailing comma before '}' (JSON allows none)")
+                                raise _Failure(comma, "invalid JSON: a trailing comma before \"}\" (JSON allows none)")
                             want_key = True
                             break
                         if char != "}":
-                            raise self._unexpected(position, "',' or '}' after an object member")
+                            raise self._unexpected(position, "\",\" or \"}\" after an object member")
                     else:
                         holder.append(value)  # type: ignore[union-attr]
                         holder.spans.append(span)  # type: ignore[union-attr]
                         if char == ",":
                             comma, position = position, space(text, position + 1).end()
                             if text.startswith("]", position):
-                                raise _Failure(comma, "invalid JSON: a trailing comma before ']' (JSON allows none)")
+                                raise _Failure(comma, "invalid JSON: a trailing comma before \"]\" (JSON allows none)")
                             break
                         if char != "]":
-                            raise self._unexpected(position, "',' or ']' after an array item")
+                            raise self._unexpected(position, "\",\" or \"]\" after an array item")
                     stack.pop()
                     position += 1
                     if position >= row_end:
@@ -396,10 +396,10 @@ class _Reader:
             return _Failure(where, f"invalid JSON: control character #x{code:04x} in a string (write it as "
                             f"\\u{code:04x})")
         if message.startswith("Invalid \\escape"):
-            return _Failure(where, f"invalid JSON: invalid escape {clip(text[where:where + 2])!r} in a string")
+            return _Failure(where, f"invalid JSON: invalid escape {quoted(text[where:where + 2])} in a string")
         if message.startswith("Invalid \\uXXXX"):
             where -= 1  # the scanner points at the u
-            return _Failure(where, f"invalid JSON: invalid escape {clip(text[where:where + 6])!r} in a string "
+            return _Failure(where, f"invalid JSON: invalid escape {quoted(text[where:where + 6])} in a string "
                             "(\\u takes four hexadecimal digits)")
         return _Failure(position, "invalid JSON: a string without its closing quote")
 
@@ -413,7 +413,7 @@ class _Reader:
         end = position + 1
         while end < len(text) and text[end] in _NUMBER_TAIL:
             end += 1
-        return _Failure(position, f"invalid JSON: malformed number {clip(text[position:end])!r}")
+        return _Failure(position, f"invalid JSON: malformed number {quoted(text[position:end])}")
 
     def _unexpected_value(self, position: int, top: bool) -> _Failure:
         """The failure where a value should start (``top``: between the values of the stream)."""
@@ -422,11 +422,11 @@ class _Reader:
             if text.startswith(word, position):
                 return _Failure(position, f"invalid JSON: {word} is not a JSON number")
         if top and text.startswith(",", position):
-            return _Failure(position, "invalid JSON: ',' between top-level values (the values of a JSON "
+            return _Failure(position, "invalid JSON: \",\" between top-level values (the values of a JSON "
                             "stream are separated by whitespace only)")
         if top and text.startswith("---", position):
-            return _Failure(position, "invalid JSON: '---' between JSON values (a YAML document separator; "
-                            "kubectl reads a text that starts with '{' as a stream of JSON values)")
+            return _Failure(position, "invalid JSON: \"---\" between JSON values (a YAML document separator; "
+                            "kubectl reads a text that starts with \"{\" as a stream of JSON values)")
         return self._unexpected(position, "a value")
 
     def _unexpected(self, position: int, expected: str) -> _Failure:

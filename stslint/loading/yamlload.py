@@ -8,6 +8,8 @@ construct objects without ever constructing anything.
 """
 from __future__ import annotations
 
+import json
+
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -143,7 +145,7 @@ def _scalar(event: ScalarEvent) -> Any:
     if tag == _Y + "bool":
         value = SafeConstructor.bool_values.get(event.value.lower())
         if value is None:
-            raise LoadError("STS001", f"invalid boolean {event.value!r}", *_start(event))
+            raise LoadError("STS001", f"invalid boolean {quoted(event.value)}", *_start(event))
         return value
     if tag in (_Y + "int", _Y + "float"):
         node = ScalarNode(tag, event.value, event.start_mark, event.end_mark)
@@ -156,7 +158,7 @@ def _scalar(event: ScalarEvent) -> Any:
                 raise LoadError("STS001", f"base-60 float of more than {MAX_BASE60_FLOAT_PARTS} parts", *_start(event))
             return _CONSTRUCTOR.construct_yaml_float(node)
         except (ValueError, ConstructorError, OverflowError):
-            raise LoadError("STS001", f"invalid {tag[len(_Y):]} {clip(event.value)!r}", *_start(event)) from None
+            raise LoadError("STS001", f"invalid {tag[len(_Y):]} {quoted(event.value)}", *_start(event)) from None
     raise LoadError("STS001", f"unsupported YAML tag {_short(tag)} (only YAML 1.1's own tags are read)",
                     *_start(event))
 
@@ -164,6 +166,12 @@ def _scalar(event: ScalarEvent) -> Any:
 def clip(text: str, limit: int = 80) -> str:
     """``text`` cut to ``limit`` characters for a message (a scalar can be megabytes long)."""
     return text if len(text) <= limit else text[:limit] + "..."
+
+
+def quoted(text: str, limit: int = 80) -> str:
+    """``text`` cut to ``limit`` characters in double quotes, as messages show names and values
+    (quotes, backslashes and control characters escaped as in JSON)."""
+    return json.dumps(clip(text, limit), ensure_ascii=False)
 
 
 def _json_key(key: Any) -> Any:

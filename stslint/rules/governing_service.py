@@ -38,7 +38,7 @@ def service_name_missing(sts: StatefulSet, options: dict[str, Any]) -> Iterator[
 
 
 def _where(namespace: str | None) -> str:
-    return f'in namespace "{namespace}"' if namespace else "in the StatefulSet's namespace"
+    return f'in namespace "{namespace}"' if namespace else "in its namespace"
 
 
 CLUSTER_IP_TYPES = (None, "", "ClusterIP")
@@ -59,7 +59,7 @@ def _not_headless_reason(svc: ServiceEntry) -> str:
     if svc.cluster_ip is MISSING or svc.cluster_ip is None:
         if svc.cluster_ips == ["None"]:
             return "spec.clusterIPs is [None] but spec.clusterIP is not set, which the API rejects"
-        return "spec.clusterIP is not set, so it gets a cluster IP"
+        return "no spec.clusterIP: it gets a cluster IP"
     if svc.cluster_ip == "None":
         return f"spec.clusterIPs is {describe(svc.cluster_ips)}, not [None]"
     return f"spec.clusterIP is {describe(svc.cluster_ip)}"
@@ -98,12 +98,11 @@ def service_not_found(index: Index, options: dict[str, Any]) -> Iterator[Finding
             continue
         name = sts.service_name
         assert name is not None
-        message = (f'StatefulSet "{sts.name}": no Service "{name}" {_where(sts.namespace)} among the scanned '
-                   "files; pods get no per-pod DNS names")
+        message = f'StatefulSet "{sts.name}": no Service "{name}" {_where(sts.namespace)}, so no per-pod DNS names'
         elsewhere = sorted({s.namespace or "" for s in index.named_anywhere("Service", name)})
         if elsewhere:
-            message += (f' (a Service "{name}" exists in namespace {listed(map(describe, elsewhere))}, '
-                        "but a governing Service must be in the pods' namespace)")
+            message += (f' (Service "{name}" is in namespace {listed(map(describe, elsewhere))}; it must be in '
+                        "the pods' namespace)")
         related: list[Related] = []
         suggestion = suggestions.suggest(sts)
         if suggestion is not None:
@@ -113,11 +112,14 @@ def service_not_found(index: Index, options: dict[str, Any]) -> Iterator[Finding
                 message += f'; did you mean "{candidate_name}"?'
                 related.append(candidate.related(candidate.name_span, f'Service "{candidate_name}" is defined here'))
             else:
-                message += f'; Service "{candidate_name}" has a close name but {flaw}'
+                message += f'; Service "{candidate_name}" is close but {_SHORT_FLAWS[flaw]}'
                 related.append(candidate.related(candidate.name_span, f'Service "{candidate_name}" {flaw}'))
         if not index.has_context:
             message += "; if it is defined in another file, pass that file or use --context/--context-git"
         yield sts.finding("STS102", message, sts.service_name_span, anchor="spec.serviceName", related=related)
+
+
+_SHORT_FLAWS = {"is not headless": "not headless", "does not select the pods": "selects other pods"}
 
 
 class _Suggestions:
@@ -212,7 +214,7 @@ def service_not_headless(index: Index, options: dict[str, Any]) -> Iterator[Find
         why = _not_headless_reason(svc)
         where = svc.cluster_ip_span or svc.type_span or svc.kind_span
         yield sts.finding("STS103", f'StatefulSet "{sts.name}": governing Service "{svc.name}" is not headless '
-                          f"({why}); per-pod DNS names are not guaranteed",
+                          f"({why}); per-pod DNS is not guaranteed",
                           sts.service_name_span, anchor="spec.serviceName",
                           related=[svc.related(where, f'Service "{svc.name}" is not headless here')])
 

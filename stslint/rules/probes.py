@@ -39,8 +39,8 @@ def readiness_probe_missing(sts: StatefulSet, options: dict[str, Any]) -> Iterat
     """A container has no readinessProbe."""
     for container, name in _missing(sts, options, "readinessProbe"):
         yield sts.finding("STS301", f'StatefulSet "{sts.name}": container "{name}" has no readinessProbe; it '
-                          "counts as Ready as soon as it starts, so ordered start-up and rolling updates do not "
-                          "wait for it to serve — add a readinessProbe", container.name_span,
+                          "is Ready as soon as it starts, so rollouts do not wait for it to serve",
+                          container.name_span,
                           container=container.name, anchor="readinessProbe")
 
 
@@ -49,8 +49,7 @@ def liveness_probe_missing(sts: StatefulSet, options: dict[str, Any]) -> Iterato
     """A container has no livenessProbe."""
     for container, name in _missing(sts, options, "livenessProbe"):
         yield sts.finding("STS302", f'StatefulSet "{sts.name}": container "{name}" has no livenessProbe; a hung '
-                          "process is never restarted — add a livenessProbe (lenient thresholds, or a "
-                          "startupProbe for slow starts)", container.name_span,
+                          "process is never restarted", container.name_span,
                           container=container.name, anchor="livenessProbe")
 
 
@@ -87,10 +86,10 @@ def probe_port_unknown(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Fi
                 if not isinstance(port, str) or port.isdigit() or port in declared:
                     continue
                 assert action is not None
-                known = listed(sorted(declared)) or "none"
+                known = listed(sorted(declared)) or "it names none"
                 yield sts.finding("STS303", f'StatefulSet "{sts.name}": container "{container.label}" {probe_name} '
-                                  f'uses port "{port}", which the container does not declare (named ports: '
-                                  f"{known}); the probe fails every time — declare the port or use its number",
+                                  f'uses port "{port}", not a port the container names ({known}); the probe '
+                                  "always fails",
                                   action.value_span("port"), container=container.name,
                                   anchor=f"{probe_name}.{handler}.port")
 
@@ -106,6 +105,6 @@ def probe_handler_missing(sts: StatefulSet, options: dict[str, Any]) -> Iterator
             if probe is None or any(probe.present(handler) for handler in HANDLERS):
                 continue
             yield sts.finding("STS306", f'StatefulSet "{sts.name}": container "{container.label}" {probe_name} has '
-                              "no handler (exec, httpGet, tcpSocket or grpc); the API server rejects it: "
-                              '"must specify a handler type"', container.fields.key_span(probe_name),
+                              "no handler (exec, httpGet, tcpSocket or grpc); the API server rejects it",
+                              container.fields.key_span(probe_name),
                               container=container.name, anchor=probe_name)

@@ -23,8 +23,7 @@ def retention_policy_delete(sts: StatefulSet, options: dict[str, Any]) -> Iterat
     for key, event in events.items():
         if policy.str(key) == "Delete":
             yield sts.finding("STS401", f'StatefulSet "{sts.name}": persistentVolumeClaimRetentionPolicy.{key} is '
-                              f"Delete; the PersistentVolumeClaims (and with a Delete reclaim policy the data) are "
-                              f"deleted when {event} — use Retain", policy.key_span(key),
+                              f"Delete; its PersistentVolumeClaims are deleted when {event}", policy.key_span(key),
                               anchor=f"spec.persistentVolumeClaimRetentionPolicy.{key}")
 
 
@@ -44,17 +43,17 @@ def storage_class_reclaim_delete(index: Index, options: dict[str, Any]) -> Itera
             deleting = [c for c in classes if _deletes(c)]
             if not claim.class_name or not deleting:
                 continue
-            how = ("omits reclaimPolicy (the default is Delete)" if deleting[0].reclaim_policy in (MISSING, None)
+            how = ("omits reclaimPolicy (Delete)" if deleting[0].reclaim_policy in (MISSING, None)
                    else "has reclaimPolicy: Delete")
-            count = f" ({len(deleting)} of its {len(classes)} definitions)" if len(classes) > 1 else ""
+            count = f" ({len(deleting)} of its {len(classes)} definitions)" if len(deleting) < len(classes) else ""
             related = [c.related(c.reclaim_span or c.kind_span,
                                  f'StorageClass "{c.name}" ' + ("has reclaimPolicy: Delete here" if c.reclaim_span
                                                                  and c.reclaim_policy == "Delete"
                                                                  else "omits reclaimPolicy (Delete)"))
                        for c in deleting]
             yield sts.finding("STS402", f'StatefulSet "{sts.name}": volumeClaimTemplate "{claim.label}" uses '
-                              f'StorageClass "{claim.class_name}", which {how}{count}; the volume and its data are '
-                              "destroyed when the claim is deleted — use a class with reclaimPolicy: Retain",
+                              f'StorageClass "{claim.class_name}", which {how}{count}; the data is '
+                              "destroyed with the claim",
                               claim.span, anchor=claim.anchor, related=related)
 
 
@@ -64,8 +63,7 @@ def pv_reclaim_delete(pv: PersistentVolume, options: dict[str, Any]) -> Iterator
     spec = pv.spec()
     if spec is not None and spec.str("persistentVolumeReclaimPolicy") == "Delete":
         yield pv.finding("STS403", f'PersistentVolume "{pv.name}" has persistentVolumeReclaimPolicy: Delete; the '
-                         "backing storage is destroyed when its claim is released — use Retain (it can be "
-                         "patched on a live volume)", spec.key_span("persistentVolumeReclaimPolicy"),
+                         "backing storage is destroyed when its claim is released", spec.key_span("persistentVolumeReclaimPolicy"),
                          anchor="spec.persistentVolumeReclaimPolicy")
 
 
@@ -94,10 +92,9 @@ def storage_class_missing(sts: StatefulSet, options: dict[str, Any]) -> Iterator
         if alpha is not None:
             value = f': "{alpha}"' if alpha else ""
             yield sts.finding("STS404", f'StatefulSet "{sts.name}": volumeClaimTemplate "{claim.label}": Kubernetes '
-                              f'ignores annotation "{ALPHA_CLASS}" — set spec.storageClassName{value} instead',
+                              f'ignores annotation "{ALPHA_CLASS}"; set spec.storageClassName{value} instead',
                               claim.span, anchor=claim.anchor)
             continue
         yield sts.finding("STS404", f'StatefulSet "{sts.name}": volumeClaimTemplate "{claim.label}" has no '
-                          "storageClassName, so it silently takes the cluster's default class (whose reclaim "
-                          'policy is usually Delete) — name the class explicitly (storageClassName: "" for '
-                          "pre-provisioned volumes)", claim.span, anchor=claim.anchor)
+                          "storageClassName, so it takes the cluster's default class (usually reclaimPolicy: "
+                          "Delete)", claim.span, anchor=claim.anchor)

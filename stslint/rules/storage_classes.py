@@ -51,5 +51,4 @@ def storage_class_not_allowed(sts: StatefulSet, options: dict[str, Any]) -> Iter
             span = claim_spec.key_span("storageClassName")
             anchor = f"spec.volumeClaimTemplates[{index}].spec.storageClassName"
         yield sts.finding("STS407", f'StatefulSet "{sts.name}": volumeClaimTemplate "{claim.label}" uses StorageClass '
-                          f'"{name}", which is not one of the classes this repository allows ({listed(patterns)}); '
-                          "its volumes would get storage nobody approved for this data", span, anchor=anchor)
+                          f'"{name}", which is not one of the classes this repository allows ({listed(patterns)})', span, anchor=anchor)

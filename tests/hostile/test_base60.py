@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from tests.conftest import check_json, run_stslint
 from tests.context.context_helpers import statefulset
 from stslint.loading import yamlload
-from stslint.loading.yamlload import MAX_INT_LENGTH, LoadError, clip, load_text
+from stslint.loading.yamlload import MAX_INT_LENGTH, LoadError, load_text, quoted
 
 MAX_BASE60_FLOAT_PARTS: int = getattr(yamlload, "MAX_BASE60_FLOAT_PARTS", 100)
 
@@ -42,7 +42,7 @@ def test_any_base60_number_loads_or_is_refused_at_the_scalar(parts: int, fractio
     except LoadError as exc:
         assert (exc.code, exc.line, exc.column) == ("STS001", 1, column)
         assert exc.message in (FLOAT_REFUSAL, f"integer longer than {MAX_INT_LENGTH} characters",
-                               f"invalid int {clip(number)!r}")
+                               f"invalid int {quoted(number)}")
         assert (exc.message == FLOAT_REFUSAL) == too_many_parts
     else:
         assert not too_many_parts

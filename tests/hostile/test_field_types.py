@@ -171,8 +171,8 @@ def test_wrong_types_in_the_identity_of_objects(tmp_path):
     assert [(f["code"], f["line"], f["column"], f["message"]) for f in report["findings"]] == [
         ("STS006", 4, 9, 'StatefulSet "1234": metadata.name must be a string, not integer 1234'),
         ("STS006", 5, 14, 'StatefulSet "1234": metadata.namespace must be a string, not list'),
-        ("STS102", 9, 3, 'StatefulSet "1234": no Service "1234" in the StatefulSet\'s namespace among the scanned '
-                         'files; pods get no per-pod DNS names; did you mean "db"?; if it is defined in another '
+        ("STS102", 9, 3, 'StatefulSet "1234": no Service "1234" in its namespace, so no per-pod DNS names; '
+                         'did you mean "db"?; if it is defined in another '
                          'file, pass that file or use --context/--context-git'),
     ]
 

@@ -171,36 +171,36 @@ def test_a_duplicate_key_is_sts002_at_the_same_place_as_in_yaml():
     text = '{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "a"}}\n{"kind": "Service",\n "kind": "x"}\n'
     result = load_content(FileResult(Source("s.json", None, True), content=SourceText(text)))
     assert [(f.code, f.line, f.column) for f in result.errors] == [("STS002", 3, 2)]
-    assert result.errors[0].message.startswith("duplicate key 'kind'")
+    assert result.errors[0].message.startswith("duplicate key \"kind\"")
     assert len(result.documents) == 2
 
 
 # --- errors --------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, where, message", [
-    ('{"a": 1,}', (1, 8), "invalid JSON: a trailing comma before '}' (JSON allows none)"),
-    ('{"a": [1,\n  2,\n]}', (2, 4), "invalid JSON: a trailing comma before ']' (JSON allows none)"),
-    ('{"a": 1 "b": 2}', (1, 9), "invalid JSON: expected ',' or '}' after an object member, found '\"'"),
-    ('{"a" 1}', (1, 6), "invalid JSON: expected ':' after an object key, found '1'"),
+    ('{"a": 1,}', (1, 8), "invalid JSON: a trailing comma before \"}\" (JSON allows none)"),
+    ('{"a": [1,\n  2,\n]}', (2, 4), "invalid JSON: a trailing comma before \"]\" (JSON allows none)"),
+    ('{"a": 1 "b": 2}', (1, 9), "invalid JSON: expected \",\" or \"}\" after an object member, found \"\\\"\""),
+    ('{"a" 1}', (1, 6), "invalid JSON: expected \":\" after an object key, found \"1\""),
     ("{'a': 1}", (1, 2), "invalid JSON: expected a string in double quotes as an object key, found \"'\""),
-    ('{a: 1}', (1, 2), "invalid JSON: expected a string in double quotes as an object key, found 'a'"),
-    ('{"a": [1 2]}', (1, 10), "invalid JSON: expected ',' or ']' after an array item, found '2'"),
-    ('{"a": tru}', (1, 7), "invalid JSON: expected a value, found 't'"),
+    ('{a: 1}', (1, 2), "invalid JSON: expected a string in double quotes as an object key, found \"a\""),
+    ('{"a": [1 2]}', (1, 10), "invalid JSON: expected \",\" or \"]\" after an array item, found \"2\""),
+    ('{"a": tru}', (1, 7), "invalid JSON: expected a value, found \"t\""),
     ('{"a": NaN}', (1, 7), "invalid JSON: NaN is not a JSON number"),
     ('{"a": Infinity}', (1, 7), "invalid JSON: Infinity is not a JSON number"),
     ('{"a": -Infinity}', (1, 7), "invalid JSON: -Infinity is not a JSON number"),
-    ('{"a": 01}', (1, 7), "invalid JSON: malformed number '01'"),
-    ('{"a": 1.}', (1, 7), "invalid JSON: malformed number '1.'"),
-    ('{"a": -}', (1, 7), "invalid JSON: malformed number '-'"),
-    ('{"a": +1}', (1, 7), "invalid JSON: expected a value, found '+'"),
+    ('{"a": 01}', (1, 7), "invalid JSON: malformed number \"01\""),
+    ('{"a": 1.}', (1, 7), "invalid JSON: malformed number \"1.\""),
+    ('{"a": -}', (1, 7), "invalid JSON: malformed number \"-\""),
+    ('{"a": +1}', (1, 7), "invalid JSON: expected a value, found \"+\""),
     ('{"a": "x\x07y"}', (1, 9), "invalid JSON: control character #x0007 in a string (write it as \\u0007)"),
     ('{"a": "x\ty"}', (1, 9), "invalid JSON: control character #x0009 in a string (write it as \\u0009)"),
     ('{"a": "x\ny"}', (1, 9), "invalid JSON: a line break (#x000a) in a string (write it as \\n or \\r)"),
-    ('{"a": "x\\qy"}', (1, 9), "invalid JSON: invalid escape '\\\\q' in a string"),
-    ('{"a": "\\u12g4"}', (1, 8), "invalid JSON: invalid escape '\\\\u12g4' in a string (\\u takes four "
+    ('{"a": "x\\qy"}', (1, 9), "invalid JSON: invalid escape \"\\\\q\" in a string"),
+    ('{"a": "\\u12g4"}', (1, 8), "invalid JSON: invalid escape \"\\\\u12g4\" in a string (\\u takes four "
                                  "hexadecimal digits)"),
     ('{"a": "open}', (1, 7), "invalid JSON: a string without its closing quote"),
-    ('{"a": 1', (1, 8), "invalid JSON: expected ',' or '}' after an object member, found the end of the text"),
+    ('{"a": 1', (1, 8), "invalid JSON: expected \",\" or \"}\" after an object member, found the end of the text"),
     ("{", (1, 2), "invalid JSON: expected a string in double quotes as an object key, found the end of the text"),
     ('{\n  // note\n  "a": 1}', (2, 3), "a // or /* comment, which neither JSON nor YAML has (YAML comments "
                                         "start with #)"),
@@ -208,12 +208,12 @@ def test_a_duplicate_key_is_sts002_at_the_same_place_as_in_yaml():
                                  "with #)"),
     ('{\x85"a": 1}', (1, 2), "invalid JSON: expected a string in double quotes as an object key, found U+0085 "
                              "(a line break in YAML, not whitespace in JSON)"),
-    ("{}{}x", (1, 5), "invalid JSON: expected a value, found 'x'"),
-    ("{}{},{}", (1, 5), "invalid JSON: ',' between top-level values (the values of a JSON stream are separated "
+    ("{}{}x", (1, 5), "invalid JSON: expected a value, found \"x\""),
+    ("{}{},{}", (1, 5), "invalid JSON: \",\" between top-level values (the values of a JSON stream are separated "
                         "by whitespace only)"),
-    ("{}\n{}\n---\n{}", (3, 1), "invalid JSON: '---' between JSON values (a YAML document separator; kubectl "
-                                "reads a text that starts with '{' as a stream of JSON values)"),
-    ("{{ .Values.x }}\n", (1, 1), "invalid JSON: expected a string in double quotes as an object key, found '{' "
+    ("{}\n{}\n---\n{}", (3, 1), "invalid JSON: \"---\" between JSON values (a YAML document separator; kubectl "
+                                "reads a text that starts with \"{\" as a stream of JSON values)"),
+    ("{{ .Values.x }}\n", (1, 1), "invalid JSON: expected a string in double quotes as an object key, found \"{\" "
                                   "(a Go/Helm template?)"),
 ])
 def test_syntax_errors_are_sts001_at_the_offending_character(text, where, message):
@@ -222,16 +222,16 @@ def test_syntax_errors_are_sts001_at_the_offending_character(text, where, messag
 
 def test_garbage_between_objects_is_an_error_at_the_garbage():
     text = '{"a": 1}\n{"b": 2}\n garbage\n{"c": 3}\n'
-    assert error(text) == ("STS001", 3, 2, "invalid JSON: expected a value, found 'g'")
-    assert error('{}{} ]') == ("STS001", 1, 6, "invalid JSON: expected a value, found ']'")
+    assert error(text) == ("STS001", 3, 2, "invalid JSON: expected a value, found \"g\"")
+    assert error('{}{} ]') == ("STS001", 1, 6, "invalid JSON: expected a value, found \"]\"")
 
 
 def test_a_trailing_comma_in_a_stream_is_sts001_at_the_comma():
     stream = '{"kind": "A"}\n{"kind": "B"}\n{"kind": "C",\n "x": 1,\n}\n'
-    assert error(stream) == ("STS001", 4, 8, "invalid JSON: a trailing comma before '}' (JSON allows none)")
+    assert error(stream) == ("STS001", 4, 8, "invalid JSON: a trailing comma before \"}\" (JSON allows none)")
     # also where kubectl falls back to YAML for the rest, when that YAML fails too (its first document)
     stream = '{"kind": "A", "x": 1,}\n{"kind": "B"}\n'
-    assert error(stream) == ("STS001", 1, 21, "invalid JSON: a trailing comma before '}' (JSON allows none)")
+    assert error(stream) == ("STS001", 1, 21, "invalid JSON: a trailing comma before \"}\" (JSON allows none)")
 
 
 def test_errors_in_a_file_starting_with_a_template_keep_the_template_hint():

@@ -22,7 +22,7 @@ def test_service_not_found_with_did_you_mean_and_other_namespace(tmp_path):
     [finding] = result.findings
     assert finding.code == "STS102" and finding.line == 7 and finding.column == 3
     assert 'did you mean "jenkins-ui"?' in finding.message
-    assert 'exists in namespace "other"' in finding.message
+    assert 'Service "jenkins" is in namespace "other"; it must be in' in finding.message
 
 
 def test_namespace_semantics(tmp_path):
@@ -125,10 +125,10 @@ def test_did_you_mean_never_suggests_a_service_that_would_fail(tmp_path):
     # the only close name is not headless: said, not suggested
     message = _message(tmp_path, sts(service="web-hl"), service("web-h1", cluster_ip=None))
     assert "did you mean" not in message
-    assert message.endswith('; Service "web-h1" has a close name but is not headless' + NO_CONTEXT_HINT)
+    assert message.endswith('; Service "web-h1" is close but not headless' + NO_CONTEXT_HINT)
     # headless but selecting other pods: said, not suggested
     message = _message(tmp_path, sts(service="web-hl"), service("web-h1", selector="app: other"))
-    assert 'Service "web-h1" has a close name but does not select the pods' in message
+    assert 'Service "web-h1" is close but selects other pods' in message
     # a headless Service selecting the pods wins over a closer name that would fail
     message = _message(tmp_path, sts(service="web-hl"), service("web-h1", cluster_ip=None),
                        service("database", selector="app: web"))

@@ -17,8 +17,9 @@ MAX_LENGTH = 160
 NO_CONTEXT_HINT = "; if it is defined in another file, pass that file or use --context/--context-git"
 SINGLE_QUOTED = re.compile(r"(?<![\w])'[^'\s][^']*'(?![\w])")
 """A name or value in single quotes ('web'), not an apostrophe (the StatefulSet's, the pods')."""
-LONGEST_NAME = 30
-"""Messages are measured with names cut to this length: a long name makes any message long."""
+LONGEST_NAME = 16
+"""Messages are measured with quoted names cut to this length (a typical name): the wording is
+what must stay short; three 30-character names make any message long."""
 
 
 def _messages(paths: list[Path]) -> list[tuple[str, str]]:

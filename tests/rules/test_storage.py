@@ -83,12 +83,12 @@ def test_only_the_alpha_annotation_is_no_class_and_the_message_says_so(tmp_path)
     assert triples(report) == [("STS404", 23, 7)]  # the claim template's metadata.name
     message = report["findings"][0]["message"]
     assert message == ('StatefulSet "web": volumeClaimTemplate "data": Kubernetes ignores annotation '
-                       '"volume.alpha.kubernetes.io/storage-class" — set spec.storageClassName: "fast" instead')
+                       '"volume.alpha.kubernetes.io/storage-class"; set spec.storageClassName: "fast" instead')
     assert len(message) <= 165
     empty = claim("volumeMode: Filesystem", annotations='volume.alpha.kubernetes.io/storage-class: ""')
     (tmp_path / "db.yaml").write_text("---\n".join([workload(claims=empty), service()]))
     assert check_json("db.yaml", cwd=tmp_path)["findings"][0]["message"].endswith(
-        "— set spec.storageClassName instead")
+        "; set spec.storageClassName instead")
 
 
 def test_the_alpha_annotation_beside_a_class_changes_nothing(tmp_path):
