@@ -140,3 +140,14 @@ def test_a_helm_charts_chart_yaml_passes_named_as_walked(tmp_path):
     assert walked.exit_code == 0, walked.stdout
     (tmp_path / "Service.yaml").write_text("apiVersion: v1\nmetadata: {name: x}\n")  # any other name: STS003
     assert triples(check_json("Service.yaml", cwd=tmp_path)) == [("STS003", 1, 1)]
+
+
+def test_a_hidden_file_named_by_the_hook_is_skipped_as_a_walk_skips_it(tmp_path):
+    gitlab_ci = "test:\n  script:\n    - !reference [.setup, script]\n    - make test\n"  # a GitLab tag: STS001 if read
+    (tmp_path / ".gitlab-ci.yml").write_text(gitlab_ci)
+    (tmp_path / "db.yaml").write_text((FIXTURES / "STS301-readiness-probe-missing" / "good.yaml").read_text())
+    hook = _invoke(tmp_path, "check", "--hook", "--context-git", "--force-exclude", ".gitlab-ci.yml", "db.yaml")
+    assert hook.exit_code == 0, hook.stdout  # was STS001 at the !reference tag: the hook failed, the walk passed
+    walked = _invoke(tmp_path, "check")
+    assert walked.exit_code == 0, walked.stdout
+    assert check_json(".gitlab-ci.yml", cwd=tmp_path)["exit_code"] == 1  # named without --force-exclude: read

@@ -212,7 +212,7 @@ def _leads_outside(path: str, top: str) -> bool:
 
 
 def _walk_would_skip(path: str, is_dir: bool, config_dir: str | None) -> str | None:
-    """Why a walk would skip ``path`` (SKIPPED_HIDDEN: a hidden directory; SKIPPED_TEMPLATES: a
+    """Why a walk would skip ``path`` (SKIPPED_HIDDEN: a hidden file or directory; SKIPPED_TEMPLATES: a
     chart's ``templates/``; the directory itself counts when ``is_dir``), walking from the current
     directory or the configuration's directory, whichever is the closer one holding it: only the
     parts below that root count (the checkout itself may well sit below a hidden directory). None
@@ -224,6 +224,8 @@ def _walk_would_skip(path: str, is_dir: bool, config_dir: str | None) -> str | N
         return None
     root = max(holding, key=len)
     relative = os.path.relpath(absolute, root).replace(os.sep, "/") + ("/" if is_dir else "")
+    if not is_dir and os.path.basename(absolute).startswith("."):
+        return SKIPPED_HIDDEN  # a hidden file (.gitlab-ci.yml, .pre-commit-config.yaml): a walk never reads it
     if not in_skipped_directory(relative, lambda directory: os.path.isfile(os.path.join(root, directory,
                                                                                             "Chart.yaml"))):
         return None
