@@ -116,7 +116,8 @@ def cli(ctx: click.Context) -> None:
               help="Do not read or write the context cache (kept in git's directory, .git/stslint-cache, or "
                    "outside git in ~/.cache/stslint).")
 @click.option("--force-exclude", is_flag=True,
-              help="Apply the configuration's exclude to files named on the command line too (pre-commit).")
+              help="Apply the configuration's exclude and the walk's skips (hidden files, Chart.yaml, a chart's "
+                   "templates/) to files named on the command line too (pre-commit).")
 @click.option("--verbose", "-v", is_flag=True,
               help="Report on stderr the configuration file in use and which context files were loaded or skipped.")
 @click.option("--hook", is_flag=True,
@@ -129,8 +130,13 @@ def check(paths: tuple[str, ...], output_format: str | None, output_file: str | 
           no_cache: bool, force_exclude: bool, verbose: bool, config_path: str | None = None,
           isolated: bool = False, fail_on: str | None = None, exit_zero: bool = False, hook: bool = False,
           fail_on_empty: bool | None = None, policy_paths: tuple[str, ...] = ()) -> None:
-    """Lint manifests: files, directories (walked for *.yaml, *.yml, *.json) or - for stdin.
-    No path means the current directory (standard input with --stdin-filename)."""
+    """Lint manifests: files, directories or - for stdin. No path means the current directory
+    (standard input with --stdin-filename).
+
+    A directory walk reads *.yaml, *.yml, *.json and Kustomization files; it skips hidden files and
+    directories, a Helm chart's Chart.yaml and templates/, and the configuration's exclude. A file
+    named on the command line is always read, unless --force-exclude is given. A document that is
+    not a Kubernetes object (Helm values, CI files, a list, a scalar) is passed over silently."""
     from stslint.api import lint_paths
     from stslint.config import ConfigError, resolve_config
     from stslint.context import ContextRequest

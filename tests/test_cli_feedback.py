@@ -337,3 +337,17 @@ def test_verbose_context_counts_agree_in_number(tmp_path):
     assert "stslint: context: 1 file loaded, 0 skipped (0 read from the cache, 1 parsed)" in one.stderr
     two = stslint(root, "check", "-v", "--no-cache", "--context", "ctx", "--context", "ctx2", "sts.yaml")
     assert "stslint: context: 2 files loaded, 0 skipped (0 read from the cache, 2 parsed)" in two.stderr
+
+
+def test_check_help_lists_what_a_walk_reads_and_what_force_exclude_covers():
+    from click.testing import CliRunner
+
+    from stslint.cli import cli
+
+    done = CliRunner().invoke(cli, ["check", "--help"])
+    assert done.exit_code == 0
+    text = " ".join(done.output.split())
+    assert "A directory walk reads *.yaml, *.yml, *.json and Kustomization files" in text
+    assert "Chart.yaml and templates/" in text
+    assert ("--force-exclude Apply the configuration's exclude and the walk's skips (hidden files, Chart.yaml, a "
+            "chart's templates/) to files named on the command line too") in text
