@@ -158,11 +158,10 @@ def parse_comments(source: SourceText | str, scalar_ranges: Sequence[tuple[int, 
     if isinstance(source, str):
         source = SourceText(source)
     if scalar_ranges is None:
-        from stslint.loading.jsonstream import load_stream
-        from stslint.loading.yamlload import LoadError
+        from stslint.loading.yamlload import LoadError, load_manifest_text
 
         try:
-            scalar_ranges = load_stream(source.text, source).scalar_ranges
+            scalar_ranges = load_manifest_text(source.text, source).scalar_ranges
         except LoadError:
             scalar_ranges = None
     text = source.text

@@ -11,8 +11,7 @@ from stslint.findings import Finding
 from stslint.loading.decode import DecodeError, decode
 from stslint.loading.discover import Source
 from stslint.loading.source_text import SourceText
-from stslint.loading.jsonstream import load_stream
-from stslint.loading.yamlload import Document, LoadError, quoted
+from stslint.loading.yamlload import Document, LoadError, load_manifest_text, quoted
 from stslint.model.nodes import point_span
 
 DEFAULT_MAX_FILE_SIZE = 64 * 1024 * 1024
@@ -123,7 +122,7 @@ def load_content(result: FileResult) -> FileResult:
     kubectl reads it, YAML otherwise); problems become STS001/STS002 findings."""
     source = result.source
     try:
-        loaded = load_stream(result.content.text, result.content)
+        loaded = load_manifest_text(result.content.text, result.content)
     except LoadError as exc:
         result.errors.append(_error(source, exc.code, exc.message, exc.line, exc.column, result.content))
         return result

@@ -26,11 +26,10 @@ from typing import Any
 
 from stslint.loading import yamlload
 from stslint.loading.source_text import SourceText
-from stslint.loading.yamlload import Document, LoadError, Loaded, clip, quoted, values_limit_error
+from stslint.loading.yamlload import (Document, LoadError, Loaded, clip, quoted, starts_json_stream,  # noqa: F401
+                                      values_limit_error)
 from stslint.model.nodes import Span, YMap, YSeq
 
-_START = re.compile("\ufeff?[ \t\n\r]*{")
-"""A JSON stream: an optional BOM, JSON whitespace, then ``{`` (kubectl's test, JSON whitespace only)."""
 _SPACE = re.compile(r"[ \t\n\r]*")
 _SPACE_TO_LINE_END = re.compile(r"[^\S\n]*\n?")
 _SEPARATOR = re.compile(r"^---[^\S\n]*$", re.MULTILINE)
@@ -47,13 +46,6 @@ _NOT_NUMBERS = ("NaN", "Infinity", "-Infinity", "+Infinity")
 _COMMENT = "a // or /* comment, which neither JSON nor YAML has (YAML comments start with #)"
 _FALLBACK_BEFORE = 2
 """kubectl reads the rest of a stream as YAML when JSON fails before this many values were read."""
-
-
-def starts_json_stream(text: str) -> bool:
-    """Whether kubectl reads ``text`` as a JSON stream: its first character after an optional BOM and
-    JSON whitespace (space, tab, line feed, carriage return) is ``{``. Only the leading whitespace is
-    looked at, so a YAML text costs nothing."""
-    return _START.match(text) is not None
 
 
 def load_stream(text: str, source: SourceText | None = None) -> Loaded:

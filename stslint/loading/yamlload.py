@@ -8,7 +8,6 @@ construct objects without ever constructing anything.
 """
 from __future__ import annotations
 
-import json
 
 import re
 from dataclasses import dataclass, field
@@ -168,10 +167,36 @@ def clip(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[:limit] + "..."
 
 
+_QUOTE_ESCAPES = {**{code: f"\\u{code:04x}" for code in range(0x20)}, ord("\n"): "\\n", ord("\r"): "\\r",
+                  ord("\t"): "\\t", ord("\b"): "\\b", ord("\f"): "\\f", ord('"'): '\\"', ord("\\"): "\\\\"}
+
+
 def quoted(text: str, limit: int = 80) -> str:
     """``text`` cut to ``limit`` characters in double quotes, as messages show names and values
-    (quotes, backslashes and control characters escaped as in JSON)."""
-    return json.dumps(clip(text, limit), ensure_ascii=False)
+    (quotes, backslashes and control characters escaped as JSON escapes them)."""
+    return '"' + clip(text, limit).translate(_QUOTE_ESCAPES) + '"'
+
+
+_JSON_START = re.compile("\ufeff?[ \t\n\r]*{")
+"""A JSON stream: an optional BOM, JSON whitespace, then ``{`` (kubectl's test, JSON whitespace only)."""
+
+
+def starts_json_stream(text: str) -> bool:
+    """Whether kubectl reads ``text`` as a JSON stream: its first character after an optional BOM and
+    JSON whitespace (space, tab, line feed, carriage return) is ``{``. Only the leading whitespace is
+    looked at, so a YAML text costs nothing."""
+    return _JSON_START.match(text) is not None
+
+
+def load_manifest_text(text: str, source: Any = None) -> Loaded:
+    """Load a manifest text as kubectl does: a JSON stream when it starts with ``{`` (the JSON reader,
+    stslint.loading.jsonstream, is imported only then), YAML otherwise. ``source`` is the text's
+    SourceText when the caller has one. Raises LoadError."""
+    if not starts_json_stream(text):
+        return load_text(text)
+    from stslint.loading.jsonstream import load_stream
+
+    return load_stream(text, source)
 
 
 def _json_key(key: Any) -> Any:
