@@ -9,6 +9,7 @@ construct objects without ever constructing anything.
 from __future__ import annotations
 
 
+import gc
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -373,6 +374,8 @@ def load_text(text: str, values_before: int = 0) -> Loaded:
     (``"\\ud83d\\ude00"``, what ``json.dumps`` writes), which libyaml refuses; a JSON text (its
     first character ``{`` or ``[``) that libyaml refuses for that is read by the JSON reader
     (stslint.loading.jsonstream) instead, when it is JSON."""
+    collecting = gc.isenabled()
+    gc.disable()  # a tree of fresh containers, none garbage until the file is done: nothing to collect
     try:
         return _load_text(text, _Loader, values_before)
     except LoadError as exc:
@@ -384,6 +387,9 @@ def load_text(text: str, values_before: int = 0) -> Loaded:
             return load_json(text)
         except LoadError:
             raise exc from None
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _looks_like_json(text: str) -> bool:
