@@ -20,11 +20,11 @@ from stslint.analysis import RulePlan, analyze
 from stslint.engine import PathSummary, Run, RunResult, RunWarning, Settings, lint
 from stslint.findings import Edit, Finding, Related
 from stslint.loading import FileResult, load_content, load_source
-from stslint.loading.discover import (SKIPPED_EXCLUDED, SKIPPED_HIDDEN, SKIPPED_TEMPLATES, PathFilter, PathReport,
+from stslint.loading.discover import (KUSTOMIZATION_FILE_NAMES, SKIPPED_EXCLUDED, SKIPPED_HIDDEN, SKIPPED_TEMPLATES, PathFilter, PathReport,
                                       Source, discover)
 from stslint.loading.source_text import SourceText
 from stslint.model.index import Index
-from stslint.model.kustomize import KUSTOMIZATION_NAMES
+
 from stslint.model.nodes import Span
 
 if TYPE_CHECKING:
@@ -82,14 +82,14 @@ def _lint_rendering(sources: list[Source], reports: list[PathReport], settings: 
     """lint_paths with Helm charts and kustomize overlays rendered (see stslint.render)."""
     charts = [chart for report in reports for chart in report.charts]
     kustomizations = [s.path for s in sources if s.path is not None and s.error is None
-                      and os.path.basename(s.path) in KUSTOMIZATION_NAMES]
-    named = [s.path for s in sources if s.explicit and s.path is not None]
+                      and os.path.basename(s.path) in KUSTOMIZATION_FILE_NAMES]
+    named = [s.path for s in sources if s.explicit and s.path is not None and _may_be_rendered(s.path)]
     stdin = [s for s in sources if s.path is None]
     loaded: list[FileResult] = []
     mappings: list[tuple[str, Any, str]] = []
     warnings: list[RunWarning] = []
     if charts or kustomizations or named:
-        from stslint.render import plan, render
+        from stslint.render.plan import plan, render
 
         planned = plan(charts, kustomizations, named, request)
         warnings += [RunWarning(*warning) for warning in planned.warnings]
@@ -111,7 +111,7 @@ def _lint_rendering(sources: list[Source], reports: list[PathReport], settings: 
         sources.remove(source)
         loaded.append(result)
         if not result.errors and ("# Source: " in result.text or "config.kubernetes.io/origin" in result.text):
-            from stslint.render import stream_origin
+            from stslint.render.plan import stream_origin
 
             found = stream_origin(result.text)
             if found is not None:
@@ -123,10 +123,11 @@ def _lint_rendering(sources: list[Source], reports: list[PathReport], settings: 
                               max_file_size=settings.max_file_size, exclude=exclude,
                               kinds=settings.rules.indexed_kinds()) if context else None
     result = lint(sources, settings, context, loaded=loaded)
-    from stslint.render.origin import map_rendered
+    if mappings:
+        from stslint.render.origin import map_rendered
 
-    for uri, origin, name in mappings:
-        result = map_rendered(result, uri, origin, name)
+        for uri, origin, name in mappings:
+            result = map_rendered(result, uri, origin, name)
     if loaded_failures:
         result.findings = sorted([*result.findings, *loaded_failures], key=Finding.sort_key)
         for failure in loaded_failures:
@@ -134,6 +135,23 @@ def _lint_rendering(sources: list[Source], reports: list[PathReport], settings: 
                 _credit(reports, os.path.dirname(os.path.abspath(failure.file)), failure.file_key)
     result.warnings = sorted([*result.warnings, *warnings])
     return _finished(result, context, reports)
+
+
+_RENDER_MARKERS = ("Chart.yaml", *KUSTOMIZATION_FILE_NAMES)
+
+
+def _may_be_rendered(path: str) -> bool:
+    """Whether a named file may belong to a chart or a kustomization: a directory holding it (up to the
+    current directory, or to the root for a file outside it) holds Chart.yaml or a kustomization."""
+    directory = os.path.dirname(os.path.abspath(path))
+    stop = os.getcwd()
+    while True:
+        if any(os.path.isfile(os.path.join(directory, name)) for name in _RENDER_MARKERS):
+            return True
+        parent = os.path.dirname(directory)
+        if directory == stop or parent == directory:
+            return False
+        directory = parent
 
 
 def _credit(reports: list[PathReport], directory: str, key: str) -> None:

@@ -118,6 +118,15 @@ def cli(ctx: click.Context) -> None:
 @click.option("--force-exclude", is_flag=True,
               help="Apply the configuration's exclude and the walk's skips (hidden files, Chart.yaml, a chart's "
                    "templates/) to files named on the command line too (pre-commit).")
+@click.option("--render", "render_mode", type=_Choice(["auto", "always", "never"]), default=None,
+              help="Render Helm charts and build kustomize overlays: auto (default: when an engine is installed), "
+                   "always (a missing engine is an error), never (templates skipped, patches not objects).")
+@click.option("--values", "values_files", multiple=True, metavar="FILE", type=click.Path(dir_okay=False),
+              help="Helm values file for the charts rendered (repeatable; as helm template --values).")
+@click.option("--set", "set_values", multiple=True, metavar="KEY=VALUE",
+              help="Helm value for the charts rendered (repeatable; as helm template --set).")
+@click.option("--release-name", metavar="NAME", help="Helm release name the charts are rendered with "
+                                                     "(default release-name, as helm template).")
 @click.option("--verbose", "-v", is_flag=True,
               help="Report on stderr the configuration file in use and which context files were loaded or skipped.")
 @click.option("--hook", is_flag=True,
@@ -129,7 +138,9 @@ def check(paths: tuple[str, ...], output_format: str | None, output_file: str | 
           max_file_size: int | None, quiet: bool, context_paths: tuple[str, ...], context_git: bool,
           no_cache: bool, force_exclude: bool, verbose: bool, config_path: str | None = None,
           isolated: bool = False, fail_on: str | None = None, exit_zero: bool = False, hook: bool = False,
-          fail_on_empty: bool | None = None, policy_paths: tuple[str, ...] = ()) -> None:
+          fail_on_empty: bool | None = None, policy_paths: tuple[str, ...] = (), render_mode: str | None = None,
+          values_files: tuple[str, ...] = (), set_values: tuple[str, ...] = (),
+          release_name: str | None = None) -> None:
     """Lint manifests: files, directories or - for stdin. No path means the current directory
     (standard input with --stdin-filename).
 
@@ -177,8 +188,15 @@ def check(paths: tuple[str, ...], output_format: str | None, output_file: str | 
         _fail(f"--statistics prints text or json, not {final_format}")
     settings.keep_texts = final_format == "full" and not statistics  # only code frames need the text
     request = ContextRequest(context_paths, context_git, not no_cache).with_config(config.context, config.directory)
-    result = lint_paths(paths, settings, request, stdin_filename=stdin_filename, exclude=config.exclude_matcher(),
-                        force_exclude=force_exclude, exclude_root=config.directory)
+    render = _render_request(config, render_mode, values_files, set_values, release_name, settings.namespace)
+    try:
+        result = lint_paths(paths, settings, request, stdin_filename=stdin_filename, exclude=config.exclude_matcher(),
+                            force_exclude=force_exclude, exclude_root=config.directory, render=render)
+    except Exception as exc:
+        if type(exc).__name__ != "RenderUsageError":
+            raise
+        _fail(str(exc))
+        return
     result.warnings[:0] = [RunWarning(*warning) for warning in config.warnings]
     if verbose and result.context is not None:
         _report_context(result.context)
@@ -201,6 +219,21 @@ def check(paths: tuple[str, ...], output_format: str | None, output_file: str | 
         fail_on_empty = bool(config.fail_on_empty) and not hook
     failed = result.fails(fail_on or config.fail_on or "warning") or (fail_on_empty and not result.objects)
     sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
+
+
+def _render_request(config: Any, mode: str | None, values: tuple[str, ...], sets: tuple[str, ...],
+                    release_name: str | None, namespace: str | None) -> Any:
+    """What to render (stslint.render.RenderRequest, a plain dataclass): the command line over the
+    configuration."""
+    from stslint.render import RenderRequest
+
+    charts = {os.path.normpath(os.path.join(config.directory, path)): {
+        **options, "values": [os.path.normpath(os.path.join(config.directory, v)) for v in options.get("values", [])]}
+        for path, options in (config.helm or {}).items()}
+    overlays = [os.path.normpath(os.path.join(config.directory, path))
+                for path in (config.kustomize or {}).get("overlays", [])]
+    return RenderRequest(mode or config.render or "auto", list(values), list(sets), release_name, namespace,
+                         charts, overlays)
 
 
 def _open_output(path: str | None) -> TextIO:

@@ -63,6 +63,9 @@ class Config:
     format: str | None = None
     context: list[str] | str | None = None
     policies: list[str] = field(default_factory=list)
+    render: str | None = None
+    helm: dict[str, dict[str, Any]] = field(default_factory=dict)
+    kustomize: dict[str, list[str]] = field(default_factory=dict)
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
     rule_set: RuleSet | None = None
     """The rules this configuration was validated against (None: the built-in rules)."""

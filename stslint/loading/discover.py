@@ -39,6 +39,9 @@ class PathFilter(Protocol):
         """True when ``path`` or one of its parent directories is excluded."""
 
 
+KUSTOMIZATION_FILE_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+"""The names of a kustomization file (as stslint.model.kustomize.KUSTOMIZATION_NAMES, without importing it)."""
+
 NOT_MANIFESTS = ("Chart.yaml",)
 """Files a walk never reads: a Helm chart's metadata (an apiVersion without a kind)."""
 
