@@ -100,11 +100,11 @@ def check_dependencies(chart_dir: str) -> None:
         if not isinstance(name, str) or name in present or any(a.startswith(name + "-") for a in archives):
             continue
         repository = str(dependency.get("repository") or "")
-        line = dependencies.item_span(index)[0] if hasattr(dependencies, "item_span") else 1
+        line, column = dependencies.item_span(index)[:2] if hasattr(dependencies, "item_span") else (1, 1)
         where = (f"it would be fetched from {repository}" if not repository.startswith(LOCAL_REPOSITORY[0])
                  and repository else "it is not vendored")
         raise RenderFailure(shown_path(path), line, f"dependency \"{name}\" is missing from charts/ and {where}; "
-                            "stslint never fetches (run helm dependency build first)")
+                            "stslint never fetches (run helm dependency build first)", column)
 
 
 def _archives(chart_dir: str) -> list[str]:

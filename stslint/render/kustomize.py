@@ -449,8 +449,8 @@ def _patch_location(patch: Patch, item: _Object, path: Path, is_key: bool, kind:
             if not isinstance(operation, YMap) or operation.get("op") not in ("add", "replace", "copy", "move"):
                 continue
             steps = pointer_steps(str(operation.get("path", "")))
-            steps = [str(len(tokens)) if s == "-" else s for s in steps]
-            if steps and tokens[:len(steps)] == steps:
+            if steps and len(tokens) >= len(steps) and all(
+                    want == got or (want == "-" and not in_origin) for want, got in zip(steps, tokens)):
                 rest = path[len(steps):]
                 depth, _, key_span, value_span = node_at(operation, ("value",) + tuple(rest))
                 chosen = key_span if is_key and key_span is not None and depth == len(rest) + 1 else value_span

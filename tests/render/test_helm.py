@@ -1,0 +1,93 @@
+"""Helm charts rendered by the real engine, findings at the template line that produced them."""
+from __future__ import annotations
+
+from stslint.render.align import align
+from stslint.render.helm import HelmOptions, HelmStreamOrigin, render_chart
+from stslint.render.engines import helm_engine
+from tests.conftest import run_stslint
+from tests.render.render_helpers import RENDER, findings, needs_helm
+
+from stslint.render import RenderRequest
+
+TEMPLATE = "fixtures/render/chart/postgres/templates/statefulset.yaml"
+
+
+@needs_helm
+def test_a_chart_directory_is_rendered_and_findings_point_at_template_lines():
+    assert findings(["fixtures/render/chart/postgres"]) == [
+        ("STS101", TEMPLATE, 2, 1, False),   # kind: StatefulSet, a literal line
+        ("STS301", TEMPLATE, 18, 11, False),  # "- name: postgres": probes are in a false if block
+        ("STS302", TEMPLATE, 18, 11, False),
+        ("STS404", TEMPLATE, 43, 9, False),  # the claim template; storageClassName's if block is false
+    ]
+
+
+@needs_helm
+def test_values_files_and_set_change_what_is_rendered():
+    request = RenderRequest(values=["fixtures/render/chart/prod-values.yaml"], set_values=["replicas=3"],
+                            release_name="db")
+    assert findings(["fixtures/render/chart/postgres"], request) == [("STS101", TEMPLATE, 2, 1, False)]
+
+
+@needs_helm
+def test_a_named_template_file_renders_its_chart_as_pre_commit_passes_it():
+    assert [f[:3] for f in findings([TEMPLATE])] == [("STS101", TEMPLATE, 2), ("STS301", TEMPLATE, 18),
+                                                     ("STS302", TEMPLATE, 18), ("STS404", TEMPLATE, 43)]
+
+
+@needs_helm
+def test_range_include_and_to_yaml_lines_map_to_the_expression_line_and_the_values_key():
+    text = render_chart(str(RENDER / "chart" / "postgres"), HelmOptions(), helm_engine())
+    origin = HelmStreamOrigin(text, {"postgres": str(RENDER / "chart" / "postgres")})
+    lines = text.split("\n")
+
+    def at(fragment: str, occurrence: int = 0):
+        number = [i for i, line in enumerate(lines, start=1) if fragment in line][occurrence]
+        column = len(lines[number - 1]) - len(lines[number - 1].lstrip()) + 1
+        return origin.locate_precisely((number, column, number, column + 1, 0, 1))
+
+    second_env = at("- name: POSTGRES_DB")  # the range's second iteration
+    assert second_env.span[0] == 25
+    assert second_env.exact
+    memory = at("memory: 1Gi")
+    assert (memory.span[0], memory.exact) == (37, True)
+    assert [(r.file, r.span[0], r.message) for r in memory.related] == [
+        ("fixtures/render/chart/postgres/values.yaml", 15, 'from values key "resources.limits.memory"')]
+    label = at("app.kubernetes.io/instance: release-name", 1)  # the selector's include
+    assert (label.span[0], label.exact) == (11, True)
+    subchart = at("name: release-name-metrics")
+    assert subchart.file == "fixtures/render/chart/postgres/charts/metrics/templates/service.yaml"
+    assert subchart.span[0] == 4
+
+
+def test_alignment_of_literal_if_and_range_lines():
+    template = "a: 1\n{{- if .x }}\nb: 2\n{{- end }}\nitems:\n{{- range .l }}\n  - {{ . }}\n{{- end }}\nc: 3\n"
+    rendered = ["a: 1", "items:", "  - x", "  - y", "c: 3"]
+    assert [(o.line, o.exact) for o in align(template, rendered)] == [(1, True), (5, True), (7, True), (7, True),
+                                                                       (9, True)]
+
+
+@needs_helm
+def test_a_render_error_is_an_input_error_at_the_template_line(tmp_path):
+    chart = tmp_path / "broken"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: broken\nversion: 0.1.0\n")
+    (chart / "templates" / "sts.yaml").write_text(
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: x\nspec:\n"
+        "  replicas: {{ required \"replicas is required\" .Values.replicas }}\n")
+    done = run_stslint("check", "broken", cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stdout.startswith("broken/templates/sts.yaml:6:15: STS001 [error] chart does not render: ")
+    assert "replicas is required" in done.stdout
+
+
+@needs_helm
+def test_a_dependency_missing_from_charts_is_refused_before_rendering(tmp_path):
+    chart = tmp_path / "app"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n"
+                                      "  - name: redis\n    version: 1.0.0\n    repository: https://charts.example.com\n")
+    done = run_stslint("check", "app", cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stdout.startswith('app/Chart.yaml:5:5: STS001 [error] dependency "redis" is missing from charts/ '
+                                  "and it would be fetched from https://charts.example.com")
