@@ -53,7 +53,7 @@ def lint_paths(paths: Sequence[str], settings: Settings | None = None,
     settings = settings or Settings()
     reports: list[PathReport] = []
     sources = list(discover(list(paths), stdin_filename, exclude, force_exclude, exclude_root, reports))
-    if render is not None and render.mode != "never":
+    if render is not None:
         return _lint_rendering(sources, reports, settings, context, render, stdin_filename, exclude)
     from stslint.context import ContextRequest, context_for
 

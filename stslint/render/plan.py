@@ -111,11 +111,12 @@ def plan(chart_dirs: Iterable[str], kustomizations: Iterable[str], named_files: 
         explicit_roots = {os.path.realpath(d) for d in request.overlays}
         roots = roots_among(sorted(overlay_dirs))
         result.overlays = sorted(set(roots) | {d for d in overlay_dirs if os.path.realpath(d) in explicit_roots})
-        for overlay in result.overlays:
+        for overlay in list(result.overlays):
             try:
                 result.consumed |= consumed_files(overlay)
             except RenderFailure as failure:
                 result.failures.append(_failure_finding(failure))
+                result.overlays.remove(overlay)
                 result.consumed.add(os.path.realpath(os.path.join(overlay, _kustomization_name(overlay))))
     return result
 

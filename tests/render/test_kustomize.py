@@ -1,0 +1,88 @@
+"""kustomize overlays built by the real engine, findings by field path in the patch or origin file."""
+from __future__ import annotations
+
+import pytest
+
+from stslint.render import RenderRequest
+from stslint.render import kustomize as kustomize_module
+from stslint.render.engines import CLOSED_PROXY, sandbox_environment
+from tests.conftest import run_stslint
+from tests.render.render_helpers import findings, needs_helm, needs_kustomize
+
+OVERLAY = "fixtures/render/kustomize/overlays/production"
+BASE = "fixtures/render/kustomize/base"
+EXPECTED = [
+    ("STS101", f"{BASE}/statefulset.yaml", 2, 1, False),  # the base's object: no patch sets serviceName
+    ("STS405", f"{OVERLAY}/kustomization.yaml", 16, 11, False),  # the inline JSON6902 patch's value
+    ("STS303", f"{OVERLAY}/probes.yaml", 13, 21, False),  # the strategic-merge patch's port
+]
+
+
+@needs_kustomize
+def test_an_overlay_is_built_and_findings_point_at_patches_and_the_base():
+    assert sorted(findings([OVERLAY])) == sorted(EXPECTED)
+
+
+@needs_kustomize
+def test_a_walk_builds_the_overlay_and_not_its_base_alone():
+    assert sorted(findings(["fixtures/render/kustomize"])) == sorted(EXPECTED)
+
+
+@needs_kustomize
+def test_a_named_patch_file_builds_the_root_kustomizations_that_include_it():
+    got = findings([f"{OVERLAY}/probes.yaml"])
+    assert sorted(got) == sorted(EXPECTED)
+
+
+@needs_kustomize
+def test_a_remote_resource_is_refused_before_the_engine_runs(tmp_path, monkeypatch):
+    overlay = tmp_path / "overlay"
+    overlay.mkdir()
+    (overlay / "kustomization.yaml").write_text(
+        "resources:\n  - https://github.com/example/app//deploy?ref=v1\n")
+    ran = []
+    monkeypatch.setattr(kustomize_module, "run_engine", lambda *a, **k: ran.append(a) or "")
+    got = findings(["overlay"], cwd=tmp_path)
+    assert got == [("STS001", "overlay/kustomization.yaml", 2, 1, False)]
+    assert ran == []
+
+
+def test_engines_run_with_proxies_at_a_closed_port_and_git_limited_to_files():
+    env = sandbox_environment()
+    assert env["HTTPS_PROXY"] == env["HTTP_PROXY"] == CLOSED_PROXY
+    assert env["GIT_ALLOW_PROTOCOL"] == "file"
+
+
+@needs_kustomize
+def test_a_build_error_is_an_input_error_in_the_kustomization(tmp_path):
+    overlay = tmp_path / "overlay"
+    overlay.mkdir()
+    (overlay / "kustomization.yaml").write_text("resources:\n  - sts.yaml\npatches:\n  - path: p.yaml\n")
+    (overlay / "sts.yaml").write_text("apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: a\n")
+    (overlay / "p.yaml").write_text("apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: missing\n")
+    done = run_stslint("check", "overlay", cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stdout.startswith("overlay/kustomization.yaml:")
+    assert "STS001 [error] overlay does not build: " in done.stdout
+
+
+@needs_kustomize
+@needs_helm
+@pytest.mark.parametrize("stream, expected", [
+    ("helm-template.yaml", [("STS101", "fixtures/render/chart/postgres/templates/statefulset.yaml", 2, 1, False),
+                            ("STS301", "fixtures/render/chart/postgres/templates/statefulset.yaml", 18, 11, False),
+                            ("STS302", "fixtures/render/chart/postgres/templates/statefulset.yaml", 18, 11, False),
+                            ("STS404", "fixtures/render/chart/postgres/templates/statefulset.yaml", 43, 9, False)]),
+    ("kubectl-kustomize.yaml", EXPECTED),
+])
+def test_a_rendered_stream_on_stdin_is_mapped_without_an_engine(stream, expected, tmp_path):
+    from tests.conftest import ROOT
+
+    data = (ROOT / "fixtures" / "render" / "streams" / stream).read_bytes()
+    done = run_stslint("check", "--select", "ALL", "--render", "never", "--format", "json", "-", input=data, cwd=ROOT)
+    import json
+
+    got = [(f["code"], f["file"], f["line"], f["column"], "approximate" in f["message"])
+           for f in json.loads(done.stdout)["findings"]]
+    assert sorted(got) == sorted(expected)
+    assert all(f["related"][-1]["file"].startswith("- (") for f in json.loads(done.stdout)["findings"])
