@@ -114,10 +114,25 @@ def _archives(chart_dir: str) -> list[str]:
         return []
 
 
+def check_links(chart_dir: str) -> None:
+    """Refuse a chart holding a symbolic link that leads out of it (Helm follows links: a template or
+    ``.Files`` could otherwise echo any file of the machine): RenderFailure at the link."""
+    top = os.path.realpath(chart_dir)
+    for root, dirs, files in os.walk(chart_dir):
+        for name in dirs + files:
+            path = os.path.join(root, name)
+            if os.path.islink(path):
+                target = os.path.realpath(path)
+                if not (target == top or target.startswith(top.rstrip(os.sep) + os.sep)):
+                    raise RenderFailure(shown_path(path), 1, "symbolic link leading out of the chart; the chart is "
+                                        "not rendered (a render must not read files elsewhere)")
+
+
 def render_chart(chart_dir: str, options: HelmOptions, engine: Engine) -> str:
     """The chart rendered as ``helm template`` prints it (documents headed by ``# Source:`` lines,
     NOTES.txt and empty renders left out), or RenderFailure located at the template line the engine
     names."""
+    check_links(chart_dir)
     check_dependencies(chart_dir)
     if engine.sdk:
         manifests = _render_with_sdk(chart_dir, options)

@@ -96,12 +96,12 @@ def load_kustomization(directory: str, remote_ok: bool = False) -> Kustomization
         for index, entry in enumerate(entries):
             if not isinstance(entry, str):
                 continue
-            line = entries.item_span(index)[0] if isinstance(entries, YSeq) else 1
-            target = _local(base, entry, path, line, key)
+            line, column = entries.item_span(index)[:2] if isinstance(entries, YSeq) else (1, 1)
+            target = _local(base, entry, path, line, key, column)
             if os.path.isdir(target):
                 if key in REFERENCE_KEYS and kustomization_file(target) is None:
                     raise RenderFailure(shown_path(path), line, f"{key} entry \"{entry}\" is a directory without a "
-                                        "kustomization; kustomize cannot build it")
+                                        "kustomization; kustomize cannot build it", column)
                 found.children.append(target)
             else:
                 found.files.add(target)
@@ -110,18 +110,22 @@ def load_kustomization(directory: str, remote_ok: bool = False) -> Kustomization
     return found
 
 
-def _local(base: str, entry: str, path: str, line: int, key: str) -> str:
+def _local(base: str, entry: str, path: str, line: int, key: str, column: int = 1) -> str:
     """The real path of a local reference, or RenderFailure: nothing remote is ever fetched."""
     if REMOTE.search(entry) or os.path.isabs(entry):
         raise RenderFailure(shown_path(path), line, f"{key} entry \"{entry}\" is not a local relative path; "
-                            "stslint renders offline and never fetches")
+                            "stslint renders offline and never fetches", column)
     target = os.path.realpath(os.path.join(base, entry))
+    fence = os.path.realpath(os.getcwd())
+    if base.startswith(fence.rstrip(os.sep) + os.sep) and not target.startswith(fence.rstrip(os.sep) + os.sep):
+        raise RenderFailure(shown_path(path), line, f"{key} entry \"{entry}\" leads out of the current directory; "
+                            "a build must not read files elsewhere", column)
     if not os.path.exists(target):
         raise RenderFailure(shown_path(path), line, f"{key} entry \"{entry}\" does not exist (kustomize would try "
-                            "to fetch it as a remote; stslint never fetches)")
+                            "to fetch it as a remote; stslint never fetches)", column)
     if not os.path.isdir(target) and not (target == base or target.startswith(base.rstrip(os.sep) + os.sep)):
         raise RenderFailure(shown_path(path), line, f"{key} entry \"{entry}\" lies outside the kustomization's "
-                            "directory; kustomize refuses it (load restrictor)")
+                            "directory; kustomize refuses it (load restrictor)", column)
     return target
 
 

@@ -137,4 +137,4 @@ def test_a_kustomization_with_patches_and_remote_bases_is_read_locally(tmp_path)
     expected = ["kustomization.yaml", "sts.yaml"] if kustomize_available() else ["sts.yaml"]
     assert [f.file for f in run.lines] == expected
     if kustomize_available():
-        assert run.at("kustomization.yaml") == [("STS001", 1, 1)]
+        assert run.at("kustomization.yaml") == [("STS001", 1, 23)]  # at the URL

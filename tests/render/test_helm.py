@@ -91,3 +91,16 @@ def test_a_dependency_missing_from_charts_is_refused_before_rendering(tmp_path):
     assert done.returncode == 1
     assert done.stdout.startswith('app/Chart.yaml:5:5: STS001 [error] dependency "redis" is missing from charts/ '
                                   "and it would be fetched from https://charts.example.com")
+
+
+@needs_helm
+def test_a_chart_with_a_link_leading_out_is_not_rendered(tmp_path):
+    chart = tmp_path / "repo" / "leaky"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: leaky\nversion: 0.1.0\n")
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: s}\ndata: {token: hunter2}\n")
+    (chart / "templates" / "cm.yaml").symlink_to(secret)
+    done = run_stslint("check", "leaky", cwd=tmp_path / "repo")
+    assert done.stdout.startswith("leaky/templates/cm.yaml:1:1: STS001 [error] symbolic link leading out of the chart")
+    assert "hunter2" not in done.stdout

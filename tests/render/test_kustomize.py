@@ -43,7 +43,7 @@ def test_a_remote_resource_is_refused_before_the_engine_runs(tmp_path, monkeypat
     ran = []
     monkeypatch.setattr(kustomize_module, "run_engine", lambda *a, **k: ran.append(a) or "")
     got = findings(["overlay"], cwd=tmp_path)
-    assert got == [("STS001", "overlay/kustomization.yaml", 2, 1, False)]
+    assert got == [("STS001", "overlay/kustomization.yaml", 2, 5, False)]
     assert ran == []
 
 
@@ -86,3 +86,14 @@ def test_a_rendered_stream_on_stdin_is_mapped_without_an_engine(stream, expected
            for f in json.loads(done.stdout)["findings"]]
     assert sorted(got) == sorted(expected)
     assert all(f["related"][-1]["file"].startswith("- (") for f in json.loads(done.stdout)["findings"])
+
+
+@needs_kustomize
+def test_a_reference_leading_out_of_the_current_directory_is_refused(tmp_path):
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "kustomization.yaml").write_text("resources: []\n")
+    overlay = tmp_path / "repo" / "overlay"
+    overlay.mkdir(parents=True)
+    (overlay / "kustomization.yaml").write_text("resources:\n  - ../../elsewhere\n")
+    got = findings(["overlay"], cwd=tmp_path / "repo")
+    assert got == [("STS001", "overlay/kustomization.yaml", 2, 5, False)]
