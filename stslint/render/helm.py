@@ -29,12 +29,14 @@ LOCAL_REPOSITORY = ("file://", "")
 class RenderFailure(Exception):
     """A chart or overlay that cannot be rendered: the file and line to report it at, and why."""
 
-    def __init__(self, file: str, line: int, message: str, column: int = 1) -> None:
+    def __init__(self, file: str, line: int, message: str, column: int = 1, warning: bool = False) -> None:
         super().__init__(message)
         self.file = file
         self.line = line
         self.column = column
         self.message = message
+        self.warning = warning
+        """A warning, not an input error: the overlay is linted as plain files instead (a partial checkout)."""
 
 
 @dataclass

@@ -116,13 +116,13 @@ def _local(base: str, entry: str, path: str, line: int, key: str, column: int = 
         raise RenderFailure(shown_path(path), line, f"{key} entry \"{entry}\" is not a local relative path; "
                             "stslint renders offline and never fetches", column)
     target = os.path.realpath(os.path.join(base, entry))
+    if not os.path.exists(target):
+        raise RenderFailure(shown_path(path), line, f"{key} entry \"{entry}\" does not exist; overlay not built "
+                            "(its patches are not objects)", column, warning=True)
     fence = os.path.realpath(os.getcwd())
     if base.startswith(fence.rstrip(os.sep) + os.sep) and not target.startswith(fence.rstrip(os.sep) + os.sep):
         raise RenderFailure(shown_path(path), line, f"{key} entry \"{entry}\" leads out of the current directory; "
                             "a build must not read files elsewhere", column)
-    if not os.path.exists(target):
-        raise RenderFailure(shown_path(path), line, f"{key} entry \"{entry}\" does not exist (kustomize would try "
-                            "to fetch it as a remote; stslint never fetches)", column)
     if not os.path.isdir(target) and not (target == base or target.startswith(base.rstrip(os.sep) + os.sep)):
         raise RenderFailure(shown_path(path), line, f"{key} entry \"{entry}\" lies outside the kustomization's "
                             "directory; kustomize refuses it (load restrictor)", column)

@@ -115,7 +115,10 @@ def plan(chart_dirs: Iterable[str], kustomizations: Iterable[str], named_files: 
             try:
                 result.consumed |= consumed_files(overlay)
             except RenderFailure as failure:
-                result.failures.append(_failure_finding(failure))
+                if failure.warning:
+                    result.warnings.append((failure.file, failure.line, failure.message))
+                else:
+                    result.failures.append(_failure_finding(failure))
                 result.overlays.remove(overlay)  # linted as today: its patches are still not objects
     return result
 

@@ -97,3 +97,16 @@ def test_a_reference_leading_out_of_the_current_directory_is_refused(tmp_path):
     (overlay / "kustomization.yaml").write_text("resources:\n  - ../../elsewhere\n")
     got = findings(["overlay"], cwd=tmp_path / "repo")
     assert got == [("STS001", "overlay/kustomization.yaml", 2, 5, False)]
+
+
+@needs_kustomize
+def test_a_missing_local_base_is_a_warning_and_the_overlay_is_linted_as_files(tmp_path):
+    overlay = tmp_path / "overlay"
+    overlay.mkdir()
+    (overlay / "kustomization.yaml").write_text("bases:\n  - ../../native\npatchesStrategicMerge:\n  - zoo.yaml\n")
+    (overlay / "zoo.yaml").write_text("apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: zoo\n"
+                                      "spec:\n  replicas: 1\n")
+    done = run_stslint("check", "overlay", cwd=tmp_path)
+    assert done.returncode == 0  # a partial checkout: the patch is still not an object
+    assert ('stslint: overlay/kustomization.yaml:2: warning: bases entry "../../native" does not exist; overlay '
+            "not built (its patches are not objects)") in done.stderr
