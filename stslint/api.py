@@ -85,6 +85,7 @@ def _lint_rendering(sources: list[Source], reports: list[PathReport], settings: 
     kustomizations = [s.path for s in sources if s.path is not None and s.error is None
                       and os.path.basename(s.path) in KUSTOMIZATION_FILE_NAMES]
     named = [s.path for s in sources if s.explicit and s.path is not None and _may_be_rendered(s.path)]
+    named += [r.given for r in reports if r.itself == SKIPPED_TEMPLATES]  # --force-exclude (the hook): render them
     stdin = [s for s in sources if s.path is None]
     loaded: list[FileResult] = []
     mappings: list[tuple[str, Any, str]] = []

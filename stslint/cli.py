@@ -147,7 +147,11 @@ def check(paths: tuple[str, ...], output_format: str | None, output_file: str | 
     A directory walk reads *.yaml, *.yml, *.json and Kustomization files; it skips hidden files and
     directories, a Helm chart's Chart.yaml and templates/, and the configuration's exclude. A file
     named on the command line is always read, unless --force-exclude is given. A document that is
-    not a Kubernetes object (Helm values, CI files, a list, a scalar) is passed over silently."""
+    not a Kubernetes object (Helm values, CI files, a list, a scalar) is passed over silently.
+
+    With an engine installed (stslint[helm], stslint[kustomize]), Helm charts are rendered and
+    kustomize overlays built instead, offline, and findings reported at the template or patch line
+    (see --render); a rendered stream on stdin is mapped by its "# Source:" lines."""
     from stslint.api import lint_paths
     from stslint.config import ConfigError, resolve_config
     from stslint.context import ContextRequest

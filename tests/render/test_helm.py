@@ -104,3 +104,13 @@ def test_a_chart_with_a_link_leading_out_is_not_rendered(tmp_path):
     done = run_stslint("check", "leaky", cwd=tmp_path / "repo")
     assert done.stdout.startswith("leaky/templates/cm.yaml:1:1: STS001 [error] symbolic link leading out of the chart")
     assert "hunter2" not in done.stdout
+
+
+@needs_helm
+def test_the_hook_renders_the_chart_of_a_changed_template_despite_force_exclude():
+    done = run_stslint("check", "--hook", "--force-exclude", TEMPLATE, "fixtures/render/chart/postgres/values.yaml",
+                       cwd=RENDER.parent.parent)
+    assert [line.split(" [")[0] for line in done.stdout.splitlines()[:-1]] == [
+        f"{TEMPLATE}:2:1: STS101", f"{TEMPLATE}:18:11: STS301", f"{TEMPLATE}:18:11: STS302",
+        f"{TEMPLATE}:43:9: STS404"]
+    assert "no manifest found" not in done.stderr
