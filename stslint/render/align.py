@@ -164,18 +164,45 @@ def _loop_back(texts: list[TemplateLine], position: int, rendered: str, ranges: 
 
 
 def _emitted(lines: list[TemplateLine], matched: list[TemplateLine | None], index: int) -> LineOrigin | None:
-    """The emitting line between the template lines of the matched rendered lines around ``index``
-    (exact when there is exactly one)."""
+    """The first emitting line between the template lines of the matched rendered lines around
+    ``index``: certain when it is the only one, or when it directly follows the matched line before
+    (control lines only between) and text lines separate it from every other candidate (two emitting
+    lines in a row could share the rendered lines)."""
     before = next((hit.number for hit in reversed(matched[:index]) if hit is not None), 0)
     after = next((hit.number for hit in matched[index + 1:] if hit is not None and hit.number > before), None)
     candidates = [line for line in lines if line.role == EMITTER and before < line.number
                   and (after is None or line.number < after)]
     if not candidates:
         return None
-    return LineOrigin(candidates[0].number, len(candidates) == 1, candidates[0].action_column)
+    first = candidates[0]
+    between = lines[before:first.number - 1]  # lines is 0-based: the lines after ``before`` up to ``first``
+    direct = all(line.role == CONTROL_ONLY for line in between)
+    separated = all(any(line.role == TEXT for line in lines[first.number:other.number - 1])
+                    for other in candidates[1:])
+    return LineOrigin(first.number, len(candidates) == 1 or (direct and separated), first.action_column)
+
+
+WITH_VALUES = re.compile(r"\{\{-?\s*with\s+\.Values((?:\.[A-Za-z_][\w-]*)+)\s*-?\}\}")
+BLOCK_START = re.compile(r"\{\{-?\s*(?:if|with|range|define|block)\b")
+BLOCK_END = re.compile(r"\{\{-?\s*end\b")
+DOT_TO_YAML = re.compile(r"toYaml\s+\.\s*[|}-]")
 
 
 def emitter_values(template: str, line: int) -> list[str]:
-    """The ``.Values`` paths (dotted) the actions of template line ``line`` read."""
-    text = template.split("\n")[line - 1] if 0 < line <= template.count("\n") + 1 else ""
-    return [match.group(1)[1:] for match in VALUES_REFERENCE.finditer(text)]
+    """The ``.Values`` paths (dotted) the actions of template line ``line`` read; for ``toYaml .`` the
+    path of the ``with .Values.KEY`` block around it."""
+    lines = template.split("\n")
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    found = [match.group(1)[1:] for match in VALUES_REFERENCE.finditer(text)]
+    if found or not DOT_TO_YAML.search(text):
+        return found
+    depth = 0
+    for number in range(line - 1, 0, -1):
+        before = lines[number - 1]
+        depth += len(BLOCK_END.findall(before))
+        for start in BLOCK_START.finditer(before):
+            if depth == 0:
+                match = WITH_VALUES.match(before, start.start())
+                return [match.group(1)[1:]] if match else []
+            depth -= 1
+    return []

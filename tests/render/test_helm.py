@@ -114,3 +114,14 @@ def test_the_hook_renders_the_chart_of_a_changed_template_despite_force_exclude(
         f"{TEMPLATE}:2:1: STS101", f"{TEMPLATE}:18:11: STS301", f"{TEMPLATE}:18:11: STS302",
         f"{TEMPLATE}:43:9: STS404"]
     assert "no manifest found" not in done.stderr
+
+
+def test_adjacent_emitting_lines_make_the_position_approximate_and_a_with_block_names_its_values_key():
+    from stslint.render.align import emitter_values
+
+    template = ("labels:\n  {{- include \"x.labels\" . | nindent 2 }}\n  {{- with .Values.podLabels }}\n"
+                "  {{- toYaml . | nindent 2 }}\n  {{- end }}\nspec:\n")
+    origins = align(template, ["labels:", "  a: b", "  c: d", "spec:"])
+    assert [(o.line, o.exact) for o in origins] == [(1, True), (2, False), (2, False), (6, True)]
+    assert emitter_values(template, 4) == ["podLabels"]
+    assert emitter_values(template, 2) == []
