@@ -132,9 +132,11 @@ def _lint_rendering(sources: list[Source], reports: list[PathReport], settings: 
             result = map_rendered(result, uri, origin, name)
     if loaded_failures:
         result.findings = sorted([*result.findings, *loaded_failures], key=Finding.sort_key)
+        result.files += len(loaded_failures)  # each a file read (the template, kustomization or Chart.yaml at fault)
+        result.file_names += [failure.file for failure in loaded_failures]
+        result.file_keys += [failure.file_key for failure in loaded_failures]
         for failure in loaded_failures:
-            for report in reports:
-                _credit(reports, os.path.dirname(os.path.abspath(failure.file)), failure.file_key)
+            _credit(reports, os.path.dirname(os.path.abspath(failure.file)), failure.file_key)
     result.warnings = sorted([*result.warnings, *warnings])
     return _finished(result, context, reports)
 

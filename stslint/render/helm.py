@@ -281,6 +281,16 @@ def split_sources(lines: list[str]) -> Iterable[tuple[str, list[str]]]:
         yield current, _without_separator(body)
 
 
+def split_stream(text: str) -> list[tuple[str, str]]:
+    """(source path, text) per template of a stream: the documents of one ``# Source:`` path together,
+    each headed by its ``# Source:`` line as in the stream."""
+    grouped: dict[str, list[str]] = {}
+    for source, lines in split_sources(text.split("\n")):
+        grouped.setdefault(source, []).append("\n".join(lines))
+    return [(source, "".join(f"---\n# Source: {source}\n{body}\n" for body in bodies))
+            for source, bodies in grouped.items()]
+
+
 def _without_separator(body: list[str]) -> list[str]:
     while body and body[-1].strip() in ("", "---"):
         body = body[:-1]
@@ -335,9 +345,11 @@ class HelmStreamOrigin:
         line, approximate, when no line can be determined; the source path as given when it names no
         file here; None outside every section."""
         line = span[0]
-        for section in self.sections:
-            if not section.first - 1 <= line <= max(section.last, section.first):
-                continue
+        for number, section in enumerate(self.sections):
+            following = self.sections[number + 1].first - 2 if number + 1 < len(self.sections) else len(self.rendered)
+            if not section.first - 1 <= line <= max(following, section.first):
+                continue  # a section owns the separator after it (and the end of the text: a YAML error there)
+            line = min(line, max(section.last, section.first))
             if section.template_path is None or section.template is None:
                 return Located(section.source, None, (1, 1, 1, 2, 0, 1), False)
             display, real = shown_path(section.template_path), os.path.realpath(section.template_path)

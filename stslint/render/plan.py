@@ -206,7 +206,8 @@ def render(planned: Plan, request: RenderRequest) -> tuple[list[Rendered], list[
     """Render what was planned: the rendered texts with their origins, and one input error per chart
     or overlay that fails (at the file and line the engine names)."""
     from stslint.render import engines
-    from stslint.render.helm import HelmStreamOrigin, RenderFailure, chart_name, render_chart
+    from stslint.render.helm import (HelmStreamOrigin, RenderFailure, chart_name, render_chart, resolve_source,
+                                     split_stream)
     from stslint.render.origin import shown_path
 
     rendered: list[Rendered] = []
@@ -220,8 +221,10 @@ def render(planned: Plan, request: RenderRequest) -> tuple[list[Rendered], list[
             failures.append(_failure_finding(failure))
             continue
         name = chart_name(chart) or os.path.basename(chart)
-        rendered.append(Rendered(f"<helm template {shown_path(chart)}>", text, HelmStreamOrigin(text, {name: chart}),
-                                 chart))
+        for source, section in split_stream(text):  # one text per template: a YAML error stops only its own
+            resolved = resolve_source(source, {name: chart})
+            shown = shown_path(resolved) if resolved is not None else f"{shown_path(chart)}: {source}"
+            rendered.append(Rendered(f"<rendered {shown}>", section, HelmStreamOrigin(section, {name: chart}), chart))
     kustomize = engines.kustomize_engine() if planned.overlays else None
     if planned.overlays:
         from stslint.render.kustomize import KustomizeOrigin, build, closure

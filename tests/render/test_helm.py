@@ -125,3 +125,29 @@ def test_adjacent_emitting_lines_make_the_position_approximate_and_a_with_block_
     assert [(o.line, o.exact) for o in origins] == [(1, True), (2, False), (2, False), (6, True)]
     assert emitter_values(template, 4) == ["podLabels"]
     assert emitter_values(template, 2) == []
+
+
+@needs_helm
+def test_invalid_yaml_a_template_renders_is_an_input_error_in_that_template_and_the_others_are_still_checked(tmp_path):
+    import shutil
+
+    shutil.copytree(RENDER / "chart" / "postgres", tmp_path / "postgres")
+    (tmp_path / "postgres" / "templates" / "cm.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: [{{ .Values.image }}\n")
+    done = run_stslint("check", "postgres", cwd=tmp_path)
+    lines = [line.split(" [")[0] for line in done.stdout.splitlines()[:-1]]
+    assert lines == ["postgres/templates/cm.yaml:6:1: STS001", "postgres/templates/statefulset.yaml:2:1: STS101",
+                     "postgres/templates/statefulset.yaml:18:11: STS301",
+                     "postgres/templates/statefulset.yaml:18:11: STS302",
+                     "postgres/templates/statefulset.yaml:43:9: STS404"]
+
+
+@needs_helm
+def test_json_carries_the_rendered_position_as_the_last_related_location():
+    from tests.conftest import check_json
+
+    report = check_json("fixtures/render/chart/postgres", cwd=RENDER.parent.parent)
+    first = report["findings"][0]
+    assert (first["file"], first["line"]) == (TEMPLATE, 2)
+    assert first["related"][-1] == {"file": f"<rendered {TEMPLATE}>", "line": 4, "column": 1, "end_line": 4,  # after "---" and "# Source:"
+                                    "end_column": 5, "message": "rendered here"}
