@@ -20,8 +20,8 @@ from stslint.analysis import RulePlan, analyze
 from stslint.engine import PathSummary, Run, RunResult, RunWarning, Settings, lint
 from stslint.findings import Edit, Finding, Related
 from stslint.loading import FileResult, load_content, load_source
-from stslint.loading.discover import (KUSTOMIZATION_FILE_NAMES, SKIPPED_EXCLUDED, SKIPPED_HIDDEN, SKIPPED_TEMPLATES, PathFilter, PathReport,
-                                      Source, discover)
+from stslint.loading.discover import (KUSTOMIZATION_FILE_NAMES, SKIPPED_EXCLUDED, SKIPPED_HIDDEN, SKIPPED_TEMPLATES,
+                                      PathFilter, PathReport, Source, discover)
 from stslint.loading.source_text import SourceText
 from stslint.model.index import Index
 

@@ -22,7 +22,8 @@ from stslint.render.origin import Located, line_span, read_text, shown_path
 
 SOURCE_HEADER = re.compile(r"^# Source: (.+?)\s*$")
 DEFAULT_RELEASE = "release-name"
-LOCATION = re.compile(r"\(?(?P<path>[\w.@+-]+(?:/[\w.@+-]+)*\.(?:yaml|yml|tpl|txt|json)):(?P<line>\d+)(?::(?P<col>\d+))?\)?")
+LOCATION = re.compile(r"\(?(?P<path>[\w.@+-]+(?:/[\w.@+-]+)*\.(?:yaml|yml|tpl|txt|json))"
+                      r":(?P<line>\d+)(?::(?P<col>\d+))?\)?")
 LOCAL_REPOSITORY = ("file://", "")
 
 

@@ -306,7 +306,8 @@ class KustomizeOrigin:
             generator = None
             if isinstance(origin.get("configuredIn"), str):
                 configured = _resolve(origin["configuredIn"], relative_to)
-                kind = (origin.get("configuredBy") or {}).get("kind") if isinstance(origin.get("configuredBy"), dict) else None
+                by = origin.get("configuredBy")
+                kind = by.get("kind") if isinstance(by, dict) else None
                 if configured is not None:
                     generator = (configured, str(kind or ""))
             chain = self._chain(origin_path) if origin_path else []
@@ -376,7 +377,9 @@ def _resolve(path: str, relative_to: str) -> str | None:
     return None
 
 
-def _path_to(directory: str, file: str, known: dict[str, Kustomization], trail: list[Kustomization]) -> list[Kustomization] | None:
+def _path_to(directory: str, file: str, known: dict[str, Kustomization],
+             trail: list[Kustomization]) -> list[Kustomization] | None:
+    """The chain of kustomizations from ``directory`` down to the one listing ``file``, or None."""
     kustomization = known.get(directory)
     if kustomization is None or kustomization in trail:
         return None
@@ -432,7 +435,8 @@ def _targets(patch: Patch, kind: Any, names: set[str]) -> bool:
     selector: dict[str, Any] | None = patch.target
     if selector is None and isinstance(patch.root, dict):
         metadata = patch.root.get("metadata")
-        selector = {"kind": patch.root.get("kind"), "name": metadata.get("name") if isinstance(metadata, dict) else None}
+        name = metadata.get("name") if isinstance(metadata, dict) else None
+        selector = {"kind": patch.root.get("kind"), "name": name}
     if selector is None:
         return False
     if selector.get("kind") not in (None, kind):

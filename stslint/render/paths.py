@@ -54,8 +54,9 @@ def path_at(root: Any, span: Span) -> tuple[Path, bool] | None:
         elif value_span[:2] == (line, column):
             if best is None or len(path) > len(best[0]):
                 best = (path, False)
-        elif (value_span[:2] <= (line, column) < value_span[2:4]) and (containing is None or len(path) > len(containing)):
-            containing = path
+        elif value_span[:2] <= (line, column) < value_span[2:4]:
+            if containing is None or len(path) > len(containing):
+                containing = path
     if best is not None:
         return best
     return (containing, False) if containing is not None else None

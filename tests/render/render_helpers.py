@@ -19,7 +19,8 @@ needs_kustomize = pytest.mark.skipif(kustomize_engine() is None,
                                      reason="no kustomize engine (pip install stslint[kustomize])")
 
 
-def findings(paths: list[str], request: RenderRequest | None = None, cwd: Any = ROOT) -> list[tuple[str, str, int, int, bool]]:
+def findings(paths: list[str], request: RenderRequest | None = None,
+             cwd: Any = ROOT) -> list[tuple[str, str, int, int, bool]]:
     """(code, file, line, column, approximate) of a run over ``paths`` from ``cwd``, every rule selected."""
     before = os.getcwd()
     os.chdir(cwd)

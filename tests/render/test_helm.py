@@ -36,7 +36,8 @@ def test_a_named_template_file_renders_its_chart_as_pre_commit_passes_it():
 
 
 @needs_helm
-def test_range_include_and_to_yaml_lines_map_to_the_expression_line_and_the_values_key():
+def test_range_include_and_to_yaml_lines_map_to_the_expression_line_and_the_values_key(monkeypatch):
+    monkeypatch.chdir(RENDER.parent.parent)  # paths are shown relative to the current directory
     text = render_chart(str(RENDER / "chart" / "postgres"), HelmOptions(), helm_engine())
     origin = HelmStreamOrigin(text, {"postgres": str(RENDER / "chart" / "postgres")})
     lines = text.split("\n")
@@ -86,7 +87,8 @@ def test_a_dependency_missing_from_charts_is_refused_before_rendering(tmp_path):
     chart = tmp_path / "app"
     (chart / "templates").mkdir(parents=True)
     (chart / "Chart.yaml").write_text("apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n"
-                                      "  - name: redis\n    version: 1.0.0\n    repository: https://charts.example.com\n")
+                                      "  - name: redis\n    version: 1.0.0\n"
+                                      "    repository: https://charts.example.com\n")
     done = run_stslint("check", "app", cwd=tmp_path)
     assert done.returncode == 1
     assert done.stdout.startswith('app/Chart.yaml:5:5: STS001 [error] dependency "redis" is missing from charts/ '
@@ -149,5 +151,6 @@ def test_json_carries_the_rendered_position_as_the_last_related_location():
     report = check_json("fixtures/render/chart/postgres", cwd=RENDER.parent.parent)
     first = report["findings"][0]
     assert (first["file"], first["line"]) == (TEMPLATE, 2)
-    assert first["related"][-1] == {"file": f"<rendered {TEMPLATE}>", "line": 4, "column": 1, "end_line": 4,  # after "---" and "# Source:"
+    # line 4 of the rendered text: after "---" and "# Source:"
+    assert first["related"][-1] == {"file": f"<rendered {TEMPLATE}>", "line": 4, "column": 1, "end_line": 4,
                                     "end_column": 5, "message": "rendered here"}
