@@ -93,7 +93,8 @@ def _lint_rendering(sources: list[Source], reports: list[PathReport], settings: 
     if charts or kustomizations or named:
         from stslint.render.plan import plan, render
 
-        planned = plan(charts, kustomizations, named, request)
+        walked = [r.given for r in reports if r.is_dir and r.itself is None]
+        planned = plan(charts, kustomizations, named, request, walked)
         warnings += [RunWarning(*warning) for warning in planned.warnings]
         if planned.charts or planned.overlays:
             rendered, failures = render(planned, request)

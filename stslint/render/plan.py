@@ -65,22 +65,26 @@ def _within(path: str, directory: str) -> bool:
 
 
 def plan(chart_dirs: Iterable[str], kustomizations: Iterable[str], named_files: Iterable[str],
-         request: RenderRequest) -> Plan:
+         request: RenderRequest, walked: Iterable[str] = ()) -> Plan:
     """What to render: the charts found by walks (``chart_dirs``, subcharts dropped) and those holding
     a named file; the root kustomizations among those found (``kustomizations``, files) and those that
-    include a named file; plus the configuration's. Engines missing: warned once (RenderUsageError
-    when rendering was asked for explicitly), nothing rendered."""
+    include a named file; the configuration's charts and overlays that lie below a ``walked``
+    directory. Engines missing: warned once (RenderUsageError when rendering was asked for
+    explicitly), nothing rendered."""
     result = Plan()
     if request.mode == "never":
         return result
-    charts = {os.path.abspath(d) for d in chart_dirs} | set(request.charts)
+    walked = [os.path.abspath(d) for d in walked]
+    configured = [c for c in request.charts if any(_within(c, d) for d in walked)]
+    charts = {os.path.abspath(d) for d in chart_dirs} | set(configured)
     named = [os.path.abspath(f) for f in named_files]
     for file in named:
         chart = top_chart(file)
         if chart is not None:
             charts.add(chart)
     charts = {c for c in charts if top_chart(os.path.join(c, "Chart.yaml")) == c}
-    overlay_dirs = {os.path.dirname(os.path.abspath(k)) for k in kustomizations} | set(request.overlays)
+    overlay_dirs = {os.path.dirname(os.path.abspath(k)) for k in kustomizations}
+    overlay_dirs |= {o for o in request.overlays if any(_within(o, d) for d in walked)}
     named_for_kustomize = [f for f in named if not any(_within(f, c) for c in charts)]
     if named_for_kustomize:
         overlay_dirs |= _overlays_including(named_for_kustomize)

@@ -154,3 +154,18 @@ def test_json_carries_the_rendered_position_as_the_last_related_location():
     # line 4 of the rendered text: after "---" and "# Source:"
     assert first["related"][-1] == {"file": f"<rendered {TEMPLATE}>", "line": 4, "column": 1, "end_line": 4,
                                     "end_column": 5, "message": "rendered here"}
+
+
+def test_a_helm_binary_on_path_is_used_without_the_package(tmp_path, monkeypatch):
+    from stslint.render import engines
+    from stslint.render.engines import Engine
+
+    stream = RENDER / "streams" / "helm-template.yaml"
+    fake = tmp_path / "helm"
+    fake.write_text(f"#!/bin/sh\ncat '{stream}'\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(engines, "helm_engine", lambda: Engine("helm", (str(fake), "template")))
+    monkeypatch.chdir(RENDER.parent.parent)
+    assert findings(["fixtures/render/chart/postgres"], cwd=RENDER.parent.parent) == [
+        ("STS101", TEMPLATE, 2, 1, False), ("STS301", TEMPLATE, 18, 11, False), ("STS302", TEMPLATE, 18, 11, False),
+        ("STS404", TEMPLATE, 43, 9, False)]

@@ -7,7 +7,7 @@ from stslint.render import RenderRequest
 from stslint.render import kustomize as kustomize_module
 from stslint.render.engines import CLOSED_PROXY, sandbox_environment
 from tests.conftest import run_stslint
-from tests.render.render_helpers import findings, needs_helm, needs_kustomize
+from tests.render.render_helpers import RENDER as ROOT_FIXTURES, findings, needs_helm, needs_kustomize
 
 OVERLAY = "fixtures/render/kustomize/overlays/production"
 BASE = "fixtures/render/kustomize/base"
@@ -110,3 +110,22 @@ def test_a_missing_local_base_is_a_warning_and_the_overlay_is_linted_as_files(tm
     assert done.returncode == 0  # a partial checkout: the patch is still not an object
     assert ('stslint: overlay/kustomization.yaml:2: warning: bases entry "../../native" does not exist; overlay '
             "not built (its patches are not objects)") in done.stderr
+
+
+@needs_kustomize
+def test_the_configuration_names_roots_a_walk_would_build_only_through_their_overlay(tmp_path):
+    import shutil
+
+    from tests.config_helpers import repo, stslint
+
+    root = repo(tmp_path, {".stslint.yaml": "kustomize:\n  overlays: [k/base]\n"})
+    shutil.copytree(ROOT_FIXTURES / "kustomize", root / "k")
+    run = stslint(root, "check", "k")
+    base_sts101 = [line for line in run.stdout.splitlines() if line.startswith("k/base/statefulset.yaml:2:1: STS101")]
+    assert base_sts101 == [  # once for the base built alone, once through the overlay
+        'k/base/statefulset.yaml:2:1: STS101 [error] StatefulSet "prod-web" has no spec.serviceName; pods get no '
+        "stable DNS names",
+        'k/base/statefulset.yaml:2:1: STS101 [error] StatefulSet "web" has no spec.serviceName; pods get no '
+        "stable DNS names"]
+    elsewhere = stslint(root, "check", ".stslint.yaml")  # a configured root outside the paths is not built
+    assert "STS101" not in elsewhere.stdout
