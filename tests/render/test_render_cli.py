@@ -109,3 +109,29 @@ def test_a_plain_check_imports_no_extra_and_no_renderer():
             " or m == 'subprocess'))")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.splitlines()[-1] == "[]"
+
+
+def _network_namespace() -> list[str] | None:
+    """A command prefix that runs a command without any network (a new network namespace), or None."""
+    import shutil
+
+    unshare = shutil.which("unshare")
+    for prefix in ([unshare, "-n"], [unshare, "-rn"]) if unshare else ():
+        if subprocess.run([*prefix, "true"], capture_output=True, check=False).returncode == 0:
+            return prefix
+    return None
+
+
+@needs_helm
+@needs_kustomize
+@pytest.mark.skipif(_network_namespace() is None, reason="no network namespace (unshare -n) available here")
+def test_rendering_needs_no_network_at_all():
+    """The same findings inside a new network namespace (unshare -n: no interface, loopback down)."""
+    args = ["check", "--format", "json", CHART, "fixtures/render/kustomize"]
+    isolated = subprocess.run([*(_network_namespace() or []), sys.executable, "-m", "stslint", *args], cwd=ROOT,
+                              capture_output=True, text=True, check=False)
+    normal = subprocess.run([sys.executable, "-m", "stslint", *args], cwd=ROOT, capture_output=True, text=True,
+                            check=False)
+    assert isolated.returncode == normal.returncode == 1, isolated.stderr
+    assert isolated.stdout == normal.stdout
+    assert '"code": "STS303"' in isolated.stdout and '"code": "STS101"' in isolated.stdout
