@@ -24,7 +24,6 @@ SOURCE_HEADER = re.compile(r"^# Source: (.+?)\s*$")
 DEFAULT_RELEASE = "release-name"
 LOCATION = re.compile(r"\(?(?P<path>[\w.@+-]+(?:/[\w.@+-]+)*\.(?:yaml|yml|tpl|txt|json))"
                       r":(?P<line>\d+)(?::(?P<col>\d+))?\)?")
-LOCAL_REPOSITORY = ("file://", "")
 
 
 class RenderFailure(Exception):
@@ -104,8 +103,8 @@ def check_dependencies(chart_dir: str) -> None:
             continue
         repository = str(dependency.get("repository") or "")
         line, column = dependencies.item_span(index)[:2] if hasattr(dependencies, "item_span") else (1, 1)
-        where = (f"it would be fetched from {repository}" if not repository.startswith(LOCAL_REPOSITORY[0])
-                 and repository else "it is not vendored")
+        where = (f"it would be fetched from {repository}" if repository and not repository.startswith("file://")
+                 else "it is not vendored")
         raise RenderFailure(shown_path(path), line, f"dependency \"{name}\" is missing from charts/ and {where}; "
                             "stslint never fetches (run helm dependency build first)", column)
 
@@ -335,11 +334,6 @@ class HelmStreamOrigin:
         template = read_text(path) if path is not None else None
         origins = align(template.text, self.rendered[first - 1:last]) if template is not None else []
         self.sections.append(_Section(first, last, source, path, origins, template))
-
-    @property
-    def templates(self) -> set[str]:
-        """The real paths of the templates the stream's sections name."""
-        return {os.path.realpath(s.template_path) for s in self.sections if s.template_path is not None}
 
     def locate_precisely(self, span: Span) -> Located | None:
         """The template line (and column) that produced the span's first line; the template's first

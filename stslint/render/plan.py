@@ -17,8 +17,6 @@ from stslint.model.nodes import point_span
 from stslint.render import RenderRequest, RenderUsageError
 
 
-
-
 @dataclass
 class Rendered:
     """One rendered chart or overlay: the name its text is linted under, the text, its origin, and
@@ -53,11 +51,6 @@ def top_chart(path: str) -> str | None:
         if parent == directory:
             return found
         directory = parent
-
-
-def is_kustomization(path: str) -> bool:
-    """True for a kustomization file's name."""
-    return os.path.basename(path) in KUSTOMIZATION_NAMES
 
 
 def _within(path: str, directory: str) -> bool:
@@ -125,12 +118,6 @@ def plan(chart_dirs: Iterable[str], kustomizations: Iterable[str], named_files: 
                     result.failures.append(_failure_finding(failure))
                 result.overlays.remove(overlay)  # linted as today: its patches are still not objects
     return result
-
-
-def _kustomization_name(directory: str) -> str:
-    from stslint.render.kustomize import kustomization_file
-
-    return os.path.basename(kustomization_file(directory) or "kustomization.yaml")
 
 
 def _shown(path: str) -> str:
