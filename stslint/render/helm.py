@@ -142,10 +142,11 @@ def render_chart(chart_dir: str, options: HelmOptions, engine: Engine) -> str:
         manifests = _render_with_binary(chart_dir, options, engine)
     parts = []
     for name in sorted(manifests):
-        text = manifests[name]
-        if name.endswith("NOTES.txt") or not _has_content(text):
+        if name.endswith("NOTES.txt"):
             continue
-        parts.append(f"---\n# Source: {name}\n{text.strip(chr(10))}\n")
+        for document in re.split(r"(?m)^---[ \t]*$", manifests[name]):  # one header per document, as helm prints
+            if _has_content(document):
+                parts.append(f"---\n# Source: {name}\n{document.strip(chr(10))}\n")
     return "".join(parts)
 
 
@@ -332,7 +333,7 @@ class HelmStreamOrigin:
             last -= 1
         path = resolve_source(source, self.charts)
         template = read_text(path) if path is not None else None
-        origins = align(template.text, self.rendered[first - 1:last]) if template is not None else []
+        origins = _aligned(template.text, self.rendered[first - 1:last]) if template is not None else []
         self.sections.append(_Section(first, last, source, path, origins, template))
 
     def locate_precisely(self, span: Span) -> Located | None:
@@ -423,6 +424,29 @@ class HelmStreamOrigin:
                     steps.append(key)
                 indent = this_indent
         return list(reversed(steps))
+
+
+DOCUMENT_SEPARATOR = re.compile(r"^---\s*$")
+
+
+def _aligned(template: str, rendered: list[str]) -> list[LineOrigin | None]:
+    """The alignment of one rendered document with its template; a template of several documents
+    (``---`` lines) is aligned document by document and the one that the most rendered lines match
+    literally wins (helm template orders documents by kind, not by their place in the template)."""
+    lines = template.split("\n")
+    bounds = [0] + [number for number, line in enumerate(lines, start=1) if DOCUMENT_SEPARATOR.match(line)]
+    if len(bounds) == 1:
+        return align(template, rendered)
+    best: list[LineOrigin | None] = []
+    best_score = -1
+    for index, start in enumerate(bounds):
+        end = bounds[index + 1] if index + 1 < len(bounds) else len(lines)
+        masked = "\n".join(line if start < number <= end else "" for number, line in enumerate(lines, start=1))
+        origins = align(masked, rendered)
+        score = sum(1 for origin in origins if origin is not None and origin.exact and origin.literal)
+        if score > best_score:
+            best, best_score = origins, score
+    return best
 
 
 def _chart_dir_of(template_path: str) -> str | None:

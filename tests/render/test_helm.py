@@ -169,3 +169,34 @@ def test_a_helm_binary_on_path_is_used_without_the_package(tmp_path, monkeypatch
     assert findings(["fixtures/render/chart/postgres"], cwd=RENDER.parent.parent) == [
         ("STS101", TEMPLATE, 2, 1, False), ("STS301", TEMPLATE, 18, 11, False), ("STS302", TEMPLATE, 18, 11, False),
         ("STS404", TEMPLATE, 43, 9, False)]
+
+
+def test_each_document_of_a_template_aligns_with_its_own_lines_in_any_order(tmp_path):
+    chart = tmp_path / "two"
+    (chart / "templates").mkdir(parents=True)
+    template = chart / "templates" / "both.yaml"
+    template.write_text("apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n---\n"
+                        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: {{ .Release.Name }}\n")
+    # as helm template prints it: ordered by kind, each document headed by its own "# Source:"
+    stream = ("---\n# Source: two/templates/both.yaml\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\n"
+              "---\n# Source: two/templates/both.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: db\n")
+    origin = HelmStreamOrigin(stream, {"two": str(chart)})
+    statefulset_kind = origin.locate_precisely((4, 1, 4, 5, 0, 1))
+    service_kind = origin.locate_precisely((10, 1, 10, 5, 0, 1))
+    assert (statefulset_kind.span[0], statefulset_kind.exact) == (7, True)
+    assert (service_kind.span[0], service_kind.exact) == (2, True)
+
+
+@needs_helm
+def test_a_template_of_two_documents_is_rendered_and_mapped_per_document(tmp_path):
+    chart = tmp_path / "two"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: two\nversion: 0.1.0\n")
+    (chart / "templates" / "both.yaml").write_text(
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  clusterIP: None\n"
+        "  selector: {app: db}\n  ports: [{port: 5432}]\n---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n"
+        "  name: {{ .Release.Name }}\nspec:\n  selector: {matchLabels: {app: db}}\n  template:\n"
+        "    metadata: {labels: {app: db}}\n    spec:\n      containers:\n        - name: db\n          image: pg\n")
+    assert [f[:4] for f in findings(["two"], cwd=tmp_path)] == [
+        ("STS101", "two/templates/both.yaml", 11, 1), ("STS301", "two/templates/both.yaml", 20, 11),
+        ("STS302", "two/templates/both.yaml", 20, 11)]
