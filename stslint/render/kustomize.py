@@ -316,11 +316,17 @@ class KustomizeOrigin:
             self.objects.append(_Object(document.span[0], document.span[2], root, origin_path, generator, chain))
 
     def _chain(self, file: str) -> list[Kustomization]:
-        """The kustomizations from a root down to the one that lists ``file`` (their patches apply)."""
+        """The kustomizations from a root down to the one that lists ``file``, each followed by the
+        components it includes (their patches apply too, before its own)."""
         for directory in self.roots:
             found = _path_to(directory, file, self.roots, [])
             if found is not None:
-                return found
+                chain: list[Kustomization] = []
+                for kustomization in found:
+                    chain.append(kustomization)
+                    chain += [self.roots[child] for child in kustomization.children if child in self.roots
+                              and self.roots[child].root.get("kind") == "Component"]
+                return chain
         return []
 
     def locate_precisely(self, span: Span) -> Located | None:
@@ -513,12 +519,13 @@ def _generator_location(item: _Object, generator: tuple[str, str]) -> Located:
 
 def roots_among(directories: list[str]) -> list[str]:
     """The kustomization directories that no other of them refers to (an overlay's base is built
-    through the overlay, not alone)."""
-    referenced: set[str] = set()
+    through the overlay, not alone), components left out (they cannot be built alone)."""
+    known: dict[str, Kustomization] = {}
     for directory in directories:
         try:
-            found = closure(directory)
+            closure(directory, known)
         except RenderFailure:
             continue
-        referenced |= {child for real, k in found.items() for child in k.children}
-    return [d for d in directories if os.path.realpath(d) not in referenced]
+    referenced = {child for kustomization in known.values() for child in kustomization.children}
+    return [d for d in directories if os.path.realpath(d) not in referenced
+            and not (os.path.realpath(d) in known and known[os.path.realpath(d)].root.get("kind") == "Component")]

@@ -129,3 +129,21 @@ def test_the_configuration_names_roots_a_walk_would_build_only_through_their_ove
         "stable DNS names"]
     elsewhere = stslint(root, "check", ".stslint.yaml")  # a configured root outside the paths is not built
     assert "STS101" not in elsewhere.stdout
+
+
+@needs_kustomize
+def test_a_component_patch_is_where_its_field_points(tmp_path):
+    import shutil
+
+    shutil.copytree(ROOT_FIXTURES / "kustomize" / "base", tmp_path / "base")
+    (tmp_path / "probes").mkdir()
+    (tmp_path / "probes" / "kustomization.yaml").write_text(
+        "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n  - path: probe.yaml\n")
+    (tmp_path / "probes" / "probe.yaml").write_text(
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n"
+        "      containers:\n        - name: web\n          readinessProbe:\n            tcpSocket:\n"
+        "              port: admin\n")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "kustomization.yaml").write_text("resources: [../base]\ncomponents: [../probes]\n")
+    got = findings(["app"], cwd=tmp_path)
+    assert ("STS303", "probes/probe.yaml", 12, 21, False) in got
