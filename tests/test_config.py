@@ -280,8 +280,11 @@ def test_force_exclude_applies_the_built_in_walk_skips_to_named_files(tmp_path):
                            "chart/templates/pv.yaml": PV_DELETE, "pv.yaml": PV_DELETE})
     named = ["--format", "json", ".hidden/pv.yaml", "chart/templates/pv.yaml", "pv.yaml"]
     assert len(stslint(root, "check", *named).json()["findings"]) == 3
-    forced = stslint(root, "check", "--force-exclude", *named).json()
+    forced = stslint(root, "check", "--force-exclude", "--render", "never", *named).json()
     assert [f["file"] for f in forced["findings"]] == ["pv.yaml"]
+    # rendering (an engine installed): the named template renders its chart instead, here a broken one
+    rendered = stslint(root, "check", "--force-exclude", *named).json()
+    assert "chart/templates/pv.yaml" not in [f["file"] for f in rendered["findings"]]
 
 
 def test_per_file_ignores(tmp_path):
