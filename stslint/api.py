@@ -130,7 +130,7 @@ def _lint_rendering(sources: list[Source], reports: list[PathReport], settings: 
         from stslint.render.origin import map_rendered
 
         for uri, origin, name in mappings:
-            result = map_rendered(result, uri, origin, name)
+            result = map_rendered(result, uri, origin, name, settings.file_ignores)
     if loaded_failures:
         result.findings = sorted([*result.findings, *loaded_failures], key=Finding.sort_key)
         result.files += len(loaded_failures)  # each a file read (the template, kustomization or Chart.yaml at fault)

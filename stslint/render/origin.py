@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from typing import NamedTuple, Protocol
+from typing import Callable, NamedTuple, Protocol
 
 from stslint.engine import RunResult
 from stslint.findings import Finding, Related
@@ -65,10 +65,12 @@ def read_text(path: str) -> SourceText | None:
         return None
 
 
-def map_rendered(result: RunResult, uri: str, origin: RenderOrigin, rendered_name: str) -> RunResult:
+def map_rendered(result: RunResult, uri: str, origin: RenderOrigin, rendered_name: str,
+                 file_ignores: Callable[[str], frozenset[str]] | None = None) -> RunResult:
     """The result with the findings (and related locations) of the rendered text ``uri`` moved to
     where they were written, the rendered position kept as a related location named
-    ``rendered_name``; findings whose position nothing maps stay in the rendered text."""
+    ``rendered_name``; findings whose position nothing maps stay in the rendered text. The
+    suppression comments and the per-file-ignores (``file_ignores``) of the files mapped to apply."""
     findings: list[Finding] = []
     mapped_files: dict[str, str] = {}
     for finding in result.findings:
@@ -87,7 +89,7 @@ def map_rendered(result: RunResult, uri: str, origin: RenderOrigin, rendered_nam
                                          related=related + located.related + (rendered,)))
         if located.real_path is not None:
             mapped_files[located.real_path] = located.file
-    findings = _suppressed(findings, mapped_files, result)
+    findings = _suppressed(findings, mapped_files, result, file_ignores)
     findings.sort(key=Finding.sort_key)
     return dataclasses.replace(result, findings=findings)
 
@@ -101,21 +103,24 @@ def _moved_related(item: Related, uri: str, origin: RenderOrigin) -> Related:
     return item._replace(file=located.file, span=located.span, source_path=located.real_path)
 
 
-def _suppressed(findings: list[Finding], files: dict[str, str], result: RunResult) -> list[Finding]:
-    """The findings that the suppression comments of the files they were mapped to do not cover (the
-    comments are read from the files themselves: a build drops them; they never count as unused)."""
+def _suppressed(findings: list[Finding], files: dict[str, str], result: RunResult,
+                file_ignores: Callable[[str], frozenset[str]] | None) -> list[Finding]:
+    """The findings that the suppression comments and per-file-ignores of the files they were mapped
+    to do not cover (the comments are read from the files themselves: a build drops them; they never
+    count as unused)."""
     if not files:
         return findings
     from stslint.suppress import FileSuppressions, apply, parse_comments
 
     table: dict[str, FileSuppressions] = {}
     for real_path, display in files.items():
+        ignored = file_ignores(display) if file_ignores is not None else frozenset()
         text = read_text(real_path)
-        if text is None or "stslint" not in text.text.lower():
-            continue
-        items, _ = parse_comments(text, None, result.rules)
-        table[real_path] = FileSuppressions(display, real_path, items=[i for i in items if i.kind != "annotation"],
-                                            context=True)
+        items = []
+        if text is not None and "stslint" in text.text.lower():
+            items = [item for item in parse_comments(text, None, result.rules)[0] if item.kind != "annotation"]
+        if items or ignored:
+            table[real_path] = FileSuppressions(display, real_path, items=items, ignored=ignored, context=True)
     if not table:
         return findings
     return apply(findings, table, frozenset(), rules=result.rules)

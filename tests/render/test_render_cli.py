@@ -135,3 +135,14 @@ def test_rendering_needs_no_network_at_all():
     assert isolated.returncode == normal.returncode == 1, isolated.stderr
     assert isolated.stdout == normal.stdout
     assert '"code": "STS303"' in isolated.stdout and '"code": "STS101"' in isolated.stdout
+
+
+@needs_helm
+def test_per_file_ignores_of_a_template_apply_where_the_finding_is_mapped(tmp_path):
+    import shutil
+
+    root = repo(tmp_path, {".stslint.yaml": "per-file-ignores:\n  \"postgres/templates/*.yaml\": [STS3]\n"})
+    shutil.copytree(ROOT / CHART, root / "postgres")
+    run = stslint(root, "check", "postgres")
+    assert [line.split(" [")[0] for line in run.stdout.splitlines()[:-1]] == [
+        "postgres/templates/statefulset.yaml:2:1: STS101", "postgres/templates/statefulset.yaml:43:9: STS404"]
