@@ -147,3 +147,15 @@ def test_a_component_patch_is_where_its_field_points(tmp_path):
     (tmp_path / "app" / "kustomization.yaml").write_text("resources: [../base]\ncomponents: [../probes]\n")
     got = findings(["app"], cwd=tmp_path)
     assert ("STS303", "probes/probe.yaml", 12, 21, False) in got
+
+
+@needs_kustomize
+def test_the_ignore_annotation_of_a_base_object_survives_the_build(tmp_path):
+    import shutil
+
+    shutil.copytree(ROOT_FIXTURES / "kustomize", tmp_path / "k")
+    base = tmp_path / "k" / "base" / "statefulset.yaml"
+    base.write_text(base.read_text().replace(
+        "  name: web\n", "  name: web\n  annotations:\n    stslint.io/ignore: STS101 -- the Service is elsewhere\n", 1))
+    got = findings(["k"], cwd=tmp_path)
+    assert sorted(code for code, *_ in got) == ["STS303", "STS405"]
