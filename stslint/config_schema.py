@@ -79,6 +79,9 @@ def build_schema() -> dict[str, Any]:
                                              "wrong path); as --fail-on-empty. Not applied in hook mode (--hook).",
                               "type": "boolean"},
             "format": {"description": "Output format when --format is not given.", "enum": FORMAT_NAMES},
+            "baseline": {"description": "A baseline file (written by check --write-baseline), relative to this "
+                                        "file: only findings beyond it are reported (as --baseline).",
+                         "type": "string", "minLength": 1},
             "context": {
                 "description": "Manifests loaded only to resolve references: a list of paths, or \"git\" for "
                                "every manifest git lists in the work tree.",
