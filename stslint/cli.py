@@ -315,6 +315,69 @@ def _fix_summary(outcome: Any, unsafe_fixes: bool) -> None:
     click.echo(line + ".", err=True)
 
 
+def _add_noqa(paths: tuple[str, ...], settings: Any, request: Any, reason: str | None, stdin_filename: str | None,
+              config: Any, force_exclude: bool, quiet: bool) -> int:
+    """``--add-noqa``: write a suppression comment at every current finding; exit code 0."""
+    from stslint.api import lint_paths
+    from stslint.fixes import FixFile, write_fixed, write_guard
+    from stslint.loading import FileResult, load_source
+    from stslint.loading.discover import Source
+    from stslint.loading.source_text import SourceText
+    from stslint.noqa import add_noqa
+    from stslint.reporting import safe_text
+
+    if reason is not None and ("\n" in reason or "\r" in reason):
+        _fail("--noqa-reason must be one line")
+    settings.keep_texts = False
+    result = lint_paths(paths, settings, request, stdin_filename=stdin_filename, exclude=config.exclude_matcher(),
+                        force_exclude=force_exclude, exclude_root=config.directory)
+    guard = write_guard(paths)
+    texts: dict[str, tuple[str, SourceText]] = {}
+    sources: dict[str, tuple[Source, bytes]] = {}
+    for finding in result.findings:
+        key = finding.file_key
+        if finding.source_path is None or key in texts or finding.is_input_error:
+            continue
+        source = Source(finding.file, finding.source_path, True)
+        if guard(source) is not None:
+            click.echo(f"stslint: warning: {safe_text(finding.file)}: not written: {guard(source)}", err=True)
+            continue
+        loaded = load_source(source, settings.max_file_size)
+        if loaded.errors:
+            continue
+        texts[key] = (finding.file, loaded.content)
+        sources[key] = (source, loaded.content.encode())
+    outcome = add_noqa(result.findings, texts, reason)
+    for display in outcome.skipped_json:
+        click.echo(f"stslint: warning: {safe_text(display)}: --add-noqa skips JSON files (they have no comments)",
+                   err=True)
+    for display, line in outcome.unplaced:
+        click.echo(f"stslint: warning: {safe_text(display)}:{line}: no comment can suppress this line (it starts "
+                   "inside a multi-line value)", err=True)
+    written = 0
+    for key, edits in outcome.edits.items():
+        source, raw = sources[key]
+        content = texts[key][1]
+        fixed = FileResult(source, content=SourceText(apply_edits_text(content.text, edits), content.encoding,
+                                                      content.bom))
+        problem = write_fixed(FixFile(source, key, content, raw, fixed))
+        if problem is not None:
+            click.echo(f"stslint: warning: {safe_text(source.display)}: not written: {problem}", err=True)
+        else:
+            written += len(edits)
+    if not quiet:
+        click.echo(f"stslint: added {plural(written, 'suppression comment')} in "
+                   f"{plural(len(outcome.edits), 'file')}.", err=True)
+    return EXIT_CLEAN
+
+
+def apply_edits_text(text: str, edits: Any) -> str:
+    """``text`` with the edits applied (stslint.fixes.apply_edits)."""
+    from stslint.fixes import apply_edits
+
+    return apply_edits(text, edits)
+
+
 def _write_baseline(result: Any, path: str, quiet: bool) -> int:
     """``--write-baseline``: record the run's findings; exit code 0 (2 when the file cannot be written)."""
     from stslint.baseline import build, write
