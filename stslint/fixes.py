@@ -536,10 +536,10 @@ def unified_diff(item: FixFile, notes: Iterable[str] = ()) -> str:
 
 def write_guard(paths: Iterable[str]) -> Any:
     """``reason(source)``: why a file of a run over ``paths`` must not be written (None when it may
-    be). A file may be written when its real path — a symlink followed — lies inside the git
-    repository its name lies in, or inside the directory named on the command line that it was
-    found in (the directory holding it, for a file named itself): nothing a checked-out tree
-    contains can make a fix write elsewhere."""
+    be). A file may be written when its real path — every symlink followed — lies inside the git
+    repository its name lies in; outside any repository, inside the directory named on the command
+    line that it was found in (the directory holding it, for a file named itself). So nothing a
+    checked-out tree contains (a symlinked file or directory) can make a fix write outside it."""
     from stslint.repository import repository_root
 
     named = [os.path.abspath(path) for path in paths if path != "-"] or [os.getcwd()]
@@ -548,15 +548,12 @@ def write_guard(paths: Iterable[str]) -> Any:
         assert source.path is not None
         path = os.path.abspath(source.path)
         real = os.path.realpath(path)
-        roots = []
         repository = repository_root(os.path.dirname(path))
-        if repository is not None:
-            roots.append(os.path.realpath(repository))
-        for arg in named:
-            if path == arg:
-                roots.append(os.path.realpath(os.path.dirname(arg)))
-            elif inside(path, arg):
-                roots.append(os.path.realpath(arg))
+        if repository is not None:  # a checked-out tree: only the repository, whatever it links to
+            roots = [os.path.realpath(repository)]
+        else:
+            roots = [os.path.realpath(os.path.dirname(arg) if path == arg else arg) for arg in named
+                     if path == arg or inside(path, arg)]
         if any(inside(real, root) for root in roots):
             return None
         return "its real path lies outside the repository and the checked directories (a symlink)"
