@@ -501,8 +501,11 @@ def explain(rule: str, output_format: str, policy_paths: tuple[str, ...] = ()) -
     except UnknownRule:
         _fail(unknown_rule_message(rule))
         return
+    from stslint.fixes import fix_description
+
+    fix = fix_description(doc["code"])
     if output_format == "json":
-        _print_json(doc)
+        _print_json({**doc, "fix": fix})
         return
     lines = [f"{doc['code']} {doc['name']} [{doc['severity']}]{' (opt-in)' if doc['opt_in'] else ''}", "",
              doc["summary"].strip(), "", "Why it matters:", _indent(doc["rationale"]), "", "How to fix it:",
@@ -512,6 +515,12 @@ def explain(rule: str, output_format: str, policy_paths: tuple[str, ...] = ()) -
         for name, spec in doc["options"].items():
             described = f": {spec['description']}" if spec.get("description") else ""
             lines.append(f"  {name} ({spec.get('type', '')}, default {spec.get('default')!r}){described}")
+    if fix is not None:
+        lines += ["", "Fix (stslint fix):", _indent(fix["fix"])]
+        if "unsafe_because" in fix:
+            lines += [_indent(f"Unsafe because {fix['unsafe_because']}.")]
+        if "template" in fix:
+            lines += ["", _indent(fix["template"])]
     for label in ("bad", "good"):
         example = doc["examples"].get(label)
         if example:

@@ -59,6 +59,29 @@ FIXES = {
 }
 """What ``stslint fix`` does for each code that has a fix (``explain`` shows it)."""
 
+PROBE_TEMPLATES = {
+    "STS301": "readinessProbe:\n  httpGet: {path: /ready, port: http}   # or tcpSocket / exec / grpc\n"
+              "  periodSeconds: 10\n  failureThreshold: 3",
+    "STS302": "livenessProbe:\n  tcpSocket: {port: http}   # cheap: restart only a process that is hung\n"
+              "  periodSeconds: 20\n  failureThreshold: 6",
+}
+"""No automatic fix for missing probes (what to probe depends on the app): ``explain`` shows these
+templates to adapt."""
+
+
+def fix_description(code: str) -> dict[str, str] | None:
+    """What ``stslint fix`` does for a code: ``{"fix", "unsafe_because"}``, or for the probe rules
+    ``{"template"}``; None for codes without a fix."""
+    if code in FIXES:
+        described = {"fix": FIXES[code]}
+        if code in UNSAFE_REASONS:
+            described["unsafe_because"] = UNSAFE_REASONS[code]
+        return described
+    if code in PROBE_TEMPLATES:
+        return {"fix": "none automatic: what to probe depends on the app; adapt this template",
+                "template": PROBE_TEMPLATES[code]}
+    return None
+
 
 class EditConflict(ValueError):
     """Edits that overlap or fall outside the text."""

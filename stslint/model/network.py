@@ -66,7 +66,9 @@ class Service(Resource):
                 entry.cluster_ip = spec.raw("clusterIP")  # type: ignore[attr-defined]
             if spec.has_key("clusterIPs"):
                 entry.cluster_ips = None if cluster_ips is None else list(cluster_ips)  # type: ignore[attr-defined]
-            if self.source is not None and kind in (None, "", "ClusterIP"):
+            ips = spec.raw("clusterIPs")
+            headless = spec.raw("clusterIP") == "None" and ips in (None, [], ["None"])
+            if self.source is not None and kind in (None, "", "ClusterIP") and not headless:
                 entry.headless_edits = self._headless_edits(spec)  # type: ignore[attr-defined]
 
         def selector(entry: Entry) -> None:
