@@ -133,9 +133,9 @@ def cli(ctx: click.Context) -> None:
               help="Write a disable-line comment at every current finding (disable-next-line above a line that "
                    "ends inside a multi-line value); .json files are skipped.")
 @click.option("--noqa-reason", metavar="TEXT", help="The reason --add-noqa writes after the codes (after \" -- \").")
-@click.option("--baseline", "baseline_path", metavar="FILE", type=click.Path(dir_okay=False),
+@click.option("--baseline", "baseline_path", metavar="FILE",
               help="Report only the findings beyond this baseline (configuration: baseline).")
-@click.option("--write-baseline", "write_baseline_path", metavar="FILE", type=click.Path(dir_okay=False),
+@click.option("--write-baseline", "write_baseline_path", metavar="FILE",
               help="Record the current findings in FILE as the baseline (line-independent fingerprints) and exit.")
 def check(paths: tuple[str, ...], output_format: str | None, output_file: str | None, statistics: bool,
           color: str, select: str | None, extend_select: str | None,

@@ -70,7 +70,10 @@ def test_related_fix_and_warnings_fields(tmp_path):
     [finding] = report["findings"]
     assert finding["related"] == [{"file": str(tmp_path / "svc.yaml"), "line": 5, "column": 3, "end_line": 5,
                                    "end_column": 12, "message": 'Service "db" is not headless here'}]
-    assert finding["fix"] is None and finding["fixable"] is False
+    assert finding["fixable"] is True  # STS103's fix edits the Service in the other file
+    assert finding["fix"] == {"title": 'Make Service "db" headless (clusterIP: None)', "applicability": "unsafe",
+                              "edits": [{"file": str(tmp_path / "svc.yaml"), "start": 69, "end": 77,
+                                         "replacement": "None"}]}
     assert report["warnings"] == [{"file": str(tmp_path / "sts.yaml"), "line": 11,
                                    "message": "unknown rule NOPE999 in disable-line=; ignored (`stslint rules` "
                                               "lists the codes and names)"}]
