@@ -373,3 +373,17 @@ def test_fixed_bytes_keep_everything_outside_the_edit(tmp_path):
     assert isinstance(item, FixFile)
     new = item.new_bytes()
     assert new.startswith(codecs.BOM_UTF8) and new.count(b"\r\n") == text.count("\r\n")
+
+
+def test_a_fix_that_edits_a_context_file_is_not_fixable(tmp_path):
+    (tmp_path / "ctx").mkdir()
+    (tmp_path / "ctx" / "svc.yaml").write_text("apiVersion: v1\nkind: Service\nmetadata: {name: db}\n"
+                                               "spec:\n  clusterIP: 1.2.3.4\n")
+    (tmp_path / "sts.yaml").write_text(STS.split("---\n")[0].replace("apps/v1beta1", "apps/v1"))
+    result = _invoke_in(tmp_path, ["check", "--isolated", "--format", "json", "--select", "STS103", "--context",
+                                   "ctx", "sts.yaml"])
+    [finding] = json.loads(result.stdout)["findings"]
+    assert finding["fix"] is not None and finding["fixable"] is False
+    both = _invoke_in(tmp_path, ["check", "--isolated", "--format", "json", "--select", "STS103", "sts.yaml",
+                                 "ctx/svc.yaml"])
+    assert json.loads(both.stdout)["findings"][0]["fixable"] is True
