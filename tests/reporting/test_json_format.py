@@ -86,8 +86,10 @@ def test_a_fix_is_written_with_offsets_and_applicability():
 
     fix = Fix("set clusterIP: None", "unsafe", (Edit("svc.yaml", 40, 48, "None"), Edit("b.yaml", 3, 3, "x")))
     finding = Finding("STS103", "m", "sts.yaml", (1, 1, 1, 2, 0, 1), fix=fix)
-    [written] = document(RunResult([finding], 1, 1), "v")["findings"]
+    [written] = document(RunResult([finding], 1, 1, file_keys=["sts.yaml", "svc.yaml", "b.yaml"]), "v")["findings"]
     assert written["fixable"] is True
+    [elsewhere] = document(RunResult([finding], 1, 1, file_keys=["sts.yaml", "svc.yaml"]), "v")["findings"]
+    assert elsewhere["fixable"] is False  # b.yaml is not a file of the run: fix would not apply it
     assert written["fix"] == {"title": "set clusterIP: None", "applicability": "unsafe",
                               "edits": [{"file": "svc.yaml", "start": 40, "end": 48, "replacement": "None"},
                                         {"file": "b.yaml", "start": 3, "end": 3, "replacement": "x"}]}
