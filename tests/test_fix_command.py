@@ -387,3 +387,36 @@ def test_a_fix_that_edits_a_context_file_is_not_fixable(tmp_path):
     both = _invoke_in(tmp_path, ["check", "--isolated", "--format", "json", "--select", "STS103", "sts.yaml",
                                  "ctx/svc.yaml"])
     assert json.loads(both.stdout)["findings"][0]["fixable"] is True
+
+
+SVC = "apiVersion: v1\nkind: Service\nmetadata: {name: db}\n"
+WORKLOAD = ("apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec:\n  serviceName: db\n"
+            "  selector: {matchLabels: {app: db}}\n  template:\n    metadata: {labels: {app: db}}\n"
+            "    spec: {containers: [{name: c, image: x}]}\n---\n")
+
+
+@pytest.mark.parametrize("code, before, after", [
+    ("STS103", WORKLOAD + SVC + "spec:\n  selector: {app: db}  # who\n  ports: [{port: 80}]\n",
+     WORKLOAD + SVC + "spec:\n  clusterIP: None\n  selector: {app: db}  # who\n  ports: [{port: 80}]\n"),
+    ("STS103", WORKLOAD + SVC + "spec: {clusterIP: 10.0.0.1, clusterIPs: [10.0.0.1], selector: {app: db}}\n",
+     WORKLOAD + SVC + "spec: {clusterIP: None, clusterIPs: [None], selector: {app: db}}\n"),
+    ("STS103", WORKLOAD + SVC + "spec:\n  clusterIP: \"10.0.0.1\"\n  clusterIPs:\n    - '10.0.0.1'\n",
+     WORKLOAD + SVC + "spec:\n  clusterIP: \"None\"\n  clusterIPs:\n    - 'None'\n"),
+    ("STS501", "apiVersion: \"apps/v1beta2\"\n" + WORKLOAD.split("\n", 1)[1].split("---")[0],
+     "apiVersion: \"apps/v1\"\n" + WORKLOAD.split("\n", 1)[1].split("---")[0]),
+    ("STS201", "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\n"
+               "spec: {serviceName: db, template: {metadata: {labels: {app: db, v: '1.10'}}}}\n",
+     "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\n"
+     "spec: {selector: {matchLabels: {app: db, v: '1.10'}}, serviceName: db, "
+     "template: {metadata: {labels: {app: db, v: '1.10'}}}}\n"),
+    ("STS401", "kind: StatefulSet\napiVersion: apps/v1\nmetadata: {name: db}\nspec:\n  template: {}\n"
+               "  persistentVolumeClaimRetentionPolicy:\n    whenScaled: Delete\n    whenDeleted: Retain\n",
+     "kind: StatefulSet\napiVersion: apps/v1\nmetadata: {name: db}\nspec:\n  template: {}\n"
+     "  persistentVolumeClaimRetentionPolicy:\n    whenScaled: Retain\n    whenDeleted: Retain\n"),
+])
+def test_each_fix(tmp_path, code, before, after):
+    path = tmp_path / "m.yaml"
+    path.write_text(before)
+    outcome = fix_paths([str(path)], Settings(selected=resolve([code])), unsafe=True)
+    assert outcome.files[0].current.content.text == after
+    assert code in {f.code for f in outcome.fixed}
