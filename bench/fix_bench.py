@@ -82,7 +82,8 @@ def corpus_sets(corpus: Path) -> list[list[str]]:
     sys.path.insert(0, str(ROOT))
     from tests.test_corpus import parse_expected
 
-    return [[str(corpus / name) for name in entry["files"]] for entry in parse_expected(corpus / "EXPECTED.md").values()]
+    sets = parse_expected(corpus / "EXPECTED.md").values()
+    return [[str(corpus / name) for name in entry["files"]] for entry in sets]
 
 
 def main() -> None:

@@ -128,7 +128,8 @@ def load(path: str, display: str | None = None) -> Baseline:
         data = json.loads(text)
     except (UnicodeDecodeError, ValueError) as exc:
         raise BaselineError(f"the baseline {display} is not JSON: {exc}") from None
-    if not isinstance(data, dict) or data.get("stslint-baseline") != FORMAT or not isinstance(data.get("findings"), list):
+    if (not isinstance(data, dict) or data.get("stslint-baseline") != FORMAT
+            or not isinstance(data.get("findings"), list)):
         raise BaselineError(f'the baseline {display} is not an stslint baseline (expected "stslint-baseline": '
                             f'{FORMAT} and a "findings" list; write one with --write-baseline)')
     baseline = Baseline(path=path, display=display)

@@ -57,10 +57,21 @@ def _ranges(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]] | 
     return list(loaded.scalar_ranges or ()), ranges
 
 
-def _inside(ranges: list[tuple[int, int]], offset: int) -> bool:
-    """Whether ``offset`` lies strictly inside one of the ranges (nested ranges included)."""
-    index = bisect_right([start for start, _ in ranges], offset)
-    return any(start < offset < end for start, end in ranges[:index])
+class _Within:
+    """Whether an offset lies strictly inside one of some ranges (sorted by start; nested ones too)."""
+
+    def __init__(self, ranges: list[tuple[int, int]]) -> None:
+        self.ranges = ranges
+        self.starts = [start for start, _ in ranges]
+        self.reach = []  # the furthest end among the ranges up to each index
+        furthest = -1
+        for _, end in ranges:
+            furthest = max(furthest, end)
+            self.reach.append(furthest)
+
+    def __call__(self, offset: int) -> bool:
+        index = bisect_right(self.starts, offset - 1)  # ranges starting before the offset
+        return index > 0 and self.reach[index - 1] > offset
 
 
 def noqa_edits(source: SourceText, lines: dict[int, list[str]], reason: str | None,
@@ -72,6 +83,7 @@ def noqa_edits(source: SourceText, lines: dict[int, list[str]], reason: str | No
     from stslint.suppress import _DIRECTIVE, _comment_start, _InsideScalars
 
     inside_scalar = _InsideScalars(scalars)
+    within = _Within(scalar_ranges)
     tail = f" -- {reason}" if reason else ""
     edits: list[tuple[int, int, str]] = []
     unplaced: list[int] = []
@@ -79,8 +91,8 @@ def noqa_edits(source: SourceText, lines: dict[int, list[str]], reason: str | No
         codes = list(dict.fromkeys(lines[number]))
         start, end = source.line_start(number), source.line_end(number)
         line = source.line(number)
-        if _inside(scalar_ranges, end) or (end == len(source.text) and _inside(scalar_ranges, end - 1)):
-            if _inside(scalar_ranges, start):
+        if within(end) or (end == len(source.text) and within(end - 1)):
+            if within(start):
                 unplaced.append(number)
                 continue
             indent = line[:len(line) - len(line.lstrip(" "))]

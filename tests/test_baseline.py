@@ -114,7 +114,8 @@ def test_the_configuration_names_the_baseline(tmp_path):
     assert result.exit_code == 0
 
 
-@pytest.mark.parametrize("content, reason", [("not json", "is not JSON"), ('{"findings": []}', "not an stslint baseline"),
+@pytest.mark.parametrize("content, reason", [("not json", "is not JSON"),
+                                             ('{"findings": []}', "not an stslint baseline"),
                                              ('{"stslint-baseline": 1, "findings": [{"count": 1}]}', "fingerprint")])
 def test_a_bad_baseline_is_a_one_line_error(tmp_path, content, reason):
     path = tmp_path / "b.json"
