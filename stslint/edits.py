@@ -4,8 +4,9 @@ A fix never re-serialises a document. It replaces one scalar as written (keeping
 or inserts a key — with a scalar or a small block — before a sibling key, at the indentation and in
 the style (block or flow) that the mapping already uses, with the file's own line break. Everything
 else in the file stays byte for byte as it was. Scalars that YAML 1.1 would read as something else
-(``on``, ``yes``, ``1.10``) are quoted: by ruamel.yaml in YAML 1.1 mode when it is installed (the
-``fix`` extra), imported only when such a value is emitted, or as a double-quoted JSON string.
+(``on``, ``yes``, ``1.10``) are quoted as ruamel.yaml quotes them in YAML 1.1 mode: single-quoted
+when printable on one line, otherwise by ruamel.yaml itself (the ``fix`` extra), imported only when
+such a value is emitted, or as a double-quoted JSON string without it.
 
 Every function returns None when the text is not in a shape it edits safely (a key reached through
 an alias or a merge key, a block scalar, a complex key): no fix is offered then.
@@ -51,11 +52,14 @@ def scalar_text(value: str, json_style: bool = False) -> str:
 
 
 def _quoted(value: str) -> str:
-    """``value`` quoted as ruamel.yaml emits it in YAML 1.1 mode (its ``%YAML 1.1``/``---`` header
-    stripped); a double-quoted JSON string when ruamel.yaml is not installed or emits a multi-line
-    scalar."""
+    """``value`` quoted: a printable one-line value without ``'`` single-quoted (what ruamel.yaml emits
+    in YAML 1.1 mode for such values; tests/test_edits.py compares the two), anything else as ruamel.yaml emits
+    it in YAML 1.1 mode (imported only then; its ``%YAML 1.1``/``---`` header stripped), or as a
+    double-quoted JSON string when ruamel.yaml is not installed or emits more than one line."""
     import json
 
+    if value.isprintable() and "'" not in value:
+        return f"'{value}'"
     try:
         import io
 

@@ -28,6 +28,26 @@ def test_scalars_read_back_as_the_same_string(value):
     assert load_text(f"{{k: {scalar_text(value, json_style=True)}}}\n").documents[0].root["k"] == value
 
 
+@pytest.mark.parametrize("value", ["on", "yes", "1.10", "2001-12-14", "a: b", "#x", "", " x", "*a", "- x", "true",
+                                   "0x1F", "it's: 'q'", "~", "[x]"])
+def test_quoted_scalars_are_what_ruamel_yaml_emits_in_yaml_1_1_mode(value):
+    import io
+
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.version = (1, 1)
+    stream = io.StringIO()
+    yaml.dump([value], stream)
+    emitted = [line for line in stream.getvalue().splitlines() if not line.startswith(("%YAML", "---"))]
+    assert scalar_text(value) == emitted[0][2:]
+
+
+def test_a_value_with_a_control_character_is_quoted_by_ruamel_yaml():
+    written = scalar_text("a\x07b")
+    assert written.startswith('"') and load_text(f"k: {written}\n").documents[0].root["k"] == "a\x07b"
+
+
 def test_plain_words_stay_plain():
     assert scalar_text("db") == "db" and scalar_text("app.kubernetes.io/name") == "app.kubernetes.io/name"
     assert scalar_text("on") != "on"
