@@ -7,13 +7,15 @@ set's files linted together, as EXPECTED.md lists them):
 - ``fix --diff`` of every set, safe fixes (stslint.api.fix_paths: lint, choose, splice, verify by
   re-loading, lint again; nothing written);
 - the same with --unsafe-fixes (more fixes, so more passes and verifications);
-- a synthetic repository of ``--files`` copies of a manifest with one fix of each kind: ``check``
-  (baseline) against ``fix --unsafe-fixes`` writing every file (temporary file, fsync, rename).
+- a synthetic repository of ``--files`` copies of a manifest with five fixes (two passes): ``check``
+  (baseline) against ``fix --diff --unsafe-fixes`` (nothing written), and against ``fix
+  --unsafe-fixes`` writing every file (temporary file, fsync, rename).
 
 As subprocesses (start-up): ``stslint check`` of one small manifest (baseline) against ``stslint fix
 --diff --unsafe-fixes`` of the same manifest (five fixes, one adding a selector with a quoted label).
 
-Prints each median and its ratio to its baseline. Run: ``python bench/fix_bench.py [--runs 5]``.
+Baseline and candidate are timed alternately, run after run (a busy machine slows both alike); prints
+their medians and the median of the per-run ratios. Run: ``python bench/fix_bench.py [--runs 7]``.
 """
 from __future__ import annotations
 
@@ -85,21 +87,43 @@ def corpus_sets(corpus: Path) -> list[list[str]]:
     return [[str(corpus / name) for name in entry["files"]] for entry in sets]
 
 
+def paired(baseline: Callable[[], object], candidate: Callable[[], object], runs: int,
+           setup: Callable[[], object] | None = None) -> tuple[float, float, float]:
+    """Medians (ms) of ``baseline`` and ``candidate`` timed alternately (a busy machine slows both
+    alike), and the median of their per-run ratios."""
+    base_times, times, ratios = [], [], []
+    for _ in range(runs):
+        b = median_ms(baseline, 1, setup)
+        c = median_ms(candidate, 1, setup)
+        base_times.append(b)
+        times.append(c)
+        ratios.append(c / b)
+    return statistics.median(base_times), statistics.median(times), statistics.median(ratios)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--files", type=int, default=200)
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     args = parser.parse_args()
     settings = Settings()
-    rows: list[tuple[str, float, float]] = []
+    rows: list[tuple[str, float, float, float]] = []
 
     sets = corpus_sets(args.corpus)
-    check = median_ms(lambda: [lint_paths(files, settings) for files in sets], args.runs)
-    rows.append((f"corpus: check of {len(sets)} sets (baseline)", check, check))
+
+    def check_corpus() -> None:
+        for files in sets:
+            lint_paths(files, settings)
+
     for unsafe in (False, True):
-        took = median_ms(lambda: [fix_paths(files, settings, unsafe=unsafe) for files in sets], args.runs)
-        rows.append((f"corpus: fix --diff{' --unsafe-fixes' if unsafe else ''}", took, check))
+        def fix_corpus(unsafe: bool = unsafe) -> None:
+            for files in sets:
+                fix_paths(files, settings, unsafe=unsafe)
+
+        base, took, ratio = paired(check_corpus, fix_corpus, args.runs)
+        rows.append((f"corpus: fix --diff{' --unsafe-fixes' if unsafe else ''} of {len(sets)} sets vs check",
+                     base, took, ratio))
 
     with tempfile.TemporaryDirectory() as directory:
         root = Path(directory) / "repo"
@@ -119,24 +143,25 @@ def main() -> None:
                     assert write_fixed(item) is None
 
         reset()
-        base = median_ms(lambda: lint_paths([str(root)], settings), args.runs)
-        rows.append((f"synthetic: check of {args.files} files (baseline)", base, base))
-        took = median_ms(fix_and_write, args.runs, setup=reset)
-        rows.append(("synthetic: fix --unsafe-fixes, writing every file", took, base))
+        base, took, ratio = paired(lambda: lint_paths([str(root)], settings),
+                                   lambda: fix_paths([str(root)], settings, unsafe=True), args.runs)
+        rows.append((f"synthetic: fix --diff --unsafe-fixes of {args.files} files vs check", base, took, ratio))
+        base, took, ratio = paired(lambda: lint_paths([str(root)], settings), fix_and_write, args.runs, setup=reset)
+        rows.append((f"synthetic: fix --unsafe-fixes writing {args.files} files vs check", base, took, ratio))
 
         one = Path(directory) / "one.yaml"
         one.write_text(MANIFEST.format(n=0))
         command = [sys.executable, "-m", "stslint"]
-        start = median_ms(lambda: subprocess.run([*command, "check", "--isolated", str(one)], capture_output=True,
-                                                 cwd=ROOT), args.runs)
-        rows.append(("process: stslint check one.yaml (baseline)", start, start))
-        took = median_ms(lambda: subprocess.run([*command, "fix", "--isolated", "--diff", "--unsafe-fixes", str(one)],
-                                                capture_output=True, cwd=ROOT), args.runs)
-        rows.append(("process: stslint fix --diff --unsafe-fixes one.yaml", took, start))
+        base, took, ratio = paired(
+            lambda: subprocess.run([*command, "check", "--isolated", str(one)], capture_output=True, cwd=ROOT),
+            lambda: subprocess.run([*command, "fix", "--isolated", "--diff", "--unsafe-fixes", str(one)],
+                                   capture_output=True, cwd=ROOT), args.runs)
+        rows.append(("process: stslint fix --diff --unsafe-fixes one.yaml vs check", base, took, ratio))
 
-    width = max(len(name) for name, _, _ in rows)
-    for name, took, baseline in rows:
-        print(f"{name:<{width}}  {took:9.1f} ms  x{took / baseline:5.2f}")
+    width = max(len(name) for name, *_ in rows)
+    print(f"{'':<{width}}  {'baseline':>10}  {'fix':>10}  ratio (median of paired runs)")
+    for name, base, took, ratio in rows:
+        print(f"{name:<{width}}  {base:8.1f}ms  {took:8.1f}ms  x{ratio:5.2f}")
 
 
 if __name__ == "__main__":

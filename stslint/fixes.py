@@ -298,7 +298,7 @@ def _apply_verified(chosen: list[tuple[Fix, list[Finding]]], by_key: dict[str, F
             for edit in fix.edits:
                 per_file.setdefault(edit.source_path or edit.file, []).append(edit)
         failed = set()
-        texts: dict[str, str] = {}
+        reloaded: dict[str, FileResult] = {}
         for key, edits in per_file.items():
             item = by_key[key]
             try:
@@ -306,12 +306,14 @@ def _apply_verified(chosen: list[tuple[Fix, list[Finding]]], by_key: dict[str, F
             except EditConflict:
                 failed.add(key)
                 continue
-            if not verify(item.current, new_text, set(edits)):
+            fresh = _reloaded(item.current, new_text)
+            if fresh is None or not verify(item.current, fresh, set(edits)):
                 failed.add(key)
-            texts[key] = new_text
+            else:
+                reloaded[key] = fresh
         if not failed:
-            for key, new_text in texts.items():
-                by_key[key].current = _reloaded(by_key[key].current, new_text)
+            for key, fresh in reloaded.items():
+                by_key[key].current = fresh
             return chosen
         kept = []
         for fix, findings in chosen:
@@ -325,13 +327,15 @@ def _apply_verified(chosen: list[tuple[Fix, list[Finding]]], by_key: dict[str, F
     return []
 
 
-def _reloaded(old: FileResult, text: str) -> FileResult:
-    """The file loaded again from a new text (its encoding and BOM kept)."""
+def _reloaded(old: FileResult, text: str) -> FileResult | None:
+    """The file loaded again, with the check loader, from a new text (its encoding and BOM kept);
+    None when the loader rejects the text or it repeats a key."""
     from stslint.loading import FileResult, load_content
 
     fresh = FileResult(old.source, content=SourceText(text, old.content.encoding, old.content.bom))
     fresh.real_path = old.real_path
-    return load_content(fresh)
+    fresh = load_content(fresh)
+    return None if fresh.errors else fresh
 
 
 # --- verification: the fixed text reads back as the old one with the intended changes ---------
@@ -340,18 +344,13 @@ def _reloaded(old: FileResult, text: str) -> FileResult:
 _ABSENT = object()
 
 
-def verify(old: FileResult, new_text: str, edits: Iterable[Edit]) -> bool:
-    """Whether ``new_text`` loads with the check loader (no error, no repeated key, as many
-    documents) and its documents equal the old ones except where the edits intend a change: a
-    replaced scalar reads as its replacement, an inserted entry is a new key of the mapping it is
-    inserted into, and nothing else differs."""
-    from stslint.loading.yamlload import LoadError, load_manifest_text
-
-    try:
-        loaded = load_manifest_text(new_text)
-    except LoadError:
-        return False
-    if loaded.duplicate_keys or len(loaded.documents) != len(old.documents):
+def verify(old: FileResult, new: FileResult, edits: Iterable[Edit]) -> bool:
+    """Whether ``new`` (the file loaded again after the edits, without errors) has as many documents
+    as ``old`` and they equal the old ones except where the edits intend a change: a replaced scalar
+    reads as its replacement, an inserted entry is a new key of the mapping it is inserted into, and
+    nothing else differs."""
+    loaded = new
+    if new.errors or len(loaded.documents) != len(old.documents):
         return False
     intents: dict[int, dict[tuple[Any, ...], Any]] = {}
     for edit in edits:

@@ -289,22 +289,23 @@ def test_a_file_changed_since_it_was_read_is_not_overwritten(tmp_path):
 
 
 def test_a_fix_that_would_not_read_back_as_intended_is_not_applied(tmp_path):
-    from stslint.fixes import verify
     from stslint.findings import Edit
+    from stslint.fixes import _reloaded, verify
     from stslint.loading import load_content
 
     text = "a: 1\nb:\n  c: 2\n"
     old = load_content(FileResult(Source("f", None, True), content=SourceText(text)))
-    good = Edit("f", 3, 4, "3")
-    assert verify(old, apply_edits(text, [good]), [good])
-    wrong_place = Edit("f", 10, 10, "d: 4\n  ")  # an insertion before c: is an entry of b
-    assert verify(old, apply_edits(text, [wrong_place]), [wrong_place])
-    breaks = Edit("f", 10, 10, "d: 4\n")  # c: would move out of b
-    assert not verify(old, apply_edits(text, [breaks]), [breaks])
-    retyped = Edit("f", 3, 4, "yes")  # a boolean where the edit says... still the replacement's value
-    assert verify(old, apply_edits(text, [retyped]), [retyped])
-    two_keys = Edit("f", 0, 4, "a: 1\nz: 2")
-    assert not verify(old, apply_edits(text, [two_keys]), [two_keys])
+
+    def reads_back(edit: Edit) -> bool:
+        new = _reloaded(old, apply_edits(text, [edit]))
+        return new is not None and verify(old, new, [edit])
+
+    assert reads_back(Edit("f", 3, 4, "3"))
+    assert reads_back(Edit("f", 10, 10, "d: 4\n  "))  # an insertion before c: is an entry of b
+    assert not reads_back(Edit("f", 10, 10, "d: 4\n"))  # c: would move out of b
+    assert reads_back(Edit("f", 3, 4, "yes"))  # the value the replacement reads as (a boolean) is intended
+    assert not reads_back(Edit("f", 0, 4, "a: 1\nz: 2"))  # more than one scalar replaced
+    assert not reads_back(Edit("f", 10, 10, "c: 4\n  "))  # a repeated key: rejected by the loader
 
 
 def test_json_output_marks_fixable_findings_and_their_edits(tmp_path):
