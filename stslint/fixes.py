@@ -540,18 +540,24 @@ def write_fixed(item: FixFile) -> str | None:
     return None
 
 
+def _lines(text: str) -> list[str]:
+    """The lines of a text as diff and patch tools count them: split after each LF only (a CRLF line
+    keeps its CR; other YAML line breaks are text to them)."""
+    lines = text.split("\n")
+    return [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+
+
 def unified_diff(item: FixFile, notes: Iterable[str] = ()) -> str:
-    """The unified diff of a fixed file against its text as read (lines as the file breaks them;
-    ``notes``, such as why an unsafe fix is unsafe, head it as ``#`` lines)."""
+    """The unified diff of a fixed file against its text as read (lines split at LF, as patch and
+    git apply split them; ``notes``, such as why an unsafe fix is unsafe, head it as ``#`` lines)."""
     import difflib
 
-    old = item.original.text.splitlines(keepends=True)
-    new = item.current.content.text.splitlines(keepends=True)
+    old = _lines(item.original.text)
+    new = _lines(item.current.content.text)
     name = item.source.display
     lines = list(difflib.unified_diff(old, new, f"a/{name}" if name != "-" else "-",
                                       f"b/{name}" if name != "-" else "-"))
-    body = "".join(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
-                   for line in lines)
+    body = "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
     header = "".join(f"# {note}\n" for note in notes)
     return header + body
 

@@ -147,11 +147,9 @@ def test_diff_writes_nothing_and_exits_1_with_applicable_hunks(tmp_path):
     assert result.returncode == 1
     assert path.read_text() == STS
     assert "# unsafe fix STS501" in result.stdout and "immutable" in result.stdout
-    patch = tmp_path / "fix.patch"
-    patch.write_text(result.stdout)
-    import subprocess
+    from tests.diff_helpers import apply_unified_diff
 
-    subprocess.run(["patch", "-s", "-p1", "-i", str(patch)], cwd=tmp_path, check=True)
+    assert apply_unified_diff(tmp_path, result.stdout) == ["db.yaml"]
     fixed = fix_paths([str(path)], Settings(), unsafe=True)
     assert path.read_text() == fixed.files[0].original.text  # patch applied = the text as read by fix again
     assert not fixed.files[0].changed or fixed.fixed == []

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CORPUS, _invoke_in
+from tests.diff_helpers import apply_unified_diff
 from tests.test_corpus import SETS
 
 FIELD_KEYS = ("apiVersion", "whenDeleted", "whenScaled", "persistentVolumeReclaimPolicy", "reclaimPolicy",
@@ -69,9 +70,15 @@ def test_corpus_fix_diff(tmp_path: Path, name: str, unsafe: bool) -> None:
         return
     assert result.exit_code == 1
     _check_lines(result.stdout)
-    patch = tmp_path / "fix.patch"
-    patch.write_text(result.stdout, encoding="utf-8", newline="")
-    subprocess.run(["patch", "-s", "-p1", "--binary", "-i", str(patch)], cwd=patched, check=True)
+    assert sorted(apply_unified_diff(patched, result.stdout)) == sorted(changed)  # every hunk applies exactly
+    if shutil.which("patch"):  # and so does patch(1)
+        again_patched = tmp_path / "patch1"
+        _copy(files, again_patched)
+        (tmp_path / "fix.patch").write_text(result.stdout, encoding="utf-8", newline="")
+        subprocess.run(["patch", "-s", "-p1", "--binary", "-i", str(tmp_path / "fix.patch")], cwd=again_patched,
+                       check=True)
+        for file in files:
+            assert (again_patched / file).read_bytes() == (fixed / file).read_bytes(), file
     for file in files:
         assert (patched / file).read_bytes() == (fixed / file).read_bytes(), file
     again = _invoke_in(fixed, ["fix", "--diff", *options, *files])
