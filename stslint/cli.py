@@ -170,6 +170,8 @@ def check(paths: tuple[str, ...], output_format: str | None, output_file: str | 
     fixing = apply_fixes or diff
     if add_noqa and (fixing or write_baseline_path is not None):
         _fail("--add-noqa cannot be combined with --fix, --diff or --write-baseline")
+    if fixing and write_baseline_path is not None:
+        _fail("--write-baseline records what a check finds; run it without --fix or --diff (stslint fix first)")
     if noqa_reason is not None and not add_noqa:
         _fail("--noqa-reason is given without --add-noqa")
     if unsafe_fixes and not fixing:

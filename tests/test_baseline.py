@@ -138,3 +138,10 @@ def test_write_baseline_is_refused_in_hook_mode(tmp_path):
     (tmp_path / "db.yaml").write_text(STS)
     result = _invoke_in(tmp_path, ["check", "--write-baseline", "b.json", "--hook", "db.yaml"])
     assert result.exit_code == 2 and not (tmp_path / "b.json").exists()
+
+
+def test_write_baseline_is_refused_while_fixing(tmp_path):
+    (tmp_path / "db.yaml").write_text(STS)
+    result = _invoke_in(tmp_path, ["fix", "--isolated", "--write-baseline", "b.json", "db.yaml"])
+    assert result.exit_code == 2 and not (tmp_path / "b.json").exists()
+    assert "whenDeleted: Delete" in (tmp_path / "db.yaml").read_text()
