@@ -29,9 +29,10 @@ from stslint.model.nodes import Span
 
 if TYPE_CHECKING:
     from stslint.context import Context, ContextRequest
+    from stslint.fixes import FixOutcome
     from stslint.render import RenderRequest
 
-__all__ = ["Origin", "Segment", "SegmentOrigin", "build_index", "lint_paths", "lint_text"]
+__all__ = ["Origin", "Segment", "SegmentOrigin", "build_index", "fix_paths", "lint_paths", "lint_text"]
 
 
 def lint_paths(paths: Sequence[str], settings: Settings | None = None,
@@ -169,6 +170,36 @@ def _credit(reports: list[PathReport], directory: str, key: str) -> None:
                 or given.startswith(directory.rstrip(os.sep) + os.sep):
             if key not in report.files:
                 report.files.append(key)
+
+
+def fix_paths(paths: Sequence[str], settings: Settings | None = None,
+              context: Context | ContextRequest | None = None, *, unsafe: bool = False,
+              stdin_filename: str | None = None, exclude: PathFilter | None = None, force_exclude: bool = False,
+              exclude_root: str | None = None) -> FixOutcome:
+    """Fix the files at ``paths`` in memory (see stslint.fixes: nothing is written here): the
+    outcome holds each file's fixed text and the result of linting the fixed texts. When standard
+    input is among the paths, only it is fixed."""
+    from stslint.context import ContextRequest, context_for
+    from stslint.fixes import fix_sources, write_guard
+
+    settings = settings or Settings()
+    reports: list[PathReport] = []
+    sources = list(discover(list(paths), stdin_filename, exclude, force_exclude, exclude_root, reports))
+    if isinstance(context, ContextRequest):
+        context = context_for(context, sources, stdin_filename, namespace=settings.namespace,
+                              max_file_size=settings.max_file_size, exclude=exclude,
+                              kinds=settings.rules.indexed_kinds()) if context else None
+    only_stdin = any(source.path is None for source in sources)
+    outcome = fix_sources(sources, settings, unsafe=unsafe, context=context, only_stdin=only_stdin,
+                          writable=write_guard(paths))
+    result = outcome.result
+    result.context = context
+    result.paths = path_summaries(reports, result)
+    empty = [RunWarning(path.path, 0, f"no manifest found ({path.reason})") for path in result.paths
+             if path.reason is not None and (path.directory or result.objects == 0)]
+    if empty:
+        result.warnings = sorted([*result.warnings, *empty])
+    return outcome
 
 
 _SKIPPED_PARTS = {SKIPPED_TEMPLATES: "Helm templates/ skipped", SKIPPED_HIDDEN: "hidden files and directories skipped",

@@ -100,6 +100,9 @@ def build_schema() -> dict[str, Any]:
                 "type": "object", "additionalProperties": False,
                 "properties": {"overlays": {"type": "array", "items": {"type": "string", "minLength": 1}}},
             },
+            "baseline": {"description": "A baseline file (written by check --write-baseline), relative to this "
+                                        "file: only findings beyond it are reported (as --baseline).",
+                         "type": "string", "minLength": 1},
             "context": {
                 "description": "Manifests loaded only to resolve references: a list of paths, or \"git\" for "
                                "every manifest git lists in the work tree.",

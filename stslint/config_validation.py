@@ -172,6 +172,12 @@ def _boolean(value: Any, path: KeyPath, rules: RuleSet) -> bool:
     return value
 
 
+def _path(value: Any, path: KeyPath, rules: RuleSet) -> str:
+    if not isinstance(value, str) or not value:
+        raise ConfigInvalid(path, f"{_label(path)} must be a non-empty string (a file path); {_found(value)}")
+    return value
+
+
 def _format(value: Any, path: KeyPath, rules: RuleSet) -> str:
     from stslint.reporting import FORMATS
 
@@ -250,6 +256,7 @@ def _kustomize(value: Any, path: KeyPath, rules: RuleSet) -> dict[str, list[str]
 
 
 VALIDATORS: dict[str, Callable[[Any, KeyPath, RuleSet], Any]] = {
+    "baseline": _path,
     "context": _context,
     "exclude": _globs,
     "extend-select": _selectors,

@@ -127,8 +127,9 @@ YAML_ERRORS = [
     ("rules:\n  nope: {}\n", 2, '"rules": unknown rule "nope"'),
     ("rules:\n  STS301: [x]\n", 2, '"rules.STS301" must be a mapping of the options of STS301; found list'),
     ("rules:\n  STS301: {}\n  readiness-probe-missing: {}\n", 3, "rule STS301 is given twice"),
-    ("selct: [STS1]\n", 1, 'unknown key "selct"; expected one of context, exclude, extend-select, fail-on, '
-     'fail-on-empty, format, helm, ignore, kustomize, namespace, per-file-ignores, policies, render, rules, select, severity; did you mean '
+    ("selct: [STS1]\n", 1, 'unknown key "selct"; expected one of baseline, context, exclude, extend-select, fail-on, '
+     'fail-on-empty, format, helm, ignore, kustomize, namespace, per-file-ignores, policies, render, rules, select, '
+     'severity; did you mean '
      '"select"?'),
     ("# comment\n- STS1\n", 2, "the configuration must be a mapping of settings"),
     ("a: [\n", 2, "invalid YAML:"),

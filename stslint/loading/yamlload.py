@@ -366,7 +366,7 @@ def _scalar_range(text: str, event: ScalarEvent, span: Span) -> tuple[int, int]:
 _SURROGATE_ESCAPE = "found invalid Unicode character escape code"
 
 
-def load_text(text: str, values_before: int = 0) -> Loaded:
+def load_text(text: str, values_before: int = 0, *, scalar_ranges: bool = False) -> Loaded:
     """Load every document of ``text`` as YAML; raise LoadError for the first problem that stops
     loading. ``values_before`` values already count against MAX_VALUES (read before this text).
 
@@ -377,7 +377,7 @@ def load_text(text: str, values_before: int = 0) -> Loaded:
     collecting = gc.isenabled()
     gc.disable()  # a tree of fresh containers, none garbage until the file is done: nothing to collect
     try:
-        return _load_text(text, _Loader, values_before)
+        return _load_text(text, _Loader, values_before, scalar_ranges)
     except LoadError as exc:
         if exc.message != _SURROGATE_ESCAPE or not _looks_like_json(text):
             raise
@@ -396,9 +396,9 @@ def _looks_like_json(text: str) -> bool:
     return text.lstrip("\ufeff \t\r\n").startswith(("{", "["))
 
 
-def _load_text(text: str, loader: Any, values_before: int = 0) -> Loaded:
+def _load_text(text: str, loader: Any, values_before: int = 0, scalar_ranges: bool = False) -> Loaded:
     result = Loaded()
-    ranges: list[tuple[int, int]] | None = [] if mentions_directive(text) else None
+    ranges: list[tuple[int, int]] | None = [] if scalar_ranges or mentions_directive(text) else None
     result.scalar_ranges = ranges
     anchors: dict[str, tuple[Any, Span]] = {}
     stack: list[_Frame] = []
