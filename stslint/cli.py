@@ -570,6 +570,20 @@ def explain(rule: str, output_format: str, policy_paths: tuple[str, ...] = ()) -
     click.echo("\n".join(lines).rstrip())
 
 
+@cli.command("server")
+@click.option("--stdio", is_flag=True, help="Speak LSP over standard input and output (the default; editors "
+                                            "that pass it are accepted).")
+def server_command(stdio: bool) -> None:
+    """Run the language server for editors: live diagnostics, quick fixes and explanations, against
+    the other files of the workspace (LSP over stdio; needs `pip install "stslint[server]"`)."""
+    try:
+        from stslint.server.app import serve
+    except ImportError as exc:
+        _config_fail(f"the language server needs the server extra (pygls, lsprotocol): pip install "
+                     f'"stslint[server]" ({exc})')
+    sys.exit(serve())
+
+
 _POLICY_OPTION = click.Option(["--policy", "policy_paths"], multiple=True, metavar="PATH", type=click.Path(exists=True),
                               help="Load the policies of a policy file or directory (repeatable), besides the "
                                    "configuration's.")
