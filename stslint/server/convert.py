@@ -101,8 +101,10 @@ def _line_break(text: str) -> str:
 
 
 def suppress_line_edit(text: str, finding: Finding) -> tuple[int, int, str]:
-    """The edit that makes the finding's line carry ``disable-line`` for its code: the code added
-    to a directive already there, else a comment at the end of the line (offsets, replacement)."""
+    """The edit that suppresses the finding on its line (offsets, replacement): its code added to a
+    ``disable-line`` directive already there, else a ``disable-line`` comment at the end of the line;
+    a line that holds a ``#`` already (a comment, which a directive must come first in, or text)
+    gets a ``disable-next-line`` comment on a new line above it instead, indented as it is."""
     source = SourceText(text)
     start, end = source.line_start(finding.line), source.line_end(finding.line)
     line = text[start:end]
@@ -110,8 +112,11 @@ def suppress_line_edit(text: str, finding: Finding) -> tuple[int, int, str]:
     if existing is not None:
         at = start + existing.end("codes")
         return at, at, f",{finding.code}" if existing.group("codes") else finding.code
-    stripped = len(line.rstrip(" \t"))
-    at = start + stripped
+    if "#" in line:
+        indent = line[:len(line) - len(line.lstrip(" "))]
+        directive = f"{indent}# stslint: disable-next-line={finding.code} -- {REASON_PLACEHOLDER}"
+        return start, start, directive + _line_break(text)
+    at = start + len(line.rstrip(" \t"))
     return at, end, f"  # stslint: disable-line={finding.code} -- {REASON_PLACEHOLDER}"
 
 
