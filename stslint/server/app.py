@@ -16,7 +16,8 @@ from typing import Any, Callable, Generator
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol, lsp_method
+from pygls.exceptions import JsonRpcException
+from pygls.protocol import JsonRPCNotification, LanguageServerProtocol, lsp_method
 
 from stslint import __version__
 from stslint.loading.decode import DecodeError, decode
@@ -27,13 +28,28 @@ from stslint.server.workspace import Folder, Linted, Workspace, path_of_uri
 DEBOUNCE_SECONDS = 0.03
 """How long a change waits for the next keystroke before it is linted (the issue allows 50 ms)."""
 MAX_READ_BYTES = 64 * 1024 * 1024
+IGNORED = "$/stslint/ignored"
+"""What an ill-formed request becomes once answered: a notification nobody handles ($/: ignored)."""
 
 log = logging.getLogger("stslint.server")
 
 
 class _Protocol(LanguageServerProtocol):
     """pygls' protocol, minus its own copy of open documents: stslint keeps them itself, with LSP's
-    line breaks (``\\n``, ``\\r\\n``, ``\\r`` only; pygls splits at NEL and others too)."""
+    line breaks (``\\n``, ``\\r\\n``, ``\\r`` only; pygls splits at NEL and others too). A request
+    whose parameters do not have the method's shape is answered with an error, as JSON-RPC asks
+    (pygls 2.1 drops it, leaving the client waiting)."""
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        """The message as lsprotocol's type; an ill-formed request answered with its error."""
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as error:
+            request_id = data.get("id") if isinstance(data, dict) and "method" in data else None
+            if not isinstance(request_id, (int, str)) or isinstance(request_id, bool):
+                raise
+            self._send_response(request_id, None, error.to_response_error())
+            return JsonRPCNotification(method=IGNORED, jsonrpc=self.VERSION, params=None)
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams) -> Generator[Any, Any, None]:
@@ -68,6 +84,14 @@ class StslintServer(LanguageServer):
         self.stopping = False
 
     # --- helpers -------------------------------------------------------------------------------
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """A message the server could not read (not JSON, not JSON-RPC) goes to the editor's log, not
+        into a pop-up; other errors are shown as pygls shows them."""
+        if source is JsonRpcException:
+            self.log(f"ignored a message that is not a JSON-RPC message: {error}", types.MessageType.Warning)
+            return
+        super().report_server_error(error, source)
 
     @property
     def workspace_state(self) -> Workspace:
