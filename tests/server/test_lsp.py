@@ -151,3 +151,23 @@ async def test_input_errors_and_garbage_do_not_stop_the_server(client, workspace
         await client.protocol.send_request_async("stslint/noSuchMethod", {})
     uri3 = open_doc(client, workspace / "sts.yaml", STS)
     assert [d.code for d in await diagnostics(client, uri3)] == ["STS103"]
+
+
+async def test_the_configuration_is_reloaded_and_an_invalid_one_is_a_diagnostic(client, workspace):
+    uri = open_doc(client, workspace / "sts.yaml", STS)
+    assert [d.code for d in await diagnostics(client, uri)] == ["STS103"]
+    config = workspace / ".stslint.yaml"
+    config.write_text("ignore: [STS103]\nseverity: {STS101: fatal}\n")
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+        [types.FileEvent(config.as_uri(), types.FileChangeType.Created)]))
+    [problem] = await diagnostics(client, config.as_uri())
+    assert problem.severity == types.DiagnosticSeverity.Error and problem.range.start.line == 1
+    assert "default settings apply" in problem.message
+    assert [d.code for d in client.diagnostics[uri]] == ["STS103"]  # the defaults, meanwhile
+
+    # fixed in the editor and saved: the diagnostic goes, the configuration applies
+    config.write_text("ignore: [STS103]\n")
+    open_doc(client, config, "ignore: [STS103]\n")
+    client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(config.as_uri())))
+    assert await diagnostics(client, config.as_uri(), lambda found: not found) == []
+    assert await diagnostics(client, uri, lambda found: not found) == []
