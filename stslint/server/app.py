@@ -11,6 +11,7 @@ import asyncio
 import logging
 import os
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Generator
 
@@ -26,7 +27,8 @@ from stslint.server.positions import UTF16, LspText, apply_change
 from stslint.server.workspace import Folder, Linted, Workspace, path_of_uri
 
 DEBOUNCE_SECONDS = 0.03
-"""How long a change waits for the next keystroke before it is linted (the issue allows 50 ms)."""
+"""How long a change in a burst of changes waits for the next one before it is linted (the issue
+allows 50 ms); a change after a pause is linted at once."""
 MAX_READ_BYTES = 64 * 1024 * 1024
 IGNORED = "$/stslint/ignored"
 """What an ill-formed request becomes once answered: a notification nobody handles ($/: ignored)."""
@@ -80,6 +82,7 @@ class StslintServer(LanguageServer):
         self.encoding = UTF16
         self.debounce = DEBOUNCE_SECONDS
         self.pending: dict[str, asyncio.Task[None]] = {}
+        self.changed_at: dict[str, float] = {}
         self.linter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stslint-lint")
         self.stopping = False
 
@@ -138,6 +141,16 @@ class StslintServer(LanguageServer):
         if self.stopping:
             return
         self.pending[uri] = asyncio.ensure_future(self._lint_later(uri, self.debounce if delay is None else delay))
+
+    def schedule_change(self, uri: str) -> None:
+        """Lint a buffer after a change: at once when it follows a pause of the debounce or more
+        (the first keystroke after a pause costs no wait), else after the debounce (a burst of
+        keystrokes is linted once, at its end)."""
+        now = time.monotonic()
+        previous = self.changed_at.get(uri)
+        self.changed_at[uri] = now
+        burst = previous is not None and now - previous < self.debounce
+        self.schedule(uri, self.debounce if burst or uri in self.pending else 0)
 
     async def _lint_later(self, uri: str, delay: float) -> None:
         if delay > 0:
@@ -320,7 +333,7 @@ def create_server() -> StslintServer:
                 buffer.text = change.text
         buffer.version = params.text_document.version
         if ls.is_config(buffer.path) is None:
-            ls.schedule(buffer.uri)
+            ls.schedule_change(buffer.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: StslintServer, params: types.DidSaveTextDocumentParams) -> None:
@@ -329,18 +342,34 @@ def create_server() -> StslintServer:
             ls.reload_config(folder)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
-    def did_close(ls: StslintServer, params: types.DidCloseTextDocumentParams) -> None:
+    async def did_close(ls: StslintServer, params: types.DidCloseTextDocumentParams) -> None:
         state = ls.workspace_state
         uri = params.text_document.uri
         buffer = state.buffers.get(uri)
         pending = ls.pending.pop(uri, None)
         if pending is not None:
             pending.cancel()
-        state.close(uri)
+        ls.changed_at.pop(uri, None)
+        await asyncio.get_running_loop().run_in_executor(ls.linter, state.close, uri)  # reads the saved file
         if buffer is not None and ls.is_config(buffer.path) is None:
             ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, []))
             for other in state.others_in(state.folder_of(buffer.path), uri):
                 ls.schedule(other)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    def folders_changed(ls: StslintServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+        state = ls.workspace_state
+        for removed in params.event.removed:
+            path = path_of_uri(removed.uri)
+            if path is not None and state.remove_folder(path) is not None:
+                for uri in list(state.buffers):
+                    ls.schedule(uri, 0)
+        for added in params.event.added:
+            path = path_of_uri(added.uri)
+            if path is not None:
+                folder = state.add_folder(path)
+                ls.publish_config(folder)
+                ls.build_index(folder)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     async def watched(ls: StslintServer, params: types.DidChangeWatchedFilesParams) -> None:

@@ -137,6 +137,14 @@ class Folder:
             return os.path.abspath(self.config_error.file)
         return os.path.abspath(self.config.path) if self.config.path else None
 
+    def loads_policy(self, path: str) -> bool:
+        """Whether ``path`` is (in) a policy file or directory the configuration names."""
+        for given in self.config.policies:
+            policy = os.path.abspath(os.path.join(self.config.directory, given))
+            if path == policy or path.startswith(policy.rstrip(os.sep) + os.sep):
+                return True
+        return False
+
     def governs(self, path: str) -> bool:
         """Whether ``path`` lies in the folder."""
         root = self.root.rstrip(os.sep) + os.sep
@@ -342,11 +350,26 @@ class Workspace:
 
     def is_config_file(self, path: str) -> Folder | None:
         """The folder whose configuration ``path`` is (or may become: a configuration file's name in
-        a folder's root, or the file in use or that failed), or None."""
+        a folder, the file in use or that failed, or a policy file it loads), or None."""
         for folder in self.folders:
-            if path == folder.config_file():
+            if path == folder.config_file() or folder.loads_policy(path):
                 return folder
             if os.path.basename(path) in CONFIG_NAMES and folder.governs(path):
+                return folder
+        return None
+
+    def add_folder(self, root: str) -> Folder:
+        """Start serving a workspace folder added while running."""
+        folder = Folder(root)
+        self.folders.append(folder)
+        return folder
+
+    def remove_folder(self, root: str) -> Folder | None:
+        """Stop serving a workspace folder (its open buffers are then linted alone)."""
+        root = os.path.abspath(root)
+        for folder in self.folders:
+            if folder.root == root:
+                self.folders.remove(folder)
                 return folder
         return None
 

@@ -166,3 +166,24 @@ def test_a_folder_nested_in_another_owns_its_files(tmp_path):
     assert workspace.folder_of(str(inner / "sts.yaml")).root == str(inner)
     assert workspace.folder_of(str(outer / "sts.yaml")).root == str(outer)
     assert isinstance(workspace.folders[0], Folder)
+
+
+def test_policy_files_belong_to_the_configuration(tmp_path):
+    root = make(tmp_path, {".stslint.yaml": "policies: [policies/]\n"})
+    (root / "policies").mkdir()
+    workspace = Workspace([str(root)])
+    folder = workspace.folders[0]
+    assert folder.config_error is None
+    assert workspace.is_config_file(str(root / "policies" / "team.yaml")) is folder
+    assert workspace.is_config_file(str(root / "sts.yaml")) is None
+
+
+def test_workspace_folders_come_and_go(tmp_path):
+    first = make(tmp_path / "a", {"svc.yaml": HEADLESS})
+    second = make(tmp_path / "b", {"svc.yaml": SVC})
+    workspace = ready(first)
+    folder = workspace.add_folder(str(second))
+    assert folder.build_index()
+    assert lint(workspace, second / "sts.yaml", STS) == [("STS103", 6)]
+    assert workspace.remove_folder(str(second)) is folder and workspace.remove_folder(str(second)) is None
+    assert lint(workspace, second / "sts.yaml", STS) == [("STS102", 6)]  # now outside every folder: alone
