@@ -30,6 +30,8 @@ DEBOUNCE_SECONDS = 0.03
 """How long a change in a burst of changes waits for the next one before it is linted (the issue
 allows 50 ms); a change after a pause is linted at once."""
 MAX_READ_BYTES = 64 * 1024 * 1024
+READ_CACHE_FILES = 256
+"""How many files' texts (of related locations and fixes) are kept while unchanged on disk."""
 IGNORED = "$/stslint/ignored"
 """What an ill-formed request becomes once answered: a notification nobody handles ($/: ignored)."""
 
@@ -83,6 +85,7 @@ class StslintServer(LanguageServer):
         self.debounce = DEBOUNCE_SECONDS
         self.pending: dict[str, asyncio.Task[None]] = {}
         self.changed_at: dict[str, float] = {}
+        self.read_cache: dict[str, tuple[tuple[int, int], str | None]] = {}
         self.linter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stslint-lint")
         self.stopping = False
 
@@ -108,13 +111,23 @@ class StslintServer(LanguageServer):
         self.window_log_message(types.LogMessageParams(kind, f"stslint: {message}"))
 
     def read_text(self, path: str) -> str | None:
-        """The decoded text of a file on disk (None when it cannot be read)."""
+        """The decoded text of a file on disk (None when it cannot be read); kept while the file's
+        size and modification time stay the same (related locations read it on every publish)."""
         try:
+            st = os.stat(path)
+            key = (st.st_mtime_ns, st.st_size)
+            cached = self.read_cache.get(path)
+            if cached is not None and cached[0] == key:
+                return cached[1]
             with open(path, "rb") as handle:
                 data = handle.read(MAX_READ_BYTES + 1)
-            return None if len(data) > MAX_READ_BYTES else decode(data).text
+            text = None if len(data) > MAX_READ_BYTES else decode(data).text
         except (OSError, DecodeError):
             return None
+        if len(self.read_cache) >= READ_CACHE_FILES:
+            self.read_cache.pop(next(iter(self.read_cache)))
+        self.read_cache[path] = (key, text)
+        return text
 
     def text_of(self, name: str) -> tuple[str, str] | None:
         """The URI and current text of a file findings name (a path, or an open buffer's URI)."""
@@ -185,8 +198,8 @@ class StslintServer(LanguageServer):
         table = LspText(linted.text, self.encoding)
         result = linted.result
         rules = result.rules
-        diagnostics = [convert.diagnostic(f, table, result.severity(f.code), rules, self.text_of, self.encoding)
-                       for f in linted.findings]
+        diagnostics = [convert.diagnostic(f, table, f.severity or result.severity(f.code), rules, self.text_of,
+                                          self.encoding) for f in linted.findings]
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(linted.uri, diagnostics,
                                                                                linted.version))
 

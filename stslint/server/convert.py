@@ -3,8 +3,8 @@ comments) and hover text. Every range is computed from the findings' code-point 
 :class:`~stslint.server.positions.LspText`, in the client's position encoding."""
 from __future__ import annotations
 
-import os
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -40,10 +40,15 @@ def rule_doc_uri(code: str, rules: RuleSet) -> str | None:
     rule = rules.get(code)
     if rule is None or rule.doc is not None:
         return None
+    return _doc_file_uri(code, rule.name)
+
+
+@lru_cache(maxsize=None)
+def _doc_file_uri(code: str, name: str) -> str | None:
     from stslint.package_data import data_dir
 
-    entry = data_dir("rules") / f"{code}-{rule.name}.yaml"
-    return Path(str(entry)).as_uri() if isinstance(entry, Path) and entry.is_file() else None
+    entry = data_dir("rules") / f"{code}-{name}.yaml"
+    return entry.as_uri() if isinstance(entry, Path) and entry.is_file() else None
 
 
 def diagnostic(finding: Finding, table: LspText, severity: str, rules: RuleSet, text_of: TextOf,
@@ -215,11 +220,3 @@ def config_diagnostics(error: Any, warnings: list[tuple[str, int, str]], text: s
         found.append(types.Diagnostic(range=line_range(line), severity=types.DiagnosticSeverity.Warning,
                                       source=SOURCE, message=message))
     return found
-
-
-def same_file(a: str, b: str) -> bool:
-    """Whether two paths name one file."""
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return os.path.realpath(a) == os.path.realpath(b)

@@ -259,10 +259,11 @@ class Folder:
             run.patch_files = {patch for key, listed in self._patches.items() if key != buffer.key
                                for patch in listed}
             before = self._overlays.get(buffer.key)
+        text, version = buffer.text, buffer.version  # one snapshot: the event loop may change the buffer
         real = os.path.realpath(buffer.path) if buffer.path is not None else None
-        result = FileResult(Source(buffer.uri, buffer.path, True), content=SourceText(buffer.text))
+        result = FileResult(Source(buffer.uri, buffer.path, True), content=SourceText(text))
         result.real_path = real
-        size = len(buffer.text.encode("utf-8", "surrogatepass"))
+        size = len(text.encode("utf-8", "surrogatepass"))
         if size > settings.max_file_size:
             result.errors.append(Finding("STS004", f"cannot read file: file is {size} bytes, larger than the "
                                          f"{settings.max_file_size}-byte limit (max-file-size)", buffer.uri,
@@ -273,7 +274,7 @@ class Folder:
         run.add(analysis)
         outcome = run.finish()
         changed = self._remember(buffer, analysis, before, generation)
-        return Linted(buffer.uri, buffer.version, buffer.text, outcome, complete, changed)
+        return Linted(buffer.uri, version, text, outcome, complete, changed)
 
     def _remember(self, buffer: Buffer, analysis: FileAnalysis, before: tuple[list, set[str]] | None,
                   generation: int) -> bool:

@@ -8,7 +8,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-from tests.server.helpers import HEADLESS, STS, SVC, diagnostics, indexed, server_command, server_env, until
+from tests.server.helpers import HEADLESS, STS, SVC, diagnostics, indexed, server_command
 
 pytestmark = pytest.mark.asyncio
 
@@ -97,9 +97,7 @@ async def test_a_change_clears_the_diagnostics_and_a_code_action_fixes_the_text(
     file_edit = actions[-1].edit.changes[uri][0]
     assert file_edit.new_text == "# stslint: disable-file=STS101 -- TODO: reason\n"
 
-    # the edit applied: nothing left to report
-    text = STS.replace("  serviceName: db\n", "").replace("kind: StatefulSet\n", "kind: StatefulSet" +
-                                                               line_edit.new_text + "\n")
+    # the edit applied: nothing left to report, nothing to explain
     client.text_document_did_change(types.DidChangeTextDocumentParams(
         types.VersionedTextDocumentIdentifier(uri=uri, version=2),
         [types.TextDocumentContentChangePartial(range=line_edit.range, text=line_edit.new_text)]))
@@ -107,7 +105,6 @@ async def test_a_change_clears_the_diagnostics_and_a_code_action_fixes_the_text(
     hover = await client.text_document_hover_async(types.HoverParams(types.TextDocumentIdentifier(uri),
                                                                      types.Position(1, 2)))
     assert hover is None  # nothing reported there any more
-    assert text.splitlines()[1].endswith("-- TODO: reason")
 
 
 async def test_hover_explains_the_rule(client, workspace):

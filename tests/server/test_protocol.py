@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 from tests.server.helpers import server_command, server_env
@@ -21,7 +22,8 @@ def responses(stdout: bytes) -> list[dict]:
     found = []
     while stdout:
         header, _, rest = stdout.partition(b"\r\n\r\n")
-        length = int(next(line.split(b":")[1] for line in header.split(b"\r\n") if line.lower().startswith(b"content-length")))
+        length = int(next(line.split(b":")[1] for line in header.split(b"\r\n")
+                          if line.lower().startswith(b"content-length")))
         found.append(json.loads(rest[:length]))
         stdout = rest[length:]
     return found
@@ -74,6 +76,6 @@ def test_a_plain_check_never_imports_the_server(tmp_path):
              "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pygls', 'lsprotocol', 'cattrs', 'attrs')"
              " or m.startswith('stslint.server')))\n")
     (tmp_path / "sts.yaml").write_text("apiVersion: v1\nkind: Service\nmetadata: {name: a}\n")
-    done = subprocess.run(["python3" if False else __import__("sys").executable, "-c", probe], cwd=tmp_path,
+    done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path,
                           capture_output=True, text=True, env=server_env(tmp_path), timeout=120)
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stderr
