@@ -88,6 +88,8 @@ class Folder:
     config: Config = field(init=False)
     config_error: ConfigError | None = field(init=False, default=None)
     settings: Settings = field(init=False)
+    exclude: Any = field(init=False, default=None)
+    """The configuration's ``exclude`` matcher (None: nothing excluded)."""
     index: Index = field(init=False, default_factory=Index)
     ready: bool = field(init=False, default=False)
     """Whether the index of the folder's files is complete."""
@@ -126,8 +128,9 @@ class Folder:
             error = ConfigError(config.display or config.path or self.root, None, str(exc))
             config = Config(directory=self.root)
             settings = config.settings()
+        exclude = config.exclude_matcher()
         with self._lock:
-            self.config, self.config_error, self.settings = config, error, settings
+            self.config, self.config_error, self.settings, self.exclude = config, error, settings, exclude
             self.generation += 1
             self.ready = not self.indexed
 
@@ -166,7 +169,7 @@ class Folder:
             request = ContextRequest([self.root])
         context = load_context(request, set(), [self.root], namespace=settings.namespace,
                                max_file_size=settings.max_file_size, cwd=self.root,
-                               exclude=config.exclude_matcher(), kinds=settings.rules.indexed_kinds())
+                               exclude=self.exclude, kinds=settings.rules.indexed_kinds())
         index = Index()
         patches: dict[str, set[str]] = {}
         for file in context.files:
@@ -204,8 +207,7 @@ class Folder:
                 relative = path[len(prefix):].replace(os.sep, "/")
                 if in_skipped_directory(relative, lambda d: os.path.isfile(os.path.join(scope, d, "Chart.yaml"))):
                     return False
-                exclude = config.exclude_matcher()
-                return exclude is None or not exclude.matches(path)
+                return self.exclude is None or not self.exclude.matches(path)
         return False
 
     def refresh_file(self, path: str) -> bool:
@@ -281,6 +283,8 @@ class Folder:
         """Put a buffer's entries in the index; True when what they tell other files changed (their
         values, positions or the kustomize patches the buffer lists)."""
         if not self.indexed or buffer.path is None:
+            return False
+        if not self.in_scope(os.path.abspath(buffer.path)):  # a hidden or excluded file is no context
             return False
         with self._lock:
             if generation != self.generation:

@@ -69,6 +69,8 @@ def test_the_walk_skips_and_the_configuration_exclude_apply(tmp_path):
     assert not folder.in_scope(str(root / "chart" / "templates" / "svc.yaml"))
     assert not folder.in_scope(str(root / ".hidden" / "svc.yaml"))
     assert folder.in_scope(str(root / "svc.yaml")) and not folder.in_scope(str(root / "notes.txt"))
+    assert lint(workspace, root / "vendor" / "svc.yaml", HEADLESS) == []
+    assert lint(workspace, root / "sts.yaml", STS) == [("STS102", 6)]  # an excluded buffer is no context either
 
 
 def test_a_configured_context_is_the_index(tmp_path):
