@@ -252,9 +252,10 @@ class Folder:
 
     # --- linting -------------------------------------------------------------------------------
 
-    def lint(self, buffer: Buffer) -> Linted:
+    def lint(self, buffer: Buffer) -> Linted | None:
         """Lint a buffer's text against the index of the other files; its entries then replace its
-        file's in the index (an open buffer wins over its saved version)."""
+        file's in the index (an open buffer wins over its saved version). None when the buffer
+        changed while its text was parsed (a newer change has its own lint: the rest is not done)."""
         with self._lock:
             settings, generation, complete = self.settings, self.generation, self.ready
             run = Run(settings, self.index if self.indexed else None)
@@ -272,7 +273,10 @@ class Folder:
                                          point_span(1, 1, 0), source_path=real))
             analysis = analyze(result, settings, run.plan)
         else:
-            analysis = analyze(load_content(result), settings, run.plan)
+            loaded = load_content(result)
+            if buffer.text is not text:
+                return None
+            analysis = analyze(loaded, settings, run.plan)
         run.add(analysis)
         outcome = run.finish()
         changed = self._remember(buffer, analysis, before, generation)
@@ -338,12 +342,14 @@ class Workspace:
             self.folder_of(buffer.path).close_buffer(buffer)
 
     def lint(self, uri: str) -> Linted | None:
-        """Lint an open buffer as it is now (None when it is not open)."""
+        """Lint an open buffer as it is now (None when it is not open, or changed meanwhile)."""
         buffer = self.buffers.get(uri)
         if buffer is None:
             return None
         linted = self.folder_of(buffer.path).lint(buffer)
         current = self.buffers.get(uri)
+        if linted is None:
+            return None
         if current is not None and current.version == linted.version and current.text == linted.text:
             self.linted[uri] = linted
         return linted

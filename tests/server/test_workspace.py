@@ -189,3 +189,24 @@ def test_workspace_folders_come_and_go(tmp_path):
     assert lint(workspace, second / "sts.yaml", STS) == [("STS103", 6)]
     assert workspace.remove_folder(str(second)) is folder and workspace.remove_folder(str(second)) is None
     assert lint(workspace, second / "sts.yaml", STS) == [("STS102", 6)]  # now outside every folder: alone
+
+
+def test_a_lint_whose_buffer_changed_while_it_was_parsed_stops(tmp_path, monkeypatch):
+    import stslint.server.workspace as module
+
+    root = make(tmp_path, {"svc.yaml": SVC})
+    workspace = ready(root)
+    uri = (root / "sts.yaml").as_uri()
+    buffer = workspace.open(uri, 1, STS)
+    real_load = module.load_content
+
+    def load_then_type(result):
+        loaded = real_load(result)
+        buffer.text, buffer.version = STS + "# typed\n", 2  # what the event loop does meanwhile
+        return loaded
+
+    monkeypatch.setattr(module, "load_content", load_then_type)
+    assert workspace.lint(uri) is None and uri not in workspace.linted
+    monkeypatch.setattr(module, "load_content", real_load)
+    linted = workspace.lint(uri)
+    assert linted is not None and linted.version == 2 and workspace.linted[uri] is linted
