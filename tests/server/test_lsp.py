@@ -168,3 +168,33 @@ async def test_the_configuration_is_reloaded_and_an_invalid_one_is_a_diagnostic(
     client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(config.as_uri())))
     assert await diagnostics(client, config.as_uri(), lambda found: not found) == []
     assert await diagnostics(client, uri, lambda found: not found) == []
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=server_command()))
+async def utf8_client(lsp_client: LanguageClient, workspace: Path):
+    capabilities = client_capabilities("visual-studio-code")
+    capabilities.general = types.GeneralClientCapabilities(position_encodings=[types.PositionEncodingKind.Utf8])
+    result = await lsp_client.initialize_session(types.InitializeParams(
+        capabilities=capabilities, workspace_folders=[types.WorkspaceFolder(workspace.as_uri(), "ws")]))
+    assert result.capabilities.position_encoding == types.PositionEncodingKind.Utf8
+    await indexed(lsp_client)
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_a_client_that_prefers_utf8_gets_byte_positions(utf8_client: LanguageClient, workspace):
+    uri = open_doc(utf8_client, workspace / "sts.yaml", FLOW_STS)
+    [found] = await diagnostics(utf8_client, uri)
+    line = FLOW_STS.split("\n")[4]
+    column = len(line[:line.index("serviceName")].encode("utf-8"))
+    assert column == line.index("serviceName") + 6  # two 4-byte characters
+    assert codes([found]) == [("STS103", 4, column, 4, column + len("serviceName"))]
+    # an incremental change in UTF-8 units: replace the two characters by "ok"
+    start = line.index("\U0001F600")
+    utf8_client.text_document_did_change(types.DidChangeTextDocumentParams(
+        types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+        [types.TextDocumentContentChangePartial(
+            range=types.Range(types.Position(4, start), types.Position(4, start + 8)), text="ok")]))
+    moved = line.index("serviceName")  # the line is ASCII now: bytes are code points
+    assert codes(await diagnostics(utf8_client, uri, lambda f: f and f[0].range.start.character == moved)) == [
+        ("STS103", 4, moved, 4, moved + len("serviceName"))]
