@@ -258,8 +258,12 @@ class StslintServer(LanguageServer):
             return
         found = self.text_of(path)
         uri = found[0] if found else _file_uri(path)
-        diagnostics = convert.config_diagnostics(folder.config_error, folder.config.warnings,
-                                                 found[1] if found else None, self.encoding)
+        own = [w for w in folder.config.warnings if os.path.abspath(w[0]) == path]
+        for file, _, message in folder.config.warnings:
+            if os.path.abspath(file) != path:  # about another file (one this configuration shadows)
+                self.log(f"{file}: {message}", types.MessageType.Warning)
+        diagnostics = convert.config_diagnostics(folder.config_error, own, found[1] if found else None,
+                                                 self.encoding)
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, diagnostics))
 
     def stop(self) -> None:
