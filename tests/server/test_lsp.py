@@ -198,3 +198,49 @@ async def test_a_client_that_prefers_utf8_gets_byte_positions(utf8_client: Langu
     moved = line.index("serviceName")  # the line is ASCII now: bytes are code points
     assert codes(await diagnostics(utf8_client, uri, lambda f: f and f[0].range.start.character == moved)) == [
         ("STS103", 4, moved, 4, moved + len("serviceName"))]
+
+
+def apply_edits(text: str, edits: list[types.TextEdit]) -> str:
+    """LSP text edits applied to a text (UTF-16 positions), from the last to the first."""
+    from stslint.server.positions import LspText
+
+    table = LspText(text)
+    spans = sorted(((table.offset(e.range.start.line, e.range.start.character),
+                     table.offset(e.range.end.line, e.range.end.character), e.new_text) for e in edits), reverse=True)
+    for start, end, new_text in spans:
+        text = text[:start] + new_text + text[end:]
+    return text
+
+
+async def test_a_fix_in_another_file_is_a_quick_fix_whose_edit_clears_the_finding(client, workspace):
+    uri = open_doc(client, workspace / "sts.yaml", STS)
+    [found] = await diagnostics(client, uri)
+    assert found.code == "STS103" and found.data["fixable"] is True
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        types.TextDocumentIdentifier(uri), found.range, types.CodeActionContext([found])))
+    [fix] = [action for action in actions if not action.title.startswith("Suppress")]
+    assert fix.title.endswith("(unsafe fix) (STS103)") and not fix.is_preferred
+    assert list(fix.diagnostics) == [found]
+    svc = (workspace / "svc.yaml").as_uri()
+    assert list(fix.edit.changes) == [svc]  # the Service's file, not the StatefulSet's
+    fixed = apply_edits(SVC, fix.edit.changes[svc])
+    assert "clusterIP: None" in fixed and fixed.replace("None", "10.0.0.1") == SVC
+
+    # the edit applied (as the editor does: the file opened and changed): the StatefulSet is clean
+    open_doc(client, workspace / "svc.yaml", fixed)
+    assert await diagnostics(client, uri, lambda found: not found) == []
+
+
+async def test_a_safe_fix_in_the_buffer_is_preferred(client, workspace):
+    text = STS.replace("apps/v1", "apps/v1beta2")
+    uri = open_doc(client, workspace / "old.yaml", text)
+    found = await diagnostics(client, uri)
+    [api] = [d for d in found if d.code == "STS501"]
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        types.TextDocumentIdentifier(uri), api.range, types.CodeActionContext([api])))
+    fixes = [action for action in actions if not action.title.startswith("Suppress") and "STS501" in action.title]
+    assert fixes, [action.title for action in actions]
+    [fix] = fixes
+    edited = apply_edits(text, fix.edit.changes[uri])
+    assert edited.startswith("apiVersion: apps/v1\n")
+    assert fix.is_preferred is (not fix.title.endswith("(unsafe fix) (STS501)") or None)
