@@ -61,6 +61,18 @@ def _namespace_name(ctx: click.Context, param: click.Parameter, value: str | Non
     return value
 
 
+def _kubernetes_version(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--kubernetes-version``: a Kubernetes release, checked as the configuration's ``kubernetes-version`` is."""
+    if value is None:
+        return None
+    from stslint.kubernetes import version_problem
+
+    problem = version_problem(value)
+    if problem is not None:
+        raise click.BadParameter(problem, ctx, param)
+    return value
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True,
              no_args_is_help=False, subcommand_metavar="COMMAND [ARGS]...")
 @click.version_option(__version__, "--version", prog_name="stslint", message="%(prog)s %(version)s")
@@ -101,6 +113,9 @@ def cli(ctx: click.Context) -> None:
 @click.option("--ignore", metavar="RULES", help="Comma-separated codes, prefixes or names not to report.")
 @click.option("--namespace", "-n", metavar="NS", callback=_namespace_name,
               help="Namespace of objects that carry none (what kubectl apply -n NS would give them).")
+@click.option("--kubernetes-version", metavar="VERSION", callback=_kubernetes_version,
+              help="The Kubernetes release the manifests target (1.29 or v1.29): STS501 and STS502 report only "
+                   "APIs removed at or before it (default: the newest release stslint knows).")
 @click.option("--stdin-filename", metavar="PATH",
               help="The file name to report for standard input (-); with no path, standard input is read.")
 @click.option("--max-file-size", type=click.IntRange(min=1), default=None, metavar="BYTES",
@@ -129,7 +144,8 @@ def check(paths: tuple[str, ...], output_format: str | None, output_file: str | 
           max_file_size: int | None, quiet: bool, context_paths: tuple[str, ...], context_git: bool,
           no_cache: bool, force_exclude: bool, verbose: bool, config_path: str | None = None,
           isolated: bool = False, fail_on: str | None = None, exit_zero: bool = False, hook: bool = False,
-          fail_on_empty: bool | None = None, policy_paths: tuple[str, ...] = ()) -> None:
+          fail_on_empty: bool | None = None, policy_paths: tuple[str, ...] = (),
+          kubernetes_version: str | None = None) -> None:
     """Lint manifests: files, directories or - for stdin. No path means the current directory
     (standard input with --stdin-filename).
 
@@ -162,7 +178,7 @@ def check(paths: tuple[str, ...], output_format: str | None, output_file: str | 
     try:
         settings = config.settings(select=split_list(select), ignore=split_list(ignore),
                                    extend_select=split_list(extend_select), namespace=namespace or None,
-                                   max_file_size=max_file_size)
+                                   max_file_size=max_file_size, kubernetes_version=kubernetes_version)
     except SelectionError as exc:
         _fail(str(exc))
         return
