@@ -194,7 +194,7 @@ JSON_STREAM = """{
           {
             "name": "postgres",
             "image": "postgres:16.4",
-            "livenessProbe": {"tcpSocket": {"port": 5432}}
+            "livenessProbe": {"tcpSocket": {"port": 5432}, "failureThreshold": 6}
           }
         ]
       }
@@ -209,7 +209,7 @@ JSON_STREAM = """{
 {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "cache"},
  "spec": {"serviceName": "cahce", "selector": {"matchLabels": {"app": "cache"}},
   "template": {"metadata": {"labels": {"app": "cache"}}, "spec": {"containers": [{"name": "redis",
-   "image": "redis:7", "readinessProbe": {"exec": {"command": ["true"]}}, "livenessProbe": {"exec": {"command": ["true"]}}}]}}}}
+   "image": "redis:7", "readinessProbe": {"exec": {"command": ["true"]}}, "livenessProbe": {"exec": {"command": ["true"]}, "failureThreshold": 6}}]}}}}
 """
 STREAM_FINDINGS = [("STS301", 13, 13), ("STS102", 28, 11)]
 """The pg container without a readinessProbe (the first object); the cache StatefulSet's serviceName,

@@ -334,16 +334,22 @@ class StatefulSet(PodTemplateWorkload):
         """The writable ``persistentVolumeClaim`` volumes of a StatefulSet of 2 replicas or more whose
         names are not a claim template's (a claim template replaces those: STS408): every replica
         mounts the same claim."""
-        replicas = self.replicas()
         pod = self.pod_spec()
-        if pod is None or replicas is None or replicas < 2 or not self.claim_templates_readable():
+        if pod is None:
+            return []
+        candidates = [(index, volume) for index, volume in pod.maps("volumes")
+                      if isinstance(volume.raw("persistentVolumeClaim"), dict)]
+        if not candidates:
+            return []  # replicas and mounts are read only for a StatefulSet that mounts claims
+        replicas = self.replicas()
+        if replicas is None or replicas < 2 or not self.claim_templates_readable():
             return []
         templates = {claim.name for claim in self.claims() if claim.name}
         writable = self.writable_volume_names()
         if writable is None:
             return []
         shared = []
-        for index, volume in pod.maps("volumes"):
+        for index, volume in candidates:
             claim = volume.map("persistentVolumeClaim")
             name = volume.str("name")
             claim_name = claim.str("claimName") if claim is not None else None

@@ -28,7 +28,7 @@ def test_init_containers_and_sidecars_are_never_required(tmp_path):
     pod = ("initContainers:\n- name: init\n  image: busybox\n"
            "- name: proxy\n  image: envoy:1\n  restartPolicy: Always\n")
     containers = "- name: app\n  image: nginx:1.25\n  readinessProbe: {exec: {command: [true]}}\n" \
-                 "  livenessProbe: {exec: {command: [true]}}"
+                 "  livenessProbe: {exec: {command: [true]}, failureThreshold: 6}"
     assert codes(tmp_path, sts(containers=containers, pod=pod), service()) == []
     assert codes(tmp_path, sts(containers=NO_PROBES, pod=pod), service()) == ["STS301", "STS302"]  # app's only
 
@@ -84,19 +84,20 @@ def test_a_null_handler_is_no_handler_and_any_handler_is_one(tmp_path):
 
 def test_native_sidecars_are_checked_and_plain_init_containers_are_not(tmp_path):
     containers = ("- name: app\n  image: nginx:1.25\n  readinessProbe: {tcpSocket: {port: 80}}\n"
-                  "  livenessProbe: {tcpSocket: {port: 80}}")
+                  "  livenessProbe: {tcpSocket: {port: 80}, failureThreshold: 6}")
     pod = ("initContainers:\n- name: init\n  image: busybox\n  readinessProbe: {}\n"
            "- name: proxy\n  image: envoy:1\n  restartPolicy: Always\n  startupProbe: {}\n")
     report = _probes(tmp_path, containers, pod=pod)
-    assert triples(report) == [("STS306", 27, 9)]  # the sidecar's; the plain init container's is left alone
-    assert report["findings"][0]["container"] == "proxy"
+    # the sidecar's is STS306; the plain init container's is STS305 alone (no probe is allowed there at all)
+    assert triples(report) == [("STS305", 23, 9), ("STS306", 27, 9)]
+    assert [f["container"] for f in report["findings"]] == ["init", "proxy"]
 
 
 def test_a_probe_that_is_not_a_mapping_is_sts006_and_a_null_one_is_missing(tmp_path):
-    wrong = "- name: app\n  image: nginx:1.25\n  readinessProbe: 5\n  livenessProbe: {tcpSocket: {port: 80}}"
+    wrong = "- name: app\n  image: nginx:1.25\n  readinessProbe: 5\n  livenessProbe: {tcpSocket: {port: 80}, failureThreshold: 6}"
     assert [c for c, _, _ in triples(_probes(tmp_path, wrong))] == ["STS006"]  # one finding: no STS306, no STS301
     assert [c for c, _, _ in triples(_probes(tmp_path, wrong, "--select", "STS006,STS306"))] == ["STS006"]
-    null = "- name: app\n  image: nginx:1.25\n  readinessProbe:\n  livenessProbe: {tcpSocket: {port: 80}}"
+    null = "- name: app\n  image: nginx:1.25\n  readinessProbe:\n  livenessProbe: {tcpSocket: {port: 80}, failureThreshold: 6}"
     assert [c for c, _, _ in triples(_probes(tmp_path, null))] == ["STS301"]
 
 
@@ -109,7 +110,7 @@ def test_with_sts306_ignored_the_missing_probe_rules_stay_quiet(tmp_path):
 
 def test_an_aliased_empty_probe_is_reported_where_it_is_used(tmp_path):
     containers = ("- name: app\n  image: nginx:1.25\n  readinessProbe: &none {}\n  livenessProbe: *none\n"
-                  "- name: two\n  image: nginx:1.25\n  readinessProbe: *none\n  livenessProbe: {exec: {command: [a]}}")
+                  "- name: two\n  image: nginx:1.25\n  readinessProbe: *none\n  livenessProbe: {exec: {command: [a]}, failureThreshold: 6}")
     assert triples(_probes(tmp_path, containers)) == [("STS306", 18, 9), ("STS306", 19, 9), ("STS306", 22, 9)]
 
 

@@ -7,7 +7,7 @@ from tests.rules.test_storage import claim
 
 def containers(mounts: str) -> str:
     return ("- name: app\n  image: nginx:1.25\n  readinessProbe: {tcpSocket: {port: 80}}\n"
-            f"  livenessProbe: {{tcpSocket: {{port: 80}}}}\n  volumeMounts: {mounts}")
+            f"  livenessProbe: {{tcpSocket: {{port: 80}}, failureThreshold: 6}}\n  volumeMounts: {mounts}")
 
 
 def test_mount_of_unknown_volume(tmp_path):
