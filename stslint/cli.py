@@ -313,6 +313,8 @@ def explain(rule: str, output_format: str, policy_paths: tuple[str, ...] = ()) -
         example = doc["examples"].get(label)
         if example:
             lines += ["", f"Example ({label}):", _indent(example)]
+    if doc.get("reference"):
+        lines += ["", f"Kubernetes documentation: {doc['reference']}"]
     if doc.get("source"):
         lines += ["", f"Defined by the policy at {doc['source']}."]
     click.echo("\n".join(lines).rstrip())
