@@ -29,5 +29,5 @@ def removed_api_version(obj: Resource, options: dict[str, Any]) -> Iterator[Find
     gone = removed(obj.api_version, obj.kind, options["kubernetes-version"])
     if gone is not None:
         yield obj.finding("STS502", f'{obj.kind} "{obj.name}" uses apiVersion {obj.api_version}, which Kubernetes '
-                          f"{format_version(gone.removed_in)} removed; use {gone.replacement}",
+                          f"{format_version(gone.removed_in)} removed (replaced by {gone.replacement})",
                           obj.fields.key_span("apiVersion"), anchor="apiVersion")

@@ -161,9 +161,9 @@ def probes_identical(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Find
         defaulted = defaulted_probe(liveness)
         if defaulted is None or defaulted != defaulted_probe(readiness):
             continue
-        yield sts.finding("STS304", f'StatefulSet "{sts.name}": container "{container.label}" livenessProbe is '
-                          "its readinessProbe; a slow dependency then restarts the container instead of only "
-                          "taking it out of service", container.fields.key_span("livenessProbe"),
+        yield sts.finding("STS304", f'StatefulSet "{sts.name}": container "{container.label}" livenessProbe equals '
+                          "its readinessProbe; a slow dependency restarts it instead of only taking it out of "
+                          "service", container.fields.key_span("livenessProbe"),
                           container=container.name, anchor="livenessProbe")
 
 
