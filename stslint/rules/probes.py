@@ -162,8 +162,8 @@ def probes_identical(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Find
         if defaulted is None or defaulted != defaulted_probe(readiness):
             continue
         yield sts.finding("STS304", f'StatefulSet "{sts.name}": container "{container.label}" livenessProbe equals '
-                          "its readinessProbe; a slow dependency restarts it instead of only taking it out of "
-                          "service", container.fields.key_span("livenessProbe"),
+                          "its readinessProbe; a slow dependency restarts it instead of only making it unready",
+                          container.fields.key_span("livenessProbe"),
                           container=container.name, anchor="livenessProbe")
 
 
