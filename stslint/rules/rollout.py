@@ -14,8 +14,8 @@ def termination_grace_period_zero(sts: StatefulSet, options: dict[str, Any]) -> 
     pod = sts.pod_spec()
     if pod is None or pod.integer("terminationGracePeriodSeconds") != 0:
         return
-    yield sts.finding("STS606", f'StatefulSet "{sts.name}": terminationGracePeriodSeconds is 0; a replaced pod '
-                      "may still run beside its successor with the same identity (unsafe for StatefulSets)",
+    yield sts.finding("STS606", f'StatefulSet "{sts.name}": terminationGracePeriodSeconds 0 is unsafe; a killed pod '
+                      "may still run beside its replacement, which has the same identity",
                       pod.key_span("terminationGracePeriodSeconds"), anchor="spec.template.spec.terminationGracePeriodSeconds")
 
 
