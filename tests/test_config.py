@@ -128,9 +128,14 @@ YAML_ERRORS = [
     ("rules:\n  STS301: [x]\n", 2, '"rules.STS301" must be a mapping of the options of STS301; found list'),
     ("rules:\n  STS301: {}\n  readiness-probe-missing: {}\n", 3, "rule STS301 is given twice"),
     ("selct: [STS1]\n", 1, 'unknown key "selct"; expected one of context, exclude, extend-select, fail-on, '
-     'fail-on-empty, format, ignore, namespace, per-file-ignores, policies, rules, select, severity; did you mean '
+     'fail-on-empty, format, ignore, kubernetes-version, namespace, per-file-ignores, policies, rules, select, '
+     'severity; did you mean '
      '"select"?'),
     ("# comment\n- STS1\n", 2, "the configuration must be a mapping of settings"),
+    ("kubernetes-version: 1.29\n", 1, '"kubernetes-version" must be a Kubernetes release such as 1.29 or v1.29; '
+     "found 1.29"),
+    ("kubernetes-version: v2.0\n", 1, '"kubernetes-version" must be a Kubernetes release such as 1.29 or v1.29; '
+     'found "v2.0"'),
     ("a: [\n", 2, "invalid YAML:"),
     ("select: []\nselect: []\n", 2, 'duplicate key "select"'),
     ("select: []\n---\nignore: []\n", 3, "several YAML documents"),
