@@ -272,7 +272,8 @@ def _rule_set(policy_paths: tuple[str, ...]) -> Any:
 @cli.command("rules")
 @click.option("--format", "output_format", type=_Choice(["text", "json"]), default="text", show_default=True)
 def rules_command(output_format: str, policy_paths: tuple[str, ...] = ()) -> None:
-    """List every rule (policies included): code, name, severity and summary."""
+    """List every rule (policies included): code, name, severity, default state (on, or opt-in: run only
+    when selected by code, name, a prefix longer than STS, or ALL) and summary."""
     from stslint.catalog import all_rules
 
     catalog = all_rules(_rule_set(policy_paths))
@@ -282,8 +283,8 @@ def rules_command(output_format: str, policy_paths: tuple[str, ...] = ()) -> Non
     width = max(len(r["name"]) for r in catalog)
     code_width = max(len(r["code"]) for r in catalog)  # policy codes may be longer than STS103
     for r in catalog:
-        opt_in = " (opt-in)" if r["opt_in"] else ""
-        click.echo(f"{r['code']:<{code_width}}  {r['name']:<{width}}  {r['severity']:<7}  {r['summary']}{opt_in}")
+        default = "opt-in" if r["opt_in"] else "on"
+        click.echo(f"{r['code']:<{code_width}}  {r['name']:<{width}}  {r['severity']:<7}  {default:<6}  {r['summary']}")
 
 
 @cli.command()

@@ -90,6 +90,9 @@ def test_rules_lists_every_code():
     assert done.returncode == 0
     listed = [line.split()[0] for line in done.stdout.splitlines()]
     assert listed == sorted(RULES)
+    defaults = {line.split()[0]: line.split()[3] for line in done.stdout.splitlines()}
+    assert defaults == {code: "opt-in" if rule.opt_in else "on" for code, rule in RULES.items()}
+    assert {code for code, state in defaults.items() if state == "opt-in"} == {"STS005", "STS409"}
     as_json = json.loads(run_stslint("rules", "--format", "json").stdout)
     assert [r["code"] for r in as_json] == sorted(RULES)
     assert all(r["summary"] for r in as_json)
