@@ -7,7 +7,6 @@ Kubernetes deprecated API migration guide (https://kubernetes.io/docs/reference/
 """
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
 
 Version = tuple[int, int]
@@ -17,7 +16,8 @@ NEWEST_RELEASE: Version = (1, 37)
 """The newest Kubernetes release this table knows (the default ``--kubernetes-version``); pinned, and
 tested, so a run never depends on the date or the network."""
 
-_VERSION = re.compile(r"v?(\d{1,3})\.(\d{1,3})(?:\.\d{1,4})?\Z")
+VERSION_PATTERN = r"v?(\d{1,3})\.(\d{1,3})(?:\.\d{1,4})?\Z"
+"""``1.29``, ``v1.29``, ``v1.29.3`` (compiled only when a version is given: start-up is watched)."""
 
 
 class RemovedApi(NamedTuple):
@@ -52,7 +52,9 @@ REMOVED_APIS: dict[tuple[str, str], RemovedApi] = {
 def parse_version(text: str) -> Version | None:
     """The minor release ``text`` names (``1.29``, ``v1.29``; a patch release such as ``v1.29.3``
     names its minor), or None when it names none (Kubernetes releases are all 1.x)."""
-    match = _VERSION.match(text.strip()) if isinstance(text, str) else None
+    import re
+
+    match = re.match(VERSION_PATTERN, text.strip()) if isinstance(text, str) else None
     if match is None or int(match.group(1)) != 1:
         return None
     return int(match.group(1)), int(match.group(2))
