@@ -180,6 +180,7 @@ def _judge(data: YMap, settings: Settings, plan: RulePlan, analysis: FileAnalysi
            annotations: list[Suppression]) -> None:
     """Run the object rules on one object, keep the type problems they met, extract its entry."""
     view = view_for(data, analysis.display, settings.namespace, analysis.real_path)
+    view.source = analysis.content
     if view.is_patch():
         return  # a kustomize patch, not an object to judge
     if view.KIND == "StatefulSet":

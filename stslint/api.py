@@ -13,39 +13,49 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from typing import TYPE_CHECKING, Iterable, NamedTuple, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, NamedTuple, Protocol, Sequence
 from urllib.parse import unquote, urlparse
 
 from stslint.analysis import RulePlan, analyze
 from stslint.engine import PathSummary, Run, RunResult, RunWarning, Settings, lint
 from stslint.findings import Edit, Finding, Related
 from stslint.loading import FileResult, load_content, load_source
-from stslint.loading.discover import (SKIPPED_EXCLUDED, SKIPPED_HIDDEN, SKIPPED_TEMPLATES, PathFilter, PathReport,
-                                      Source, discover)
+from stslint.loading.discover import (KUSTOMIZATION_FILE_NAMES, SKIPPED_EXCLUDED, SKIPPED_HIDDEN, SKIPPED_TEMPLATES,
+                                      PathFilter, PathReport, Source, discover)
 from stslint.loading.source_text import SourceText
 from stslint.model.index import Index
+
 from stslint.model.nodes import Span
 
 if TYPE_CHECKING:
     from stslint.context import Context, ContextRequest
+    from stslint.fixes import FixOutcome
+    from stslint.render import RenderRequest
 
-__all__ = ["Origin", "Segment", "SegmentOrigin", "build_index", "lint_paths", "lint_text"]
+__all__ = ["Origin", "Segment", "SegmentOrigin", "build_index", "fix_paths", "lint_paths", "lint_text"]
 
 
 def lint_paths(paths: Sequence[str], settings: Settings | None = None,
                context: Context | ContextRequest | None = None, *, stdin_filename: str | None = None,
                exclude: PathFilter | None = None, force_exclude: bool = False,
-               exclude_root: str | None = None) -> RunResult:
+               exclude_root: str | None = None, render: RenderRequest | None = None) -> RunResult:
     """Lint files and directories (``-`` is standard input) together: one index across them, plus
     the context's entries. ``context`` is a loaded Context, or a ContextRequest to load.
 
     ``result.paths`` says what each path gave. A path that gave no Kubernetes object is warned about
     (``PATH: no manifest found (REASON)``, line 0) when the whole run read none — a run that checks
     nothing — and a directory is even when other paths gave some; a named file that holds none (Helm
-    values, a CI configuration) is not, since pre-commit and shell globs name such files all the time."""
+    values, a CI configuration) is not, since pre-commit and shell globs name such files all the time.
+
+    With ``render`` (stslint.render.RenderRequest), Helm charts and kustomize overlays among the paths
+    are rendered and checked, findings reported in their templates and patches (see stslint.render),
+    and a rendered stream on standard input is mapped by its ``# Source:`` lines or origin annotations.
+    Raises stslint.render.RenderUsageError when rendering was asked for and no engine is installed."""
     settings = settings or Settings()
     reports: list[PathReport] = []
     sources = list(discover(list(paths), stdin_filename, exclude, force_exclude, exclude_root, reports))
+    if render is not None:
+        return _lint_rendering(sources, reports, settings, context, render, stdin_filename, exclude)
     from stslint.context import ContextRequest, context_for
 
     if isinstance(context, ContextRequest):
@@ -53,6 +63,11 @@ def lint_paths(paths: Sequence[str], settings: Settings | None = None,
                               max_file_size=settings.max_file_size, exclude=exclude,
                               kinds=settings.rules.indexed_kinds()) if context else None
     result = lint(sources, settings, context)
+    return _finished(result, context, reports)
+
+
+def _finished(result: RunResult, context: Context | None, reports: list[PathReport]) -> RunResult:
+    """The result with its context and path summaries, and the warnings about empty paths."""
     result.context = context
     result.paths = path_summaries(reports, result)
     empty = [RunWarning(path.path, 0, f"no manifest found ({path.reason})") for path in result.paths
@@ -60,6 +75,131 @@ def lint_paths(paths: Sequence[str], settings: Settings | None = None,
     if empty:
         result.warnings = sorted([*result.warnings, *empty])
     return result
+
+
+def _lint_rendering(sources: list[Source], reports: list[PathReport], settings: Settings,
+                    context: Context | ContextRequest | None, request: RenderRequest,
+                    stdin_filename: str | None, exclude: PathFilter | None) -> RunResult:
+    """lint_paths with Helm charts and kustomize overlays rendered (see stslint.render)."""
+    given_sources = list(sources)
+    charts = [chart for report in reports for chart in report.charts]
+    kustomizations = [s.path for s in sources if s.path is not None and s.error is None
+                      and os.path.basename(s.path) in KUSTOMIZATION_FILE_NAMES]
+    named = [s.path for s in sources if s.explicit and s.path is not None and _may_be_rendered(s.path)]
+    named += [r.given for r in reports if r.itself == SKIPPED_TEMPLATES]  # --force-exclude (the hook): render them
+    stdin = [s for s in sources if s.path is None]
+    loaded: list[FileResult] = []
+    mappings: list[tuple[str, Any, str]] = []
+    warnings: list[RunWarning] = []
+    if charts or kustomizations or named:
+        from stslint.render.plan import plan, render
+
+        walked = [r.given for r in reports if r.is_dir and r.itself is None]
+        planned = plan(charts, kustomizations, named, request, walked)
+        warnings += [RunWarning(*warning) for warning in planned.warnings]
+        if planned.charts or planned.overlays:
+            rendered, failures = render(planned, request)
+            sources = [s for s in sources if s.path is None or os.path.realpath(s.path) not in planned.consumed]
+            for item in rendered:
+                result = FileResult(Source(item.uri, None, True), content=SourceText(item.text))
+                loaded.append(load_content(result))
+                mappings.append((item.uri, item.origin, item.uri))
+                _credit(reports, item.directory, item.uri)
+            loaded_failures = failures
+        else:
+            loaded_failures = planned.failures
+    else:
+        loaded_failures = []
+    for source in stdin:
+        result = load_source(source, settings.max_file_size)
+        sources.remove(source)
+        loaded.append(result)
+        if not result.errors and ("# Source: " in result.text or "config.kubernetes.io/origin" in result.text):
+            from stslint.render.plan import stream_origin
+
+            found = stream_origin(result.text)
+            if found is not None:
+                mappings.append((source.display, found[0], f"{source.display} ({found[1]} output)"))
+    from stslint.context import ContextRequest, context_for
+
+    if isinstance(context, ContextRequest):
+        context = context_for(context, given_sources, stdin_filename, namespace=settings.namespace,
+                              max_file_size=settings.max_file_size, exclude=exclude,
+                              kinds=settings.rules.indexed_kinds()) if context else None
+    result = lint(sources, settings, context, loaded=loaded)
+    if mappings:
+        from stslint.render.origin import map_rendered
+
+        for uri, origin, name in mappings:
+            result = map_rendered(result, uri, origin, name, settings.file_ignores)
+    if loaded_failures:
+        result.findings = sorted([*result.findings, *loaded_failures], key=Finding.sort_key)
+        result.files += len(loaded_failures)  # each a file read (the template, kustomization or Chart.yaml at fault)
+        result.file_names += [failure.file for failure in loaded_failures]
+        result.file_keys += [failure.file_key for failure in loaded_failures]
+        for failure in loaded_failures:
+            _credit(reports, os.path.dirname(os.path.abspath(failure.file)), failure.file_key)
+    result.warnings = sorted([*result.warnings, *warnings])
+    return _finished(result, context, reports)
+
+
+_RENDER_MARKERS = ("Chart.yaml", *KUSTOMIZATION_FILE_NAMES)
+
+
+def _may_be_rendered(path: str) -> bool:
+    """Whether a named file may belong to a chart or a kustomization: a directory holding it (up to the
+    current directory, or to the root for a file outside it) holds Chart.yaml or a kustomization."""
+    directory = os.path.dirname(os.path.abspath(path))
+    stop = os.getcwd()
+    while True:
+        if any(os.path.isfile(os.path.join(directory, name)) for name in _RENDER_MARKERS):
+            return True
+        parent = os.path.dirname(directory)
+        if directory == stop or parent == directory:
+            return False
+        directory = parent
+
+
+def _credit(reports: list[PathReport], directory: str, key: str) -> None:
+    """Count the file ``key`` (a render of ``directory``) as reached by the paths that hold the
+    directory or lie inside it."""
+    directory = os.path.abspath(directory)
+    for report in reports:
+        given = os.path.abspath(report.given)
+        if directory == given or directory.startswith(given.rstrip(os.sep) + os.sep) \
+                or given.startswith(directory.rstrip(os.sep) + os.sep):
+            if key not in report.files:
+                report.files.append(key)
+
+
+def fix_paths(paths: Sequence[str], settings: Settings | None = None,
+              context: Context | ContextRequest | None = None, *, unsafe: bool = False,
+              stdin_filename: str | None = None, exclude: PathFilter | None = None, force_exclude: bool = False,
+              exclude_root: str | None = None) -> FixOutcome:
+    """Fix the files at ``paths`` in memory (see stslint.fixes: nothing is written here): the
+    outcome holds each file's fixed text and the result of linting the fixed texts. When standard
+    input is among the paths, only it is fixed."""
+    from stslint.context import ContextRequest, context_for
+    from stslint.fixes import fix_sources, write_guard
+
+    settings = settings or Settings()
+    reports: list[PathReport] = []
+    sources = list(discover(list(paths), stdin_filename, exclude, force_exclude, exclude_root, reports))
+    if isinstance(context, ContextRequest):
+        context = context_for(context, sources, stdin_filename, namespace=settings.namespace,
+                              max_file_size=settings.max_file_size, exclude=exclude,
+                              kinds=settings.rules.indexed_kinds()) if context else None
+    only_stdin = any(source.path is None for source in sources)
+    outcome = fix_sources(sources, settings, unsafe=unsafe, context=context, only_stdin=only_stdin,
+                          writable=write_guard(paths))
+    result = outcome.result
+    result.context = context
+    result.paths = path_summaries(reports, result)
+    empty = [RunWarning(path.path, 0, f"no manifest found ({path.reason})") for path in result.paths
+             if path.reason is not None and (path.directory or result.objects == 0)]
+    if empty:
+        result.warnings = sorted([*result.warnings, *empty])
+    return outcome
 
 
 _SKIPPED_PARTS = {SKIPPED_TEMPLATES: "Helm templates/ skipped", SKIPPED_HIDDEN: "hidden files and directories skipped",

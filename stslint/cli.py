@@ -133,26 +133,56 @@ def cli(ctx: click.Context) -> None:
 @click.option("--force-exclude", is_flag=True,
               help="Apply the configuration's exclude and the walk's skips (hidden files, Chart.yaml, a chart's "
                    "templates/) to files named on the command line too (pre-commit).")
+@click.option("--render", "render_mode", type=_Choice(["auto", "always", "never"]), default=None,
+              help="Render Helm charts and build kustomize overlays: auto (default: when an engine is installed), "
+                   "always (a missing engine is an error), never (templates skipped, patches not objects).")
+@click.option("--values", "values_files", multiple=True, metavar="FILE", type=click.Path(dir_okay=False),
+              help="Helm values file for the charts rendered (repeatable; as helm template --values).")
+@click.option("--set", "set_values", multiple=True, metavar="KEY=VALUE",
+              help="Helm value for the charts rendered (repeatable; as helm template --set).")
+@click.option("--release-name", metavar="NAME", help="Helm release name the charts are rendered with "
+                                                     "(default release-name, as helm template).")
 @click.option("--verbose", "-v", is_flag=True,
               help="Report on stderr the configuration file in use and which context files were loaded or skipped.")
 @click.option("--hook", is_flag=True,
               help="Hook mode (pre-commit): every later argument that names an existing path is a file name, "
                    "whatever it looks like, and options that write files (-o) are refused.")
+@click.option("--fix", "apply_fixes", is_flag=True,
+              help="Apply the safe fixes in place, then report what is left (as stslint fix).")
+@click.option("--unsafe-fixes", is_flag=True,
+              help="With --fix or --diff: also apply fixes that change immutable fields or behaviour.")
+@click.option("--diff", is_flag=True,
+              help="Print the fixes as a unified diff and write nothing; exit 1 when there is something to fix.")
+@click.option("--add-noqa", is_flag=True,
+              help="Write a disable-line comment at every current finding (disable-next-line above a line that "
+                   "ends inside a multi-line value); .json files are skipped.")
+@click.option("--noqa-reason", metavar="TEXT", help="The reason --add-noqa writes after the codes (after \" -- \").")
+@click.option("--baseline", "baseline_path", metavar="FILE",
+              help="Report only the findings beyond this baseline (configuration: baseline).")
+@click.option("--write-baseline", "write_baseline_path", metavar="FILE",
+              help="Record the current findings in FILE as the baseline (line-independent fingerprints) and exit.")
 def check(paths: tuple[str, ...], output_format: str | None, output_file: str | None, statistics: bool,
           color: str, select: str | None, extend_select: str | None,
           ignore: str | None, namespace: str | None, stdin_filename: str | None,
           max_file_size: int | None, quiet: bool, context_paths: tuple[str, ...], context_git: bool,
           no_cache: bool, force_exclude: bool, verbose: bool, config_path: str | None = None,
           isolated: bool = False, fail_on: str | None = None, exit_zero: bool = False, hook: bool = False,
-          fail_on_empty: bool | None = None, policy_paths: tuple[str, ...] = (),
-          kubernetes_version: str | None = None) -> None:
+          fail_on_empty: bool | None = None, policy_paths: tuple[str, ...] = (), apply_fixes: bool = False,
+          unsafe_fixes: bool = False, diff: bool = False, add_noqa: bool = False, noqa_reason: str | None = None,
+          baseline_path: str | None = None, write_baseline_path: str | None = None, render_mode: str | None = None,
+          values_files: tuple[str, ...] = (), set_values: tuple[str, ...] = (),
+          release_name: str | None = None, kubernetes_version: str | None = None) -> None:
     """Lint manifests: files, directories or - for stdin. No path means the current directory
     (standard input with --stdin-filename).
 
     A directory walk reads *.yaml, *.yml, *.json and Kustomization files; it skips hidden files and
     directories, a Helm chart's Chart.yaml and templates/, and the configuration's exclude. A file
     named on the command line is always read, unless --force-exclude is given. A document that is
-    not a Kubernetes object (Helm values, CI files, a list, a scalar) is passed over silently."""
+    not a Kubernetes object (Helm values, CI files, a list, a scalar) is passed over silently.
+
+    With an engine installed (stslint[helm], stslint[kustomize]), Helm charts are rendered and
+    kustomize overlays built instead, offline, and findings reported at the template or patch line
+    (see --render); a rendered stream on stdin is mapped by its "# Source:" lines."""
     from stslint.api import lint_paths
     from stslint.config import ConfigError, resolve_config
     from stslint.context import ContextRequest
@@ -164,6 +194,18 @@ def check(paths: tuple[str, ...], output_format: str | None, output_file: str | 
         _fail("--config and --isolated cannot be combined")
     if hook and output_file is not None:
         _fail("--output-file is refused in hook mode (--hook): a committed file name could ask for it")
+    if hook and (write_baseline_path is not None or add_noqa):
+        _fail(f"{'--write-baseline' if write_baseline_path is not None else '--add-noqa'} is refused in hook mode "
+              "(--hook): a committed file name could ask for it")
+    fixing = apply_fixes or diff
+    if add_noqa and (fixing or write_baseline_path is not None):
+        _fail("--add-noqa cannot be combined with --fix, --diff or --write-baseline")
+    if fixing and write_baseline_path is not None:
+        _fail("--write-baseline records what a check finds; run it without --fix or --diff (stslint fix first)")
+    if noqa_reason is not None and not add_noqa:
+        _fail("--noqa-reason is given without --add-noqa")
+    if unsafe_fixes and not fixing:
+        _fail("--unsafe-fixes applies fixes only with --fix or --diff (or stslint fix)")
     if stdin_filename is not None and paths and "-" not in paths:
         _fail("--stdin-filename names standard input, which is not among the paths; add - to read it")
     if stdin_filename is not None and not paths:
@@ -193,9 +235,33 @@ def check(paths: tuple[str, ...], output_format: str | None, output_file: str | 
         _fail(f"--statistics prints text or json, not {final_format}")
     settings.keep_texts = final_format == "full" and not statistics  # only code frames need the text
     request = ContextRequest(context_paths, context_git, not no_cache).with_config(config.context, config.directory)
-    result = lint_paths(paths, settings, request, stdin_filename=stdin_filename, exclude=config.exclude_matcher(),
-                        force_exclude=force_exclude, exclude_root=config.directory)
+    if add_noqa:
+        sys.exit(_add_noqa(paths, settings, request, noqa_reason, stdin_filename, config, force_exclude, quiet))
+    outcome = None
+    if fixing:  # fixes never edit rendered input: charts and overlays are read as plain files
+        from stslint.api import fix_paths
+
+        outcome = fix_paths(paths, settings, request, unsafe=unsafe_fixes, stdin_filename=stdin_filename,
+                            exclude=config.exclude_matcher(), force_exclude=force_exclude,
+                            exclude_root=config.directory)
+        result = outcome.result
+    else:
+        render = _render_request(config, render_mode, values_files, set_values, release_name, settings.namespace)
+        try:
+            result = lint_paths(paths, settings, request, stdin_filename=stdin_filename,
+                                exclude=config.exclude_matcher(), force_exclude=force_exclude,
+                                exclude_root=config.directory, render=render)
+        except Exception as exc:
+            if type(exc).__name__ != "RenderUsageError":
+                raise
+            _fail(str(exc))
+            return
     result.warnings[:0] = [RunWarning(*warning) for warning in config.warnings]
+    if write_baseline_path is not None:
+        sys.exit(_write_baseline(result, write_baseline_path, quiet))
+    baseline_path = baseline_path or config.baseline_path()
+    if baseline_path is not None:
+        _apply_baseline(result, baseline_path, verbose, "STS005" in settings.selected)
     if verbose and result.context is not None:
         _report_context(result.context)
     for file, line, message in result.warnings:
@@ -203,20 +269,212 @@ def check(paths: tuple[str, ...], output_format: str | None, output_file: str | 
             click.echo(f"stslint: {safe_text(file)}:{line}: warning: {safe_text(message)}", err=True)
         else:  # about a file or directory as a whole
             click.echo(f"stslint: warning: {safe_text(file)}: {safe_text(message)}", err=True)
-    out = _open_output(output_file)
+    if outcome is not None:
+        fixed_anything = _finish_fixes(outcome, diff, verbose)
+        if diff:
+            sys.exit(EXIT_CLEAN if exit_zero or not fixed_anything else EXIT_FINDINGS)
+    stdin_fixed = outcome is not None and any(item.source.path is None for item in outcome.files)
+    out = sys.stderr if stdin_fixed and output_file is None else _open_output(output_file)
     try:
         options = ReportOptions(color=color_enabled(color, out, os.environ), quiet=quiet, version=__version__)
         report(result, out, final_format, options, statistics=statistics)
         out.flush()
     finally:
-        if out is not sys.stdout:
+        if out not in (sys.stdout, sys.stderr):
             out.close()
+    if outcome is not None and not quiet:
+        _fix_summary(outcome, unsafe_fixes)
     if exit_zero:
         sys.exit(EXIT_CLEAN)
     if fail_on_empty is None:  # the file's gate setting is for runs over paths; a hook is given pre-commit's files
         fail_on_empty = bool(config.fail_on_empty) and not hook
     failed = result.fails(fail_on or config.fail_on or "warning") or (fail_on_empty and not result.objects)
     sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
+
+
+def _render_request(config: Any, mode: str | None, values: tuple[str, ...], sets: tuple[str, ...],
+                    release_name: str | None, namespace: str | None) -> Any:
+    """What to render (a stslint.render.RenderRequest): the command line over the
+    configuration."""
+    from stslint.render import RenderRequest
+
+    charts = {os.path.normpath(os.path.join(config.directory, path)): {
+        **options, "values": [os.path.normpath(os.path.join(config.directory, v)) for v in options.get("values", [])]}
+        for path, options in (config.helm or {}).items()}
+    overlays = [os.path.normpath(os.path.join(config.directory, path))
+                for path in (config.kustomize or {}).get("overlays", [])]
+    return RenderRequest(mode or config.render or "auto", list(values), list(sets), release_name, namespace,
+                         charts, overlays)
+
+
+def _finish_fixes(outcome: Any, diff: bool, verbose: bool) -> bool:
+    """Write the fixed files (or, with ``diff``, print their diff); standard input's fixed text goes
+    to standard output. Says on standard error which fixes were not applied (under ``-v``) and which
+    files could not be written. Returns whether any file changed."""
+    from stslint.fixes import UNSAFE_REASONS, unified_diff, write_fixed
+    from stslint.reporting import safe_text
+
+    changed = False
+    for item in outcome.files:
+        if item.source.path is None:  # standard input: the fixed text, changed or not
+            if diff:
+                if item.changed:
+                    click.echo(unified_diff(item, _unsafe_notes(outcome, item, UNSAFE_REASONS)), nl=False)
+            else:
+                sys.stdout.flush()
+                getattr(sys.stdout, "buffer", sys.stdout).write(item.new_bytes())  # type: ignore[arg-type]
+                sys.stdout.flush()
+            changed = changed or item.changed
+            continue
+        if not item.changed:
+            continue
+        changed = True
+        if diff:
+            click.echo(unified_diff(item, _unsafe_notes(outcome, item, UNSAFE_REASONS)), nl=False)
+            continue
+        problem = write_fixed(item)
+        if problem is not None:
+            click.echo(f"stslint: warning: {safe_text(item.source.display)}: not written: {problem}", err=True)
+    for finding, reason in outcome.not_applied:
+        if verbose or "outside the repository" in reason:
+            click.echo(f"stslint: {safe_text(finding.file)}:{finding.line}: warning: the {finding.code} fix was "
+                       f"not applied: {safe_text(reason)}", err=True)
+    if diff:
+        verb = "Would fix" if changed else "No fixes available"
+        count = f" {plural(len(outcome.fixed), 'finding')}" if changed else ""
+        click.echo(f"stslint: {verb}{count}.", err=True)
+    return changed
+
+
+def _unsafe_notes(outcome: Any, item: Any, reasons: dict[str, str]) -> list[str]:
+    """The diff header notes of a file: each unsafe fix applied in it, and why it is unsafe."""
+    notes = []
+    for finding in outcome.fixed:
+        fix = finding.fix
+        if fix is None or fix.applicability != "unsafe":
+            continue
+        if any((edit.source_path or edit.file) == item.key for edit in fix.edits):
+            note = f"unsafe fix {finding.code} ({fix.title}): {reasons.get(finding.code, 'it changes behaviour')}"
+            if note not in notes:
+                notes.append(note)
+    return notes
+
+
+def _fix_summary(outcome: Any, unsafe_fixes: bool) -> None:
+    """``stslint: N fixed, M remaining`` on standard error, with how many more --unsafe-fixes would fix."""
+    remaining = outcome.result.findings
+    line = f"stslint: {len(outcome.fixed)} fixed, {len(remaining)} remaining"
+    hidden = sum(1 for f in remaining if f.fix is not None and f.fix.applicability == "unsafe")
+    if hidden and not unsafe_fixes:
+        line += f" ({hidden} fixable with --unsafe-fixes)"
+    click.echo(line + ".", err=True)
+
+
+def _add_noqa(paths: tuple[str, ...], settings: Any, request: Any, reason: str | None, stdin_filename: str | None,
+              config: Any, force_exclude: bool, quiet: bool) -> int:
+    """``--add-noqa``: write a suppression comment at every current finding; exit code 0."""
+    from stslint.api import lint_paths
+    from stslint.fixes import FixFile, write_fixed, write_guard
+    from stslint.loading import FileResult, load_source
+    from stslint.loading.discover import Source
+    from stslint.loading.source_text import SourceText
+    from stslint.noqa import add_noqa
+    from stslint.reporting import safe_text
+
+    if reason is not None and ("\n" in reason or "\r" in reason):
+        _fail("--noqa-reason must be one line")
+    settings.keep_texts = False
+    result = lint_paths(paths, settings, request, stdin_filename=stdin_filename, exclude=config.exclude_matcher(),
+                        force_exclude=force_exclude, exclude_root=config.directory)
+    guard = write_guard(paths)
+    texts: dict[str, tuple[str, SourceText]] = {}
+    sources: dict[str, tuple[Source, bytes]] = {}
+    for finding in result.findings:
+        key = finding.file_key
+        if finding.source_path is None or key in texts or finding.is_input_error:
+            continue
+        source = Source(finding.file, finding.source_path, True)
+        if guard(source) is not None:
+            click.echo(f"stslint: warning: {safe_text(finding.file)}: not written: {guard(source)}", err=True)
+            continue
+        loaded = load_source(source, settings.max_file_size)
+        if loaded.errors:
+            continue
+        texts[key] = (finding.file, loaded.content)
+        sources[key] = (source, loaded.content.encode())
+    outcome = add_noqa(result.findings, texts, reason)
+    for display in outcome.skipped_json:
+        click.echo(f"stslint: warning: {safe_text(display)}: --add-noqa skips JSON files (they have no comments)",
+                   err=True)
+    for display, line in outcome.unplaced:
+        click.echo(f"stslint: warning: {safe_text(display)}:{line}: no comment can suppress this line (it starts "
+                   "inside a multi-line value)", err=True)
+    written = 0
+    for key, edits in outcome.edits.items():
+        source, raw = sources[key]
+        content = texts[key][1]
+        fixed = FileResult(source, content=SourceText(apply_edits_text(content.text, edits), content.encoding,
+                                                      content.bom))
+        problem = write_fixed(FixFile(source, key, content, raw, fixed))
+        if problem is not None:
+            click.echo(f"stslint: warning: {safe_text(source.display)}: not written: {problem}", err=True)
+        else:
+            written += len(edits)
+    if not quiet:
+        click.echo(f"stslint: added {plural(written, 'suppression comment')} in "
+                   f"{plural(len(outcome.edits), 'file')}.", err=True)
+    return EXIT_CLEAN
+
+
+def apply_edits_text(text: str, edits: Any) -> str:
+    """``text`` with the edits applied (stslint.fixes.apply_edits)."""
+    from stslint.fixes import apply_edits
+
+    return apply_edits(text, edits)
+
+
+def _write_baseline(result: Any, path: str, quiet: bool) -> int:
+    """``--write-baseline``: record the run's findings; exit code 0 (2 when the file cannot be written)."""
+    from stslint.baseline import build, write
+    from stslint.reporting import safe_text
+
+    baseline = build(result.findings)
+    try:
+        write(baseline, path)
+    except OSError as exc:
+        click.echo(f"stslint: cannot write the baseline {safe_text(path)}: {exc.strerror or type(exc).__name__}",
+                   err=True)
+        return EXIT_ERROR
+    if not quiet:
+        recorded = sum(entry.count for entry in baseline.entries.values())
+        click.echo(f"stslint: wrote {plural(recorded, 'finding')} ({plural(len(baseline.entries), 'fingerprint')}) "
+                   f"to {safe_text(path)}", err=True)
+    return EXIT_CLEAN
+
+
+def _apply_baseline(result: Any, path: str, verbose: bool, report_stale: bool) -> None:
+    """``--baseline``: keep only the findings beyond the baseline; stale entries listed under ``-v``
+    and reported as STS005 when it is selected."""
+    from stslint.baseline import BaselineError, apply, load, stale_findings
+    from stslint.findings import Finding
+    from stslint.reporting import safe_text
+
+    try:
+        baseline = load(path)
+    except BaselineError as exc:
+        _config_fail(str(exc))
+    filtered = apply(result.findings, baseline)
+    result.findings = filtered.new
+    if verbose:
+        stale = len(filtered.stale)
+        click.echo(f"stslint: baseline {safe_text(path)}: {plural(filtered.known, 'known finding')} not reported, "
+                   f"{stale} stale {'entry' if stale == 1 else 'entries'}", err=True)
+        for entry in filtered.stale:
+            click.echo(f"stslint: {safe_text(path)}:{entry.line}: stale baseline entry {entry.code} {entry.object} "
+                       f"{entry.field} in {safe_text(entry.path)}", err=True)
+    if report_stale and filtered.stale:
+        stale = [f._replace(severity=result.severity("STS005")) for f in stale_findings(filtered.stale, baseline)]
+        result.findings = sorted([*result.findings, *stale], key=Finding.sort_key)
 
 
 def _open_output(path: str | None) -> TextIO:
@@ -299,8 +557,11 @@ def explain(rule: str, output_format: str, policy_paths: tuple[str, ...] = ()) -
     except UnknownRule:
         _fail(unknown_rule_message(rule))
         return
+    from stslint.fixes import fix_description
+
+    fix = fix_description(doc["code"])
     if output_format == "json":
-        _print_json(doc)
+        _print_json({**doc, "fix": fix})
         return
     lines = [f"{doc['code']} {doc['name']} [{doc['severity']}]{' (opt-in)' if doc['opt_in'] else ''}", "",
              doc["summary"].strip(), "", "Why it matters:", _indent(doc["rationale"]), "", "How to fix it:",
@@ -310,6 +571,12 @@ def explain(rule: str, output_format: str, policy_paths: tuple[str, ...] = ()) -
         for name, spec in doc["options"].items():
             described = f": {spec['description']}" if spec.get("description") else ""
             lines.append(f"  {name} ({spec.get('type', '')}, default {spec.get('default')!r}){described}")
+    if fix is not None:
+        lines += ["", "Fix (stslint fix):", _indent(fix["fix"])]
+        if "unsafe_because" in fix:
+            lines += [_indent(f"Unsafe because {fix['unsafe_because']}.")]
+        if "template" in fix:
+            lines += ["", _indent(fix["template"])]
     for label in ("bad", "good"):
         example = doc["examples"].get(label)
         if example:
@@ -326,6 +593,23 @@ _POLICY_OPTION = click.Option(["--policy", "policy_paths"], multiple=True, metav
                                    "configuration's.")
 for _command in (check, rules_command, explain):  # one option object for the three: start-up pays for one
     _command.params.append(_POLICY_OPTION)
+
+
+def _fix_command(**kwargs: Any) -> None:
+    """Apply the safe fixes in place (--unsafe-fixes: the unsafe ones too), then report what is left;
+    --diff prints the fixes instead and writes nothing; - fixes standard input to standard output."""
+    kwargs["apply_fixes"] = True
+    click.get_current_context().invoke(check, **kwargs)
+
+
+fix_command = click.Command(
+    "fix", callback=_fix_command, params=[param for param in check.params if param.name != "apply_fixes"],
+    help="Apply safe fixes in place (--unsafe-fixes: unsafe ones too), then report what is left. --diff prints a "
+         "unified diff and writes nothing (exit 1 when there is something to fix); - reads standard input and "
+         "prints the fixed text. Only the files being checked are written, each through a temporary file renamed "
+         "over it; a symlink's target only inside the repository or the checked directory.",
+    short_help="Apply fixes (as check --fix).")
+cli.add_command(fix_command)
 
 
 def _indent(text: str) -> str:

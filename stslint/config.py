@@ -65,7 +65,12 @@ class Config:
     format: str | None = None
     context: list[str] | str | None = None
     policies: list[str] = field(default_factory=list)
+    render: str | None = None
+    helm: dict[str, dict[str, Any]] = field(default_factory=dict)
+    kustomize: dict[str, list[str]] = field(default_factory=dict)
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    baseline: str | None = None
+    """The baseline file (``--baseline``), relative to ``directory``."""
     rule_set: RuleSet | None = None
     """The rules this configuration was validated against (None: the built-in rules)."""
     display: str | None = None
@@ -79,6 +84,10 @@ class Config:
         from stslint.rules import BUILTIN
 
         return self.rule_set or BUILTIN
+
+    def baseline_path(self) -> str | None:
+        """The configured baseline file's path (None when none is configured)."""
+        return os.path.join(self.directory, self.baseline) if self.baseline else None
 
     def rule_options(self) -> dict[str, dict[str, Any]]:
         """The options the file sets, by rule code (a run fills in every rule's declared defaults)."""

@@ -85,6 +85,30 @@ def build_schema() -> dict[str, Any]:
                                              "wrong path); as --fail-on-empty. Not applied in hook mode (--hook).",
                               "type": "boolean"},
             "format": {"description": "Output format when --format is not given.", "enum": FORMAT_NAMES},
+            "render": {"description": "Render Helm charts and build kustomize overlays: auto (when an engine is "
+                                      "installed), always (a missing engine is an error) or never.",
+                       "enum": ["auto", "always", "never"]},
+            "helm": {
+                "description": "Render options per chart directory (relative to this file); the command line's "
+                               "--values, --set and --release-name override them.",
+                "type": "object", "propertyNames": {"minLength": 1},
+                "additionalProperties": {
+                    "type": "object", "additionalProperties": False,
+                    "properties": {
+                        "values": {"type": "array", "items": {"type": "string", "minLength": 1}},
+                        "set": {"type": "object"},
+                        "release-name": {"type": "string", "minLength": 1},
+                    },
+                },
+            },
+            "kustomize": {
+                "description": "kustomize settings: overlays names the root kustomization directories to build.",
+                "type": "object", "additionalProperties": False,
+                "properties": {"overlays": {"type": "array", "items": {"type": "string", "minLength": 1}}},
+            },
+            "baseline": {"description": "A baseline file (written by check --write-baseline), relative to this "
+                                        "file: only findings beyond it are reported (as --baseline).",
+                         "type": "string", "minLength": 1},
             "context": {
                 "description": "Manifests loaded only to resolve references: a list of paths, or \"git\" for "
                                "every manifest git lists in the work tree.",

@@ -181,6 +181,12 @@ def _boolean(value: Any, path: KeyPath, rules: RuleSet) -> bool:
     return value
 
 
+def _path(value: Any, path: KeyPath, rules: RuleSet) -> str:
+    if not isinstance(value, str) or not value:
+        raise ConfigInvalid(path, f"{_label(path)} must be a non-empty string (a file path); {_found(value)}")
+    return value
+
+
 def _format(value: Any, path: KeyPath, rules: RuleSet) -> str:
     from stslint.reporting import FORMATS
 
@@ -228,18 +234,52 @@ def _rules(value: Any, path: KeyPath, rules: RuleSet) -> dict[str, dict[str, Any
     return result
 
 
+def _helm(value: Any, path: KeyPath, rules: RuleSet) -> dict[str, dict[str, Any]]:
+    """``helm: {CHART_PATH: {values: [FILES], set: {KEY: VALUE}, release-name: NAME}}``."""
+    result: dict[str, dict[str, Any]] = {}
+    for chart, options in _mapping(value, path, "chart path to its render options").items():
+        here = (*path, chart)
+        given = _mapping(options, here, "the render options of a chart (values, set, release-name)")
+        for key, option in given.items():
+            if key == "values":
+                _string_list(option, (*here, key), "values files")
+            elif key == "set":
+                _mapping(option, (*here, key), "value paths to values (as --set KEY=VALUE)")
+            elif key == "release-name":
+                if not isinstance(option, str) or not option:
+                    raise ConfigInvalid((*here, key), f"{_label((*here, key))} must be a release name; {_found(option)}")
+            else:
+                raise ConfigInvalid((*here, key), f'{_label(here)}: unknown option "{key}"; expected one of '
+                                    "release-name, set, values")
+        result[str(chart)] = dict(given)
+    return result
+
+
+def _kustomize(value: Any, path: KeyPath, rules: RuleSet) -> dict[str, list[str]]:
+    """``kustomize: {overlays: [DIRECTORIES]}``."""
+    given = _mapping(value, path, "kustomize settings (overlays)")
+    for key in given:
+        if key != "overlays":
+            raise ConfigInvalid((*path, key), f'{_label(path)}: unknown key "{key}"; expected overlays')
+    return {"overlays": _string_list(given.get("overlays", []), (*path, "overlays"), "overlay directories")}
+
+
 VALIDATORS: dict[str, Callable[[Any, KeyPath, RuleSet], Any]] = {
+    "baseline": _path,
     "context": _context,
     "exclude": _globs,
     "extend-select": _selectors,
     "fail-on": _choice(LEVELS),
     "fail-on-empty": _boolean,
     "format": _format,
+    "helm": _helm,
     "ignore": _selectors,
     "kubernetes-version": _kubernetes_version,
+    "kustomize": _kustomize,
     "namespace": _namespace,
     "per-file-ignores": _per_file_ignores,
     "policies": lambda v, p, r: _string_list(v, p, "paths"),
+    "render": _choice(("auto", "always", "never")),
     "rules": _rules,
     "select": _selectors,
     "severity": _severity,

@@ -245,13 +245,16 @@ class Run:
 
 
 def lint(sources: Iterable[Source], settings: Settings | None = None, context: Context | None = None,
-         index: Index | None = None) -> RunResult:
+         index: Index | None = None, loaded: Iterable[Any] = ()) -> RunResult:
     """Lint every source together (one index across all of them, plus the context's entries and
-    ``index``, the entries of files not being checked)."""
+    ``index``, the entries of files not being checked), and the files already ``loaded``
+    (stslint.loading.FileResult: rendered charts, standard input read beforehand)."""
     settings = settings or Settings()
     run = Run(settings, index)
     if context is not None:
         run.add_context(context)
     for source in sources:
         run.add_file(load_source(source, settings.max_file_size))
+    for result in loaded:
+        run.add_file(result)
     return run.finish()

@@ -206,8 +206,13 @@ def _parse_line(line: str, number: int, next_code: _NextCodeLine, found: list[Su
     if hash_at == -1:
         return
     match = _DIRECTIVE.match(line, hash_at)
-    if match is None:
-        return
+    index = hash_at
+    while match is None:  # a directive may follow another comment (``# note  # stslint: ...``)
+        index = line.find("#", index + 1)
+        if index == -1:
+            return
+        if line[index - 1] in " \t":
+            match = _DIRECTIVE.match(line, index)
     body = match.group("body")
     keyword, equals, value = body.partition("=")
     kind = _KINDS.get(keyword.strip().lower()) if equals else None
@@ -225,7 +230,7 @@ def _parse_line(line: str, number: int, next_code: _NextCodeLine, found: list[Su
         return
     own_line = not line[:hash_at].strip()
     start = next_code.source.line_start(number)
-    span = (number, hash_at + 1, number, len(line) + 1, start + hash_at, start + len(line))
+    span = (number, index + 1, number, len(line) + 1, start + index, start + len(line))
     if kind == "line":
         if own_line:
             warnings.append((number, f"{name}= stands on a line of its own, where it covers nothing; ignored "

@@ -39,7 +39,7 @@ def warnings_of(stderr: str) -> list[str]:
 ])
 def test_a_run_that_checks_nothing_warns_for_each_path_and_exits_zero(tmp_path, files, path, reason):
     root = repo(tmp_path, files)
-    run = stslint(root, "check", path)
+    run = stslint(root, "check", "--render", "never", path)  # a chart not rendered: its templates are skipped
     assert run.exit_code == 0
     assert run.stdout.endswith("(no Kubernetes object).\n"), run.stdout
     assert warnings_of(run.stderr) == [f"stslint: warning: {path}: no manifest found ({reason})"]
@@ -64,7 +64,7 @@ def test_a_path_left_out_by_force_exclude_says_so(tmp_path):
 
 def test_a_directory_that_gives_nothing_is_warned_about_beside_paths_that_give_objects(tmp_path):
     root = repo(tmp_path, {**CHART, "k8s/sts.yaml": STATEFULSET, "values.yaml": "replicas: 3\n"})
-    run = stslint(root, "check", "--exit-zero", "k8s", "charts", "values.yaml")
+    run = stslint(root, "check", "--render", "never", "--exit-zero", "k8s", "charts", "values.yaml")
     # a named file without objects (Helm values, what pre-commit passes) is not: the run checked something
     assert warnings_of(run.stderr) == ["stslint: warning: charts: no manifest found (Helm templates/ skipped)"]
 
@@ -79,19 +79,19 @@ def test_files_with_input_errors_explain_themselves(tmp_path):
 def test_fail_on_empty_from_the_command_line_and_the_configuration(tmp_path):
     root = repo(tmp_path, {**CHART, "k8s/sts.yaml": STATEFULSET})
     args = ("--extend-select", "STS3", "--ignore", "STS3")  # k8s/sts.yaml then has no finding
-    assert stslint(root, "check", "charts").exit_code == 0
-    assert stslint(root, "check", "--fail-on-empty", "charts").exit_code == 1
-    assert stslint(root, "check", "--fail-on-empty", "charts", "k8s", *args).exit_code == 0
-    assert stslint(root, "check", "--fail-on-empty", "--exit-zero", "charts").exit_code == 0
+    assert stslint(root, "check", "--render", "never", "charts").exit_code == 0
+    assert stslint(root, "check", "--render", "never", "--fail-on-empty", "charts").exit_code == 1
+    assert stslint(root, "check", "--render", "never", "--fail-on-empty", "charts", "k8s", *args).exit_code == 0
+    assert stslint(root, "check", "--render", "never", "--fail-on-empty", "--exit-zero", "charts").exit_code == 0
     write(root, {".stslint.yaml": "fail-on-empty: true\n"})
-    failed = stslint(root, "check", "charts")
+    failed = stslint(root, "check", "--render", "never", "charts")
     assert failed.exit_code == 1
     assert warnings_of(failed.stderr) == ["stslint: warning: charts: no manifest found (Helm templates/ skipped)"]
-    assert stslint(root, "check", "--no-fail-on-empty", "charts").exit_code == 0
+    assert stslint(root, "check", "--render", "never", "--no-fail-on-empty", "charts").exit_code == 0
     # in hook mode pre-commit names the files (a commit may touch only Helm values): the file's gate is not applied
     write(root, {"values.yaml": "replicas: 3\n"})
-    assert stslint(root, "check", "--hook", "values.yaml").exit_code == 0
-    assert stslint(root, "check", "--hook", "--fail-on-empty", "values.yaml").exit_code == 1
+    assert stslint(root, "check", "--render", "never", "--hook", "values.yaml").exit_code == 0
+    assert stslint(root, "check", "--render", "never", "--hook", "--fail-on-empty", "values.yaml").exit_code == 1
 
 
 def test_fail_on_empty_must_be_a_boolean(tmp_path):
@@ -127,10 +127,10 @@ def test_the_found_line_and_json_summary(tmp_path):
 
 def test_no_manifest_warnings_are_carried_by_json_and_sarif(tmp_path):
     root = repo(tmp_path, CHART)
-    report = stslint(root, "check", "--format", "json", "charts").json()
+    report = stslint(root, "check", "--render", "never", "--format", "json", "charts").json()
     assert report["warnings"] == [{"file": "charts", "line": 0,
                                    "message": "no manifest found (Helm templates/ skipped)"}]
-    sarif = json.loads(stslint(root, "check", "--format", "sarif", "charts").stdout)
+    sarif = json.loads(stslint(root, "check", "--render", "never", "--format", "sarif", "charts").stdout)
     schema = json.loads((ROOT / "tests" / "data" / "sarif" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
     jsonschema.Draft4Validator(schema).validate(sarif)  # a location without a region: the directory as a whole
     [note] = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
@@ -292,7 +292,7 @@ def test_bare_stslint_is_a_one_line_usage_error_listing_the_commands():
     done = run_stslint()
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == ("stslint: error: missing command; usage: stslint COMMAND [ARGS]..., where COMMAND is "
-                           "check, explain or rules (see stslint --help)\n")
+                           "check, explain, fix or rules (see stslint --help)\n")
     helped = run_stslint("--help")
     assert helped.returncode == 0 and helped.stdout.startswith("Usage: stslint [OPTIONS] COMMAND [ARGS]...")
     checked = run_stslint("check", "--help")

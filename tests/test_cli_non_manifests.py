@@ -20,6 +20,17 @@ PLAYBOOK = """\
       ansible.builtin.package:
         name: postgresql
         state: present
+  vars:
+    admin_password: !vault |
+      $ANSIBLE_VAULT;1.1;AES256
+      62313365396662343061393464336163
+"""
+
+VAULT_VARS = """\
+db_password: !vault |
+  $ANSIBLE_VAULT;1.1;AES256
+  62313365396662343061393464336163
+greeting: !unsafe "{{ not a template }}"
 """
 
 PRE_COMMIT_HOOKS = """\
@@ -50,6 +61,7 @@ OBJECTS = """\
 def _repository(tmp_path: Path) -> Path:
     files = {
         "site.yml": PLAYBOOK,
+        "group_vars/all.yml": VAULT_VARS,
         ".pre-commit-hooks.yaml": PRE_COMMIT_HOOKS,
         ".github/FUNDING.yml": FUNDING,
         "FUNDING.yml": "- github: octocat\n",  # a list (GitHub wants a mapping; not stslint's business either)
@@ -64,7 +76,7 @@ def _repository(tmp_path: Path) -> Path:
     return tmp_path
 
 
-NAMED = ["site.yml", ".pre-commit-hooks.yaml", ".github/FUNDING.yml", "FUNDING.yml", "version.yaml",
+NAMED = ["site.yml", "group_vars/all.yml", ".pre-commit-hooks.yaml", ".github/FUNDING.yml", "FUNDING.yml", "version.yaml",
          "overlay/ops.json", "k8s/db.yaml"]
 
 
@@ -118,7 +130,8 @@ def test_a_list_is_never_called_a_json6902_patch(tmp_path):
     (repo / "overlay" / "kustomization.yaml").write_text(
         "resources: [../k8s]\npatches:\n- path: objects.yaml\npatchesJson6902:\n"
         "- target: {kind: StatefulSet, name: pg}\n  path: ops.json\n")
-    listed = check_json("overlay", cwd=repo)  # listed as patches by a kustomization of the run: silent
+    # listed as patches by a kustomization of the run, not built: silent
+    listed = check_json("overlay", extra=("--render", "never"), cwd=repo)
     assert (listed["exit_code"], listed["findings"]) == (0, [])
 
 
@@ -150,4 +163,16 @@ def test_a_hidden_file_named_by_the_hook_is_skipped_as_a_walk_skips_it(tmp_path)
     assert hook.exit_code == 0, hook.stdout  # was STS001 at the !reference tag: the hook failed, the walk passed
     walked = _invoke(tmp_path, "check")
     assert walked.exit_code == 0, walked.stdout
-    assert check_json(".gitlab-ci.yml", cwd=tmp_path)["exit_code"] == 1  # named without --force-exclude: read
+    named = check_json(".gitlab-ci.yml", cwd=tmp_path)  # named without --force-exclude: read, and not Kubernetes
+    assert (named["exit_code"], named["findings"]) == (0, [])
+
+
+def test_a_local_tag_is_sts001_only_in_what_could_be_a_kubernetes_object(tmp_path):
+    (tmp_path / "secret.yaml").write_text("apiVersion: v1\nkind: Secret\nmetadata: {name: db}\n"
+                                          "stringData:\n  password: !vault |\n    abc\n")
+    (tmp_path / "list.yaml").write_text(OBJECTS.replace("metadata: {name: settings}", "metadata: !custom {name: a}"))
+    assert triples(check_json("secret.yaml", cwd=tmp_path)) == [("STS001", 5, 13)]
+    assert triples(check_json("list.yaml", cwd=tmp_path)) == [("STS001", 3, 13)]
+    playbook = "- hosts: all\n  vars:\n    password: !vault |\n      abc\n"  # the same tag where it is not Kubernetes
+    (tmp_path / "site.yml").write_text(playbook)
+    assert triples(check_json("site.yml", cwd=tmp_path)) == []

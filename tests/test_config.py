@@ -127,8 +127,9 @@ YAML_ERRORS = [
     ("rules:\n  nope: {}\n", 2, '"rules": unknown rule "nope"'),
     ("rules:\n  STS301: [x]\n", 2, '"rules.STS301" must be a mapping of the options of STS301; found list'),
     ("rules:\n  STS301: {}\n  readiness-probe-missing: {}\n", 3, "rule STS301 is given twice"),
-    ("selct: [STS1]\n", 1, 'unknown key "selct"; expected one of context, exclude, extend-select, fail-on, '
-     'fail-on-empty, format, ignore, kubernetes-version, namespace, per-file-ignores, policies, rules, select, '
+    ("selct: [STS1]\n", 1, 'unknown key "selct"; expected one of baseline, context, exclude, extend-select, fail-on, '
+     'fail-on-empty, format, helm, ignore, kubernetes-version, kustomize, namespace, per-file-ignores, policies, '
+     'render, rules, select, '
      'severity; did you mean '
      '"select"?'),
     ("# comment\n- STS1\n", 2, "the configuration must be a mapping of settings"),
@@ -285,8 +286,11 @@ def test_force_exclude_applies_the_built_in_walk_skips_to_named_files(tmp_path):
                            "chart/templates/pv.yaml": PV_DELETE, "pv.yaml": PV_DELETE})
     named = ["--format", "json", ".hidden/pv.yaml", "chart/templates/pv.yaml", "pv.yaml"]
     assert len(stslint(root, "check", *named).json()["findings"]) == 3
-    forced = stslint(root, "check", "--force-exclude", *named).json()
+    forced = stslint(root, "check", "--force-exclude", "--render", "never", *named).json()
     assert [f["file"] for f in forced["findings"]] == ["pv.yaml"]
+    # rendering (an engine installed): the named template renders its chart instead, here a broken one
+    rendered = stslint(root, "check", "--force-exclude", *named).json()
+    assert "chart/templates/pv.yaml" not in [f["file"] for f in rendered["findings"]]
 
 
 def test_per_file_ignores(tmp_path):

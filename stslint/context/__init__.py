@@ -171,7 +171,7 @@ def _parse(display: str, real_path: str, max_file_size: int, kinds: frozenset[st
                          f"{first.message}")
     objects = [obj for doc in result.documents for obj in indexable_objects(doc.root)]
     patches = kustomization_patches(real_path, (doc.root for doc in result.documents), real_path)
-    return record_of(objects, display, real_path, patches.paths, None, kinds, patches.refused)
+    return record_of(objects, display, real_path, patches.paths, None, kinds, patches.refused, result.content)
 
 
 def _cacheable(record: Record) -> bool:

@@ -29,12 +29,15 @@ _SHAPE = {"type": str, "kind": str, "name": str}
 
 def record_of(objects: Iterable[YMap], file: str, real_path: str, patches: set[str],
               error: str | None, kinds: Collection[str] | None = None,
-              refused: Iterable[tuple[int, str]] = ()) -> Record:
+              refused: Iterable[tuple[int, str]] = (), source: Any = None) -> Record:
     """The record of a loaded context file from its objects (positioned mappings):
-    the entries of the ``kinds`` given (the kinds the rules read; None: every indexed kind)."""
+    the entries of the ``kinds`` given (the kinds the rules read; None: every indexed kind).
+    ``source`` is the file's SourceText: the entries then carry the edits fixes would make there
+    (a fix that needs them is reported as not applied: context files are never written)."""
     by_kind: dict[str, list[dict[str, Any]]] = {}
     for data in objects:
         view = view_for(data, file, None, real_path)
+        view.source = source
         if (kinds is not None and view.KIND not in kinds) or view.is_patch():
             continue
         entry = view.entry()

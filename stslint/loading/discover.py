@@ -39,6 +39,9 @@ class PathFilter(Protocol):
         """True when ``path`` or one of its parent directories is excluded."""
 
 
+KUSTOMIZATION_FILE_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+"""The names of a kustomization file (as stslint.model.kustomize.KUSTOMIZATION_NAMES, without importing it)."""
+
 NOT_MANIFESTS = ("Chart.yaml",)
 """Files a walk never reads: a Helm chart's metadata (an apiVersion without a kind)."""
 
@@ -91,6 +94,8 @@ class PathReport:
     """Why a walk of the path left parts out (SKIPPED_*), each reason once, in the order met."""
     itself: str | None = None
     """Why the path itself was left out (``--force-exclude``): one of SKIPPED_*."""
+    charts: list[str] = field(default_factory=list)
+    """The Helm chart directories (holding Chart.yaml) a walk of the path met."""
 
     def note(self, reason: str) -> None:
         """Record that something was left out for ``reason``."""
@@ -143,6 +148,8 @@ def walk_checked(directory: str, exclude: PathFilter | None = None,
     for root, dirs, files in _walk_top_down(directory, failures):
         yield from _failed_directories(failures)
         chart = "Chart.yaml" in files
+        if chart and report is not None:
+            report.charts.append(root)
         dirs[:] = sorted(d for d in dirs if _enters(root, d, chart, exclude, report))
         for name in sorted(files):
             if is_manifest_name(name):

@@ -9,6 +9,7 @@ construct objects without ever constructing anything.
 from __future__ import annotations
 
 
+import gc
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -158,8 +159,28 @@ def _scalar(event: ScalarEvent) -> Any:
             return _CONSTRUCTOR.construct_yaml_float(node)
         except (ValueError, ConstructorError, OverflowError):
             raise LoadError("STS001", f"invalid {tag[len(_Y):]} {quoted(event.value)}", *_start(event)) from None
-    raise LoadError("STS001", f"unsupported YAML tag {_short(tag)} (only YAML 1.1's own tags are read)",
-                    *_start(event))
+    raise _tag_error(event, tag)
+
+
+def _tag_error(event: Any, tag: str | None = None) -> LoadError:
+    return LoadError("STS001", f"unsupported YAML tag {_short(tag or event.tag)} (only YAML 1.1's own tags "
+                     "are read)", *_start(event))
+
+
+def _is_local_tag(tag: str | None) -> bool:
+    """Whether ``tag`` is a local tag such as Ansible's ``!vault`` or ``!unsafe`` (not ``!``, not ``!!x``)."""
+    return tag is not None and len(tag) > 1 and tag[0] == "!" and tag[1] != "!"
+
+
+def _looks_like_kubernetes(root: Any) -> bool:
+    """Whether a document root is, or holds, what could be a Kubernetes object: a mapping with apiVersion
+    or kind, or a list with an item that has both. A local tag (``!vault``) in any other document (an
+    Ansible playbook or vars file) is not stslint's business: that document is skipped, not an error."""
+    if isinstance(root, dict):
+        return "apiVersion" in root or "kind" in root
+    if isinstance(root, list):
+        return any(isinstance(item, dict) and "apiVersion" in item and "kind" in item for item in root)
+    return False
 
 
 def clip(text: str, limit: int = 80) -> str:
@@ -345,7 +366,7 @@ def _scalar_range(text: str, event: ScalarEvent, span: Span) -> tuple[int, int]:
 _SURROGATE_ESCAPE = "found invalid Unicode character escape code"
 
 
-def load_text(text: str, values_before: int = 0) -> Loaded:
+def load_text(text: str, values_before: int = 0, *, scalar_ranges: bool = False) -> Loaded:
     """Load every document of ``text`` as YAML; raise LoadError for the first problem that stops
     loading. ``values_before`` values already count against MAX_VALUES (read before this text).
 
@@ -353,8 +374,10 @@ def load_text(text: str, values_before: int = 0) -> Loaded:
     (``"\\ud83d\\ude00"``, what ``json.dumps`` writes), which libyaml refuses; a JSON text (its
     first character ``{`` or ``[``) that libyaml refuses for that is read by the JSON reader
     (stslint.loading.jsonstream) instead, when it is JSON."""
+    collecting = gc.isenabled()
+    gc.disable()  # a tree of fresh containers, none garbage until the file is done: nothing to collect
     try:
-        return _load_text(text, _Loader, values_before)
+        return _load_text(text, _Loader, values_before, scalar_ranges)
     except LoadError as exc:
         if exc.message != _SURROGATE_ESCAPE or not _looks_like_json(text):
             raise
@@ -364,15 +387,18 @@ def load_text(text: str, values_before: int = 0) -> Loaded:
             return load_json(text)
         except LoadError:
             raise exc from None
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _looks_like_json(text: str) -> bool:
     return text.lstrip("\ufeff \t\r\n").startswith(("{", "["))
 
 
-def _load_text(text: str, loader: Any, values_before: int = 0) -> Loaded:
+def _load_text(text: str, loader: Any, values_before: int = 0, scalar_ranges: bool = False) -> Loaded:
     result = Loaded()
-    ranges: list[tuple[int, int]] | None = [] if mentions_directive(text) else None
+    ranges: list[tuple[int, int]] | None = [] if scalar_ranges or mentions_directive(text) else None
     result.scalar_ranges = ranges
     anchors: dict[str, tuple[Any, Span]] = {}
     stack: list[_Frame] = []
@@ -383,6 +409,7 @@ def _load_text(text: str, loader: Any, values_before: int = 0) -> Loaded:
     budget = _Budget()
     budget.spent = values_before
     flow_depth = 0
+    pending_tag: LoadError | None = None
     try:
         for event in yaml.parse(text, Loader=loader):
             cls = type(event)
@@ -391,7 +418,11 @@ def _load_text(text: str, loader: Any, values_before: int = 0) -> Loaded:
                 if flow_depth:
                     budget.spend_flow(flow_depth, event)
             if cls is ScalarEvent:
-                value: Any = _scalar(event)
+                if _is_local_tag(event.tag):
+                    pending_tag = pending_tag or _tag_error(event)
+                    value: Any = event.value
+                else:
+                    value = _scalar(event)
                 span = _span(event, event)
                 if ranges is not None:
                     ranges.append(_scalar_range(text, event, span))
@@ -402,8 +433,9 @@ def _load_text(text: str, loader: Any, values_before: int = 0) -> Loaded:
                 span = _span(event, event)
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 if event.tag is not None and event.tag not in _COLLECTION_TAGS:
-                    raise LoadError("STS001", f"unsupported YAML tag {_short(event.tag)} "
-                                    "(only YAML 1.1's own tags are read)", *_start(event))
+                    if not _is_local_tag(event.tag):
+                        raise _tag_error(event)
+                    pending_tag = pending_tag or _tag_error(event)
                 if len(stack) >= MAX_DEPTH:
                     raise LoadError("STS001", f"nesting deeper than {MAX_DEPTH} levels", *_start(event))
                 container: YMap | YSeq = YMap() if cls is MappingStartEvent else YSeq()
@@ -425,10 +457,12 @@ def _load_text(text: str, loader: Any, values_before: int = 0) -> Loaded:
                     anchors[frame.start.anchor] = (value, span)
             elif cls is DocumentStartEvent:
                 doc_start = event
-                root, root_span = None, None
+                root, root_span, pending_tag = None, None, None
                 anchors.clear()  # an anchor is defined for its own document only (YAML 1.1 §3.2.2.2)
                 continue
             elif cls is DocumentEndEvent:
+                if pending_tag is not None and _looks_like_kubernetes(root):
+                    raise pending_tag
                 start = root_span or _span(doc_start, event)
                 result.documents.append(Document(root, start, index))
                 index += 1

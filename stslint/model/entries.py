@@ -124,6 +124,20 @@ class _Span(Codec):
         return tuple(data)
 
 
+class _Edits(Codec):
+    """Edits of the entry's own file, each ``[start, end, replacement]`` (what a fix changes there)."""
+
+    def load(self, data: Any) -> Any:
+        if data is None:
+            return None
+        if type(data) is not list or not all(
+                type(item) is list and len(item) == 3 and type(item[0]) is int and type(item[1]) is int
+                and isinstance(item[2], str) and 0 <= item[0] <= item[1] for item in data):
+            raise BadRecord("expected a list of [start, end, replacement] edits")
+        return [list(item) for item in data]
+
+
+EDITS = _Edits()
 STRING = _Scalar(str)
 OPTIONAL_STRING = _Scalar(str, nullable=True)
 BOOLEAN = _Scalar(bool)

@@ -1,7 +1,9 @@
 """Services and NetworkPolicies: what selects a workload's pods for traffic."""
 from __future__ import annotations
 
-from stslint.model.entries import OPTIONAL_STRING, SPAN, STRING, STRING_MAP, Entry, Record, Value, list_of
+from typing import Any
+
+from stslint.model.entries import EDITS, OPTIONAL_STRING, SPAN, STRING, STRING_MAP, Entry, Record, Value, list_of
 from stslint.model.resource import Resource, register_view
 from stslint.model.selectors import LabelSelector, read_label_selector, unmatched_labels
 
@@ -22,6 +24,9 @@ class ServiceEntry(Entry):
     type_span = Value(SPAN, default=None)
     cluster_ip_span = Value(SPAN, default=None)
     selector_span = Value(SPAN, default=None)
+    headless_edits = Value(EDITS, default=None)
+    """The edits that make the Service headless (``clusterIP: None``, and ``clusterIPs: [None]`` when
+    set); None when they cannot be built (a NodePort or LoadBalancer Service, a context file)."""
 
     def selects(self, labels: dict[str, str]) -> bool:
         """Whether the Service selects a pod with ``labels`` (a Service without a selector selects none)."""
@@ -61,6 +66,10 @@ class Service(Resource):
                 entry.cluster_ip = spec.raw("clusterIP")  # type: ignore[attr-defined]
             if spec.has_key("clusterIPs"):
                 entry.cluster_ips = None if cluster_ips is None else list(cluster_ips)  # type: ignore[attr-defined]
+            ips = spec.raw("clusterIPs")
+            headless = spec.raw("clusterIP") == "None" and ips in (None, [], ["None"])
+            if self.source is not None and kind in (None, "", "ClusterIP") and not headless:
+                entry.headless_edits = self._headless_edits(spec)  # type: ignore[attr-defined]
 
         def selector(entry: Entry) -> None:
             spec = self.spec()
@@ -72,6 +81,51 @@ class Service(Resource):
                 entry.selector = spec.string_map("selector")  # type: ignore[attr-defined]
 
         return self.build_entry(ServiceEntry, [("headless", headless), ("selector", selector)])
+
+    def _headless_edits(self, spec: Any) -> list[list[Any]] | None:
+        """``clusterIP: None`` (replacing a fixed one, or added) and ``clusterIPs: [None]`` (when
+        set) as edits of this Service's text; None when they cannot be built."""
+        from stslint.edits import edit_record, insert_key, replace_scalar
+
+        assert self.source is not None
+        source, file, path = self.source, self.file, self.source_path
+        edits = []
+        if spec.raw("clusterIP") != "None":
+            if spec.present("clusterIP"):
+                edits.append(replace_scalar(source, spec, "clusterIP", "None", file, path))
+            elif spec.has_key("clusterIP"):
+                return None  # ``clusterIP:`` with no value
+            else:
+                edits.append(insert_key(source, spec, "clusterIP", "None", file, path, before=("clusterIPs",)))
+        ips = spec.raw("clusterIPs")
+        if isinstance(ips, list) and ips and ips != ["None"]:
+            edits.append(self._cluster_ips_edit(spec, ips))
+        if not edits or any(edit is None for edit in edits):
+            return None
+        return [edit_record(edit) for edit in edits]
+
+    def _cluster_ips_edit(self, spec: Any, ips: Any) -> Any:
+        """``clusterIPs`` as ``[None]``: a flow list replaced whole, a one-item block list's item
+        replaced (None for a longer block list: removing lines is not done)."""
+        from stslint.edits import scalar_text
+        from stslint.findings import Edit
+
+        assert self.source is not None
+        if not spec.editable("clusterIPs"):
+            return None
+        span = spec.data.value_span("clusterIPs")
+        text = self.source.text
+        json_style = text[span[4]:span[4] + 1] == "[" and text.lstrip().startswith("{")
+        if text[span[4]:span[4] + 1] == "[" and text[span[5] - 1:span[5]] == "]":
+            return Edit(self.file, span[4], span[5], f"[{scalar_text('None', json_style)}]", self.source_path)
+        if len(ips) != 1 or not isinstance(ips[0], str):
+            return None
+        item = ips.item_span(0)
+        written = text[item[4]:item[5]]
+        if not written or written[0] in "&*!|>[{":
+            return None
+        replacement = '"None"' if written[0] == '"' else "'None'" if written[0] == "'" else "None"
+        return Edit(self.file, item[4], item[5], replacement, self.source_path)
 
 
 class NetworkPolicyEntry(Entry):

@@ -8,12 +8,15 @@ and removed version of that kind — and, when cross-object rules relate that ki
 """
 from __future__ import annotations
 
-from typing import Any, Callable, ClassVar, Iterable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, TypeVar
 
 from stslint.findings import Finding, Fix, Related
 from stslint.model.entries import Entry
 from stslint.model.fields import Fields, ProblemLog, TypeProblem
 from stslint.model.nodes import Span, YMap
+
+if TYPE_CHECKING:
+    from stslint.loading.source_text import SourceText
 
 EntryType = TypeVar("EntryType", bound=Entry)
 Extraction = Callable[[Any], None]
@@ -39,6 +42,9 @@ class Resource:
     KIND: ClassVar[str] = ""
     API_VERSIONS: ClassVar[tuple[str, ...]] = ()
     CLUSTER_SCOPED: ClassVar[bool] = False
+    source: SourceText | None = None
+    """The source text of the object's file, where fixes are built against (set for checked files;
+    None for context files, which are never fixed)."""
 
     def __init__(self, data: YMap, file: str, default_namespace: str | None, source_path: str | None = None) -> None:
         self.data = data

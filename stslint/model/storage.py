@@ -2,7 +2,7 @@
 share it)."""
 from __future__ import annotations
 
-from stslint.model.entries import OPTIONAL_STRING, SPAN, STRING, Entry, Value, list_of
+from stslint.model.entries import EDITS, OPTIONAL_STRING, SPAN, STRING, Entry, Value, list_of
 from stslint.model.resource import Resource, register_view
 
 
@@ -17,6 +17,9 @@ class StorageClassEntry(Entry):
     """``reclaimPolicy`` (MISSING when omitted, which means Delete)."""
     reclaim_span = Value(SPAN, default=None)
     """Where ``reclaimPolicy:`` is (None when omitted)."""
+    retain_edits = Value(EDITS, default=None)
+    """The edits that make the class retain (``reclaimPolicy: Retain``; None when they cannot be
+    built, as for a context file)."""
 
 
 @register_view
@@ -35,8 +38,24 @@ class StorageClass(Resource):
                 entry.reclaim_span = self.fields.key_span("reclaimPolicy")  # type: ignore[attr-defined]
                 if self.fields.str_readable("reclaimPolicy"):
                     entry.reclaim_policy = self.data.get("reclaimPolicy")  # type: ignore[attr-defined]
+            if self.source is not None and self.data.get("reclaimPolicy") in (None, "Delete"):
+                entry.retain_edits = self._retain_edits()  # type: ignore[attr-defined]
 
         return self.build_entry(StorageClassEntry, [("reclaim", reclaim)])
+
+    def _retain_edits(self) -> list[list[object]] | None:
+        """``reclaimPolicy: Retain`` as edits of this object's text (None when they cannot be built)."""
+        from stslint.edits import edit_record, insert_key, replace_scalar
+
+        assert self.source is not None
+        if self.fields.present("reclaimPolicy"):
+            edit = replace_scalar(self.source, self.fields, "reclaimPolicy", "Retain", self.file, self.source_path)
+        elif self.fields.has_key("reclaimPolicy"):
+            return None  # ``reclaimPolicy:`` with no value: nothing to replace in place
+        else:
+            edit = insert_key(self.source, self.fields, "reclaimPolicy", "Retain", self.file, self.source_path,
+                              before=("provisioner", "parameters", "volumeBindingMode", "kind"))
+        return None if edit is None else [edit_record(edit)]
 
 
 class PersistentVolumeEntry(Entry):

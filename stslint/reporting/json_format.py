@@ -24,6 +24,20 @@ def _clean(text: str | None) -> str | None:
     return None if text is None else valid_unicode(text)
 
 
+def fixable(result: RunResult, finding: Finding) -> bool:
+    """Whether ``stslint fix`` would change the finding (every edit of its fix in a file of the run)."""
+    if finding.fix is None:
+        return False
+    checked = getattr(result, "_checked_keys", None)
+    if checked is None:
+        checked = set(result.file_keys)
+        try:
+            result._checked_keys = checked  # type: ignore[attr-defined]
+        except AttributeError:
+            pass
+    return all((edit.source_path or edit.file) in checked for edit in finding.fix.edits)
+
+
 def finding_dict(result: RunResult, finding: Finding) -> dict[str, Any]:
     """The JSON object of one finding."""
     input_error = finding.is_input_error
@@ -41,7 +55,7 @@ def finding_dict(result: RunResult, finding: Finding) -> dict[str, Any]:
         "namespace": None if input_error else finding.namespace,
         "object": None if input_error else _clean(finding.object),
         "container": _clean(finding.container),
-        "fixable": finding.fix is not None,
+        "fixable": fixable(result, finding),
         "related": [related_dict(related) for related in finding.related],
         "fix": fix_dict(finding.fix),
     }

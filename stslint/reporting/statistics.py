@@ -12,7 +12,9 @@ if TYPE_CHECKING:
 def rows(result: RunResult) -> list[dict[str, Any]]:
     """``{"code", "name", "count", "fixable"}`` per code that has findings, by count then code."""
     counts = Counter(f.code for f in result.findings)
-    fixable = {f.code for f in result.findings if f.fix is not None}
+    from stslint.reporting.json_format import fixable as is_fixable
+
+    fixable = {f.code for f in result.findings if is_fixable(result, f)}
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     return [{"code": code, "name": result.rules[code].name, "count": count, "fixable": code in fixable}
             for code, count in ordered]

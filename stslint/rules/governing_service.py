@@ -5,7 +5,7 @@ import bisect
 import difflib
 from typing import Any, Iterator, cast
 
-from stslint.findings import Finding, Related
+from stslint.findings import Finding, Fix, Related
 from stslint.model.entries import MISSING
 from stslint.model.fields import describe, listed
 from stslint.model.index import Index
@@ -216,7 +216,19 @@ def service_not_headless(index: Index, options: dict[str, Any]) -> Iterator[Find
         yield sts.finding("STS103", f'StatefulSet "{sts.name}": governing Service "{svc.name}" is not headless '
                           f"({why}); per-pod DNS is not guaranteed",
                           sts.service_name_span, anchor="spec.serviceName",
-                          related=[svc.related(where, f'Service "{svc.name}" is not headless here')])
+                          related=[svc.related(where, f'Service "{svc.name}" is not headless here')],
+                          fix=_headless_fix(services))
+
+
+def _headless_fix(services: list[ServiceEntry]) -> Fix | None:
+    """The unsafe fix that makes every Service of the governing name headless (None when one of
+    them cannot be edited, as a NodePort or LoadBalancer Service)."""
+    if any(s.headless_edits is None for s in services):
+        return None
+    from stslint.edits import make_fix, record_edit
+
+    return make_fix(f'Make Service "{services[0].name}" headless (clusterIP: None)', "unsafe",
+                    [record_edit(record, s.file, s.source_path) for s in services for record in s.headless_edits])
 
 
 @index_rule("STS104", "service-selector-mismatch", "error", judges=StatefulSet, reads=Service)

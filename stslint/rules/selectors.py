@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from stslint.findings import Finding
-from stslint.model.fields import listed
+from stslint.findings import Finding, Fix
+from stslint.model.fields import Fields, listed
 from stslint.model.selectors import read_match_expressions, requirement_matches, requirement_problem, unmatched_labels
 from stslint.model.workloads import StatefulSet
 from stslint.rules import object_rule
@@ -21,7 +21,7 @@ def selector_missing(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Find
             " (the API requires one)")
     if not spec.present("selector"):
         yield sts.finding("STS201", f'StatefulSet "{sts.name}" has no spec.selector{note}',
-                          sts.fields.key_span("kind"), anchor="kind")
+                          sts.fields.key_span("kind"), anchor="kind", fix=_selector_fix(sts, spec))
         return
     selector = spec.map("selector")
     if selector is None:
@@ -30,6 +30,40 @@ def selector_missing(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Find
         yield sts.finding("STS201", f'StatefulSet "{sts.name}": spec.selector is empty, which the API rejects for a '
                           "StatefulSet",
                           spec.key_span("selector"), anchor="spec.selector")
+
+
+def quiet_template_labels(spec: Fields) -> dict[str, str] | None:
+    """The pod template's labels when they are a non-empty mapping of strings, read without
+    reporting type problems (a fix reads them; the rules that judge them report them)."""
+    template = spec.raw("template")
+    meta = template.get("metadata") if isinstance(template, dict) else None
+    labels = meta.get("labels") if isinstance(meta, dict) else None
+    if not isinstance(labels, dict) or not labels:
+        return None
+    if not all(isinstance(key, str) and isinstance(value, str) for key, value in labels.items()):
+        return None
+    return dict(labels)
+
+
+def selector_entries(spec: Fields) -> dict[str, Any] | None:
+    """``{"selector": {"matchLabels": <the template labels>}}`` for a spec without a selector key
+    (None when it has one, or the template has no labels to select by)."""
+    if spec.has_key("selector"):
+        return None
+    labels = quiet_template_labels(spec)
+    return None if labels is None else {"selector": {"matchLabels": labels}}
+
+
+def _selector_fix(sts: StatefulSet, spec: Fields) -> Fix | None:
+    """The unsafe fix that adds ``spec.selector.matchLabels`` = the pod template labels."""
+    entries = selector_entries(spec) if sts.source is not None else None
+    if entries is None or sts.source is None:
+        return None
+    from stslint.edits import insert_entries, make_fix, nesting_step
+
+    edit = insert_entries(sts.source, spec, entries, sts.file, sts.source_path,
+                          step=nesting_step(sts.fields, "spec", spec))
+    return make_fix("Add spec.selector.matchLabels from the pod template labels", "unsafe", [edit])
 
 
 @object_rule("STS202", "selector-template-mismatch", "error", view=StatefulSet)

@@ -176,14 +176,18 @@ def test_a_file_gives_the_same_findings_alone_with_context_as_in_the_whole_repos
         "apps/e/patch.yaml": statefulset("e", "nowhere"),
     }
     repo = make_repo(tmp_path / "r", files)
-    whole = check_json(".", cwd=repo)
+    whole = check_json(".", extra=("--render", "never"), cwd=repo)  # apps/e as files (a build maps to patch.yaml)
     assert whole["findings"], "the scenario must have findings"
     hint = "; if it is defined in another file, pass that file or use --context/--context-git"
     assert any(f["message"].endswith(hint) for f in whole["findings"])  # the whole run has no context
     for name in sorted(files):
-        alone = check_json(name, extra=("--context-git",), cwd=repo)
+        alone = check_json(name, extra=("--context-git", "--render", "never"), cwd=repo)
         expected = [{**f, "message": f["message"].removesuffix(hint)} for f in whole["findings"] if f["file"] == name]
-        assert alone["findings"] == expected, name
+        # the same fix; fixable only where every file it edits is checked (a context file is never fixed)
+        for finding in alone["findings"]:
+            edited = {edit["file"] for edit in (finding["fix"] or {}).get("edits", [])}
+            assert finding.pop("fixable") is (bool(edited) and edited <= {name})
+        assert alone["findings"] == [{k: v for k, v in f.items() if k != "fixable"} for f in expected], name
 
 
 def test_hidden_files_and_links_out_of_the_work_tree_are_not_context(tmp_path: Path) -> None:

@@ -132,7 +132,7 @@ def test_entries_rebuilt_from_json_equal_the_entries_of_a_checked_file(tmp_path:
     rules = BUILTIN.with_rules([INDEX_EVERYTHING])
     checked = analyze(loaded, Settings(selected=resolve(["ALL"], rules=rules), namespace=namespace, rules=rules))
     objects = [obj for doc in loaded.documents for obj in indexable_objects(doc.root)]
-    record = json.loads(json.dumps(record_of(objects, "all.yaml", real, set(), None)))
+    record = json.loads(json.dumps(record_of(objects, "all.yaml", real, set(), None, source=loaded.content)))
     rebuilt = entries_of(record, "all.yaml", real, namespace)
     by_kind = sorted(checked.entries, key=lambda e: e.kind)  # records keep entries kind by kind
     assert [_comparable(e) for e in rebuilt] == [_comparable(e) for e in by_kind]

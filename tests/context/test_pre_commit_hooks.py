@@ -209,7 +209,9 @@ def test_file_names_that_look_like_options_are_file_names(tmp_path: Path, pre_co
 
 NOT_KUBERNETES = {
     "site.yml": "- hosts: all\n  become: true\n  tasks:\n    - name: install postgres\n"
-                "      ansible.builtin.package: {name: postgresql, state: present}\n",
+                "      ansible.builtin.package: {name: postgresql, state: present}\n"
+                "  vars:\n    admin_password: !vault |\n      $ANSIBLE_VAULT;1.1;AES256\n      6231\n",
+    "group_vars/all.yml": "db_password: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  6231\n",
     ".pre-commit-hooks.yaml": "- id: check-things\n  name: check things\n  entry: check-things\n"
                               "  language: python\n  types: [yaml]\n",
     ".github/FUNDING.yml": "github: [octocat]\ncustom: [\"https://example.com/donate\"]\n",

@@ -94,7 +94,7 @@ def test_multi_document_indexes_and_empty_documents():
 @pytest.mark.parametrize("text, line, column, words", [
     ("image: {{.Image}}\n", 1, 9, "mapping key"),
     ("a: !!python/object/apply:os.system [ls]\n", 1, 4, "!!python/object/apply:os.system"),
-    ("a: !Ref x\n", 1, 4, "!Ref"),
+    ("a: !Ref x\nkind: K\n", 1, 4, "!Ref"),
     ("a:\n\tb: 1\n", 2, 1, "tab"),
     ("a: b\n  c: d\n", 2, 4, "mapping values"),
     ("a: *nope\n", 1, 4, "undefined alias"),
@@ -140,3 +140,27 @@ def test_json_surrogate_pair_escapes_are_the_characters_they_stand_for():
 def test_a_surrogate_escape_outside_json_stays_an_error():
     with pytest.raises(LoadError):
         load_text('a: "\\ud83d\\ude00"\n')
+
+
+@pytest.mark.parametrize("text", [
+    "- hosts: all\n  vars:\n    password: !vault |\n      abc\n",  # an Ansible playbook
+    "password: !vault |\n  abc\nname: !unsafe x\n",  # Ansible vars
+    "!custom scalar\n",
+    "- !custom {a: 1}\n",
+])
+def test_a_local_tag_outside_anything_kubernetes_is_read_as_untagged(text):
+    loaded = load_text(text)
+    assert len(loaded.documents) == 1
+
+
+@pytest.mark.parametrize("text, line, column", [
+    ("kind: Secret\nstringData: {password: !vault abc}\n", 2, 24),
+    ("apiVersion: v1\nvalue: !custom {a: 1}\n", 2, 8),
+    ("- apiVersion: v1\n  kind: ConfigMap\n  data: !custom {a: 1}\n", 3, 9),
+    ("a: 1\n---\nkind: Secret\nb: !x y\n", 4, 4),  # in the second document, which is the object
+])
+def test_a_local_tag_in_what_could_be_a_kubernetes_object_is_sts001_at_the_tag(text, line, column):
+    with pytest.raises(LoadError) as info:
+        load_text(text)
+    assert (info.value.code, info.value.line, info.value.column) == ("STS001", line, column)
+    assert "unsupported YAML tag !" in info.value.message

@@ -70,7 +70,10 @@ def test_related_fix_and_warnings_fields(tmp_path):
     [finding] = report["findings"]
     assert finding["related"] == [{"file": str(tmp_path / "svc.yaml"), "line": 5, "column": 3, "end_line": 5,
                                    "end_column": 12, "message": 'Service "db" is not headless here'}]
-    assert finding["fix"] is None and finding["fixable"] is False
+    assert finding["fixable"] is True  # STS103's fix edits the Service in the other file
+    assert finding["fix"] == {"title": 'Make Service "db" headless (clusterIP: None)', "applicability": "unsafe",
+                              "edits": [{"file": str(tmp_path / "svc.yaml"), "start": 69, "end": 77,
+                                         "replacement": "None"}]}
     assert report["warnings"] == [{"file": str(tmp_path / "sts.yaml"), "line": 11,
                                    "message": "unknown rule NOPE999 in disable-line=; ignored (`stslint rules` "
                                               "lists the codes and names)"}]
@@ -83,8 +86,10 @@ def test_a_fix_is_written_with_offsets_and_applicability():
 
     fix = Fix("set clusterIP: None", "unsafe", (Edit("svc.yaml", 40, 48, "None"), Edit("b.yaml", 3, 3, "x")))
     finding = Finding("STS103", "m", "sts.yaml", (1, 1, 1, 2, 0, 1), fix=fix)
-    [written] = document(RunResult([finding], 1, 1), "v")["findings"]
+    [written] = document(RunResult([finding], 1, 1, file_keys=["sts.yaml", "svc.yaml", "b.yaml"]), "v")["findings"]
     assert written["fixable"] is True
+    [elsewhere] = document(RunResult([finding], 1, 1, file_keys=["sts.yaml", "svc.yaml"]), "v")["findings"]
+    assert elsewhere["fixable"] is False  # b.yaml is not a file of the run: fix would not apply it
     assert written["fix"] == {"title": "set clusterIP: None", "applicability": "unsafe",
                               "edits": [{"file": "svc.yaml", "start": 40, "end": 48, "replacement": "None"},
                                         {"file": "b.yaml", "start": 3, "end": 3, "replacement": "x"}]}
