@@ -91,6 +91,8 @@ def explain(code_or_name: str, rules: RuleSet = BUILTIN) -> dict[str, Any]:
         raise UnknownRule(code_or_name)
     doc = documentation(rule)
     extra = {"source": doc["source"]} if doc.get("source") else {}  # a policy: the file and line defining it
+    if doc.get("reference"):
+        extra["reference"] = doc["reference"]  # the Kubernetes documentation page behind the rule
     return {
         "code": rule.code,
         "name": rule.name,

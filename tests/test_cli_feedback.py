@@ -229,7 +229,8 @@ def test_format_near_misses_get_did_you_mean(tmp_path):
 @pytest.mark.parametrize(("word", "meant"), [
     ("readiness-probe", "did you mean STS301 (readiness-probe-missing)?"),
     ("probe", "did you mean one of STS301 (readiness-probe-missing), STS302 (liveness-probe-missing), "
-              "STS303 (probe-port-unknown), STS306 (probe-handler-missing)?"),
+              "STS303 (probe-port-unknown), STS304 (probes-identical), STS305 (init-container-probe), "
+              "STS306 (probe-handler-missing)?"),
     ("STS10", "did you mean one of STS101 (service-name-missing), STS102 (service-not-found), "
               "STS103 (service-not-headless), STS104 (service-selector-mismatch)?"),
     ("STS0301", "did you mean STS301 (readiness-probe-missing)?"),

@@ -40,7 +40,7 @@ metadata:
 reclaimPolicy: {reclaim}
 """
 CONTAINER = ("[{name: pg, image: postgres, ports: [{name: pg, containerPort: 5432}], "
-             "readinessProbe: {tcpSocket: {port: pg}}, livenessProbe: {tcpSocket: {port: pg}}, "
+             "readinessProbe: {tcpSocket: {port: pg}}, livenessProbe: {tcpSocket: {port: pg}, failureThreshold: 6}, "
              "volumeMounts: [{name: data, mountPath: /data}, {name: conf, mountPath: /etc/pg}]}]")
 FIELDS = dict(annotations="{a: b}", replicas="3", service_name="db", selector="{matchLabels: {app: db}}",
               labels="{app: db}", containers=CONTAINER, volumes="[{name: conf, emptyDir: {}}]",
@@ -139,7 +139,8 @@ def test_with_sts006_ignored_the_rules_still_stay_quiet(tmp_path):
     assert (report["findings"], report["exit_code"]) == ([], 0)
 
 
-def test_replicas_is_read_by_no_rule_so_a_wrong_type_there_is_neither_a_crash_nor_a_report(tmp_path):
+def test_replicas_is_read_only_when_a_rule_needs_it_so_a_wrong_type_here_is_neither_a_crash_nor_a_report(tmp_path):
+    # STS410 reads replicas only for a pod that mounts a claim, STS607 only beside a partition
     assert lint(tmp_path, replicas='"three"') == []
     assert lint(tmp_path, replicas="[3]") == []
 
@@ -148,7 +149,7 @@ def test_replicas_is_read_by_no_rule_so_a_wrong_type_there_is_neither_a_crash_no
     ("annotations", ""), ("annotations", "~"), ("annotations", "null"), ("labels", ""), ("volumes", ""),
     ("claims", ""), ("containers", CONTAINER.replace("ports: [{name: pg, containerPort: 5432}]", "ports: null")
                      .replace("readinessProbe: {tcpSocket: {port: pg}}", "readinessProbe: {tcpSocket: {port: 5432}}")
-                     .replace("livenessProbe: {tcpSocket: {port: pg}}", "livenessProbe: {tcpSocket: {port: 5432}}")),
+                     .replace("livenessProbe: {tcpSocket: {port: pg}, failureThreshold: 6}", "livenessProbe: {tcpSocket: {port: 5432}, failureThreshold: 6}")),
     ("claims", "[{metadata: {name: data, annotations: }, spec: {storageClassName: slow}}]"),
     ("service_selector", "{app: db}\n  type:"),
     ("reclaim", "Retain\nparameters:"),
