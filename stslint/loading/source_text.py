@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import accumulate, repeat
+from operator import add
 
 LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 """YAML 1.1's line breaks: what the parser counts lines by."""
+_OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
 
 DIRECTIVE_MARKER = re.compile("stslint:", re.IGNORECASE | re.ASCII)
 """What every suppression comment holds, in any case (``# stslint:``, ``# STSLINT:``), as ruff reads
@@ -44,11 +47,17 @@ class SourceText:
 
     def _table(self) -> tuple[list[int], list[int]]:
         if self._starts is None or self._ends is None:
-            starts, ends = [0], []
-            for match in LINE_BREAK.finditer(self.text):
-                ends.append(match.start())
-                starts.append(match.end())
-            ends.append(len(self.text))
+            text = self.text
+            if not any(brk in text for brk in _OTHER_BREAKS):  # only \n: a split, no regex match per line
+                lengths = list(map(len, text.split("\n")))
+                ends = list(map(add, accumulate(lengths), range(len(lengths))))  # line i ends after i breaks
+                starts = [0, *map(add, ends[:-1], repeat(1))]
+            else:
+                starts, ends = [0], []
+                for match in LINE_BREAK.finditer(text):
+                    ends.append(match.start())
+                    starts.append(match.end())
+                ends.append(len(text))
             self._starts, self._ends = starts, ends
         return self._starts, self._ends
 

@@ -76,6 +76,24 @@ def test_lines_break_at_every_yaml_line_break():
     assert source.line_start(3) == 5 and source.line_end(2) == 3
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="aé😀 \n\r\x85\u2028\u2029", max_size=30))
+def test_the_line_table_of_a_text_with_only_newlines_equals_the_general_one(text: str) -> None:
+    # texts with only \n take a faster path than the others; both must give YAML's own lines
+    source = SourceText(text)
+    starts, ends = [0], []
+    for position, character in enumerate(text):
+        if character == "\n" and position and text[position - 1] == "\r":
+            starts[-1] = position + 1  # \r\n is one break: the line after it starts after the \n
+            continue
+        if character in "\n\r\x85\u2028\u2029":
+            ends.append(position)
+            starts.append(position + 1)
+    ends.append(len(text))
+    assert source.line_starts() == starts
+    assert [source.line_end(number) for number in range(1, len(starts) + 1)] == ends
+
+
 def test_a_file_keeps_its_encoding_and_bom(tmp_path):
     path = tmp_path / "bom.yaml"
     original = codecs.BOM_UTF16_LE + "kind: Service\r\n# é\r\n".encode("utf-16-le")

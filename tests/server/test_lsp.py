@@ -123,7 +123,7 @@ FLOW_STS = ("# \U0001F600 written by hand\x85# a second YAML line, not a second 
             "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\n"
             "spec: {template: {metadata: {annotations: {note: \"\U0001F600\U0001F600\"}, labels: {app: db}}, "
             "spec: {containers: [{name: db, readinessProbe: {tcpSocket: {port: 80}}, "
-            "livenessProbe: {tcpSocket: {port: 80}}}]}}, selector: {matchLabels: {app: db}}, serviceName: db}\n")
+            "livenessProbe: {tcpSocket: {port: 80}, failureThreshold: 6}}]}}, selector: {matchLabels: {app: db}}, serviceName: db}\n")
 
 
 async def test_positions_are_utf16_code_units_on_lsp_lines(client, workspace):
