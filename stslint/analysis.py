@@ -54,6 +54,7 @@ class RulePlan:
     _by_view: dict[type[Resource], list[Rule]] = field(default_factory=dict)
     _reads: dict[type[Resource], bool] = field(default_factory=dict)
     _indexes: dict[type[Resource], bool] = field(default_factory=dict)
+    _documents: dict[type[Resource], bool] = field(default_factory=dict)
 
     @classmethod
     def of(cls, settings: Settings) -> RulePlan:
@@ -93,6 +94,15 @@ class RulePlan:
         return found
 
 
+    def documents(self, view: type[Resource]) -> bool:
+        """Whether a selected index rule reads whole objects of this view class (a policy's refs)."""
+        found = self._documents.get(view)
+        if found is None:
+            found = self._documents[view] = any(issubclass(view, read) for rule in self.index_rules
+                                                for read in rule.documents)
+        return found
+
+
 @dataclass
 class FileAnalysis:
     """What one file gives a run."""
@@ -111,6 +121,8 @@ class FileAnalysis:
     """(line, message) of suppression comments and annotations that were ignored."""
     patches: set[str] = field(default_factory=set)
     """Real paths of the patch files this file lists, when it is a kustomization."""
+    exempted: list[tuple[str, str | None, int | None, int]] = field(default_factory=list)
+    """(object, namespace, offset, exception number) for each object a policy exception matches."""
     objects: int = 0
     statefulsets: int = 0
     """How many of the objects are StatefulSets the rules judged (not kustomize patches)."""
@@ -203,7 +215,12 @@ def _judge(data: YMap, settings: Settings, plan: RulePlan, analysis: FileAnalysi
     if plan.indexes(cls):
         entry = view.entry()
         if entry is not None:
+            if plan.documents(cls):
+                entry.document = view.data
             analysis.entries.append(entry)
+    if plan.rules.exceptions:
+        analysis.exempted.extend((view.ref, view.namespace, view.object_at, number)
+                                 for number, exception in enumerate(plan.rules.exceptions) if exception.matches(view))
 
 
 def _note_directives(result: FileResult, settings: Settings, plan: RulePlan, analysis: FileAnalysis,

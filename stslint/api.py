@@ -61,7 +61,8 @@ def lint_paths(paths: Sequence[str], settings: Settings | None = None,
     if isinstance(context, ContextRequest):
         context = context_for(context, sources, stdin_filename, namespace=settings.namespace,
                               max_file_size=settings.max_file_size, exclude=exclude,
-                              kinds=settings.rules.indexed_kinds()) if context else None
+                              kinds=settings.rules.indexed_kinds(),
+                              documents=settings.rules.document_kinds()) if context else None
     result = lint(sources, settings, context)
     return _finished(result, context, reports)
 

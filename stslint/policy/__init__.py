@@ -29,7 +29,14 @@ __all__ = ["Policy", "PolicyError", "PolicySource", "load_policies", "policy_rul
 def policy_rule_set(sources: Iterable[PolicySource], rules: RuleSet = BUILTIN) -> RuleSet:
     """``rules`` plus the policies of ``sources`` (files or directories), each one a rule. Raises
     PolicyError (a ConfigError) for the first invalid policy."""
+    from stslint.policy.files import load_all
     from stslint.policy.rule import policy_rule
 
-    policies = load_policies(sources, rules)
-    return rules.with_rules(policy_rule(policy) for policy in policies)
+    policies, exceptions = load_all(sources, rules)
+    combined = rules.with_rules(policy_rule(policy) for policy in policies)
+    if exceptions:
+        from stslint.policy.exceptions import check_codes
+
+        check_codes(exceptions, combined)
+        combined.exceptions = tuple(exceptions)
+    return combined
