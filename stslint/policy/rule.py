@@ -231,9 +231,8 @@ class PolicyCheck:
         if policy.message is not None:
             message = self._render(view, None, shown_path, value, ref.name, options)
         else:
-            summary = policy.summary.strip().rstrip(".")
-            message = (f'{view.kind} "{view.name}": {summary} ({ref.kind} "{entry.name}" of ref "{ref.name}": '
-                       f"{shown_path} is {value})")
+            message = (f'{view.kind} "{view.name}": {ref.kind} "{entry.name}" (ref "{ref.name}") fails {policy.code}: '
+                       f"{shown_path} is {value}")
         return view.finding(policy.code, message, site.span, related=[related],
                             anchor=f"refs.{ref.name}:{site.anchor}:{entry.ref}:{dotted(field_path)}")
 
