@@ -27,6 +27,10 @@ if TYPE_CHECKING:
     from stslint.settings import Settings
 
 
+POLICY_FILE_KINDS = ("PolicySet", "PolicyException", "PolicyTest")
+"""The kinds of stslint's own policy files (no apiVersion): never manifests."""
+
+
 class RuleError(RuntimeError):
     """A rule broke its contract (it yielded another rule's code, or a fix that is neither safe nor
     unsafe): a bug in the rule."""
@@ -162,8 +166,8 @@ def analyze(result: FileResult, settings: Settings, plan: RulePlan | None = None
         has_api, has_kind = root.get("apiVersion") is not None, root.get("kind") is not None
         if has_api != has_kind and chart_metadata:
             continue  # a Helm chart's Chart.yaml (an apiVersion, no kind): skipped named as walked
-        if has_kind and not has_api and root.get("kind") == "PolicySet":
-            continue  # a policy file (stslint.policy) in the checked tree, not a manifest
+        if has_kind and not has_api and root.get("kind") in POLICY_FILE_KINDS:
+            continue  # a policy, exception or policy test file (stslint.policy) in the checked tree, not a manifest
         if has_api != has_kind:
             present, absent = ("apiVersion", "kind") if has_api else ("kind", "apiVersion")
             analysis.findings.append(_not_an_object(
