@@ -203,10 +203,17 @@ class PolicyCheck:
         if ref.schema is None:
             return
         validator = self.ref_validator(ref, options)
-        for entry in entries:
+        judged = [entry for entry in entries if entry.document is not None]
+        if ref.of is not None and len(judged) > 1:
+            # one name, several objects that could be it (the same object in two files, or namespaces
+            # unknown): the reference holds when one of them satisfies the schema, as the built-in rules
+            # judge a governing Service; otherwise the one nearest the judged object is reported
+            if any(validator.is_valid(entry.document) for entry in judged):
+                return
+            judged.sort(key=lambda entry: (entry.file_key != (view.source_path or view.file)))
+            judged = judged[:1]
+        for entry in judged:
             document = entry.document
-            if document is None:
-                continue
             seen: set[tuple[Any, ...]] = set()
             for error in validator.iter_errors(document):
                 for path, missing in _failures(error, Target(document, ())):

@@ -288,3 +288,16 @@ def test_a_selecting_ref_works_for_any_pod_template_workload(tmp_path):
 def test_a_policy_needs_something_to_check(tmp_path):
     run = check(tmp_path, {"policy.yaml": HEADER, "sts.yaml": STS}, "sts.yaml")
     assert run.exit_code == 2 and 'a policy needs "schema", "refs" or "expr"' in run.stderr
+
+
+def test_a_name_several_objects_could_be_holds_when_one_of_them_passes(tmp_path):
+    unnamespaced = STS.replace("  namespace: prod\n", "", 1)
+    other = service(cluster_ip=None).replace("  namespace: prod\n", "")
+    good = service().replace("  namespace: prod\n", "")
+    run = check(tmp_path, {"policy.yaml": refs_policy(SERVICE_REF), "sts.yaml": unnamespaced, "a/svc.yaml": other,
+                           "b/svc.yaml": good}, ".", "--select", "ACME")
+    assert findings(run) == []
+    bad = check(tmp_path / "bad", {"policy.yaml": refs_policy(SERVICE_REF), "sts.yaml": unnamespaced + "---\n" + other,
+                                   "a/svc.yaml": other}, ".", "--select", "ACME")
+    assert findings(bad) == [("ACME101", 6, 3)]  # one finding (serviceName:), about the Service in the same file
+    assert [r["file"] for r in bad.json()["findings"][0]["related"]] == ["sts.yaml"]
