@@ -9,6 +9,7 @@ ValidatingAdmissionPolicy with ``failurePolicy: Fail`` treats it.
 """
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 EXTRA_HINT = 'pip install "stslint[policy]"'
@@ -43,7 +44,11 @@ def _environment() -> Any:
         except ImportError:
             raise CelMissing('"expr" needs cel-python, which is not installed: the "policy" extra provides it '
                              f"({EXTRA_HINT})") from None
-        _ENVIRONMENT = celpy.Environment()
+        limit = sys.getrecursionlimit()
+        try:
+            _ENVIRONMENT = celpy.Environment()
+        finally:
+            sys.setrecursionlimit(limit)  # cel-python raises the process's limit; stslint keeps its own
     return _ENVIRONMENT
 
 
@@ -61,6 +66,8 @@ def compile_expression(text: str) -> Any:
 
         try:
             ast = environment.compile(text)
+        except RecursionError:
+            raise CelSyntaxError("the expression is nested too deeply", None, None) from None
         except CELParseError as exc:
             reason = str(exc.args[0]).splitlines()[0] if exc.args else "syntax error"
             raise CelSyntaxError(_plain_message(reason), getattr(exc, "line", None),
@@ -95,7 +102,7 @@ def evaluate(text: str, activation: dict[str, Any]) -> bool:
         result = program.evaluate(activation)
     except CELEvalError as exc:
         raise CelEvaluationError(_plain_message(str(exc.args[0]) if exc.args else str(exc))) from None
-    except Exception as exc:  # noqa: BLE001 - cel-python may raise Python errors from its built-ins
+    except (Exception, RecursionError) as exc:  # noqa: BLE001 - cel-python may raise Python errors from its built-ins
         raise CelEvaluationError(_plain_message(f"{type(exc).__name__}: {exc}")) from None
     if isinstance(result, CELEvalError):
         raise CelEvaluationError(_plain_message(str(result.args[0]) if result.args else str(result)))

@@ -125,3 +125,19 @@ def test_cel_python_is_imported_only_for_a_policy_with_expr(tmp_path, body, expe
     done = subprocess.run([sys.executable, "-c", PROBE, "--policy", "policy.yaml", "sts.yaml"], cwd=tmp_path,
                           capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": ""})
     assert done.stdout.strip().splitlines()[-1] == expected, done.stderr
+
+
+def test_cel_python_leaves_the_recursion_limit_alone(monkeypatch):
+    monkeypatch.setattr(cel, "_ENVIRONMENT", None)
+    monkeypatch.setattr(cel, "_PROGRAMS", {})
+    before = sys.getrecursionlimit()
+    cel.compile_expression("object.spec.replicas > 1")
+    assert sys.getrecursionlimit() == before
+
+
+def test_a_deeply_nested_expression_never_crashes(tmp_path):
+    deep = "(" * 3000 + "true" + ")" * 3000
+    run = check(tmp_path, {"policy.yaml": expr_policy(deep), "sts.yaml": STS}, "sts.yaml", "--select", "ACME")
+    assert run.exit_code in (1, 2) and "Traceback" not in run.stderr
+    if run.exit_code == 1:  # parsed, but too deep to evaluate within the recursion limit: a violation naming it
+        assert findings(run) == [("ACME101", 2, 1)] and "expr failed: RecursionError" in messages(run)[0]
