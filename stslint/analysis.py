@@ -27,6 +27,10 @@ if TYPE_CHECKING:
     from stslint.settings import Settings
 
 
+POLICY_FILE_KINDS = ("PolicySet", "PolicyException", "PolicyTest")
+"""The kinds of stslint's own policy files (no apiVersion): never manifests."""
+
+
 class RuleError(RuntimeError):
     """A rule broke its contract (it yielded another rule's code, or a fix that is neither safe nor
     unsafe): a bug in the rule."""
@@ -54,6 +58,7 @@ class RulePlan:
     _by_view: dict[type[Resource], list[Rule]] = field(default_factory=dict)
     _reads: dict[type[Resource], bool] = field(default_factory=dict)
     _indexes: dict[type[Resource], bool] = field(default_factory=dict)
+    _documents: dict[type[Resource], bool] = field(default_factory=dict)
 
     @classmethod
     def of(cls, settings: Settings) -> RulePlan:
@@ -95,6 +100,15 @@ class RulePlan:
         return found
 
 
+    def documents(self, view: type[Resource]) -> bool:
+        """Whether a selected index rule reads whole objects of this view class (a policy's refs)."""
+        found = self._documents.get(view)
+        if found is None:
+            found = self._documents[view] = any(issubclass(view, read) for rule in self.index_rules
+                                                for read in rule.documents)
+        return found
+
+
 @dataclass
 class FileAnalysis:
     """What one file gives a run."""
@@ -113,6 +127,8 @@ class FileAnalysis:
     """(line, message) of suppression comments and annotations that were ignored."""
     patches: set[str] = field(default_factory=set)
     """Real paths of the patch files this file lists, when it is a kustomization."""
+    exempted: list[tuple[str, str | None, int | None, int]] = field(default_factory=list)
+    """(object, namespace, offset, exception number) for each object a policy exception matches."""
     objects: int = 0
     statefulsets: int = 0
     """How many of the objects are StatefulSets the rules judged (not kustomize patches)."""
@@ -152,8 +168,8 @@ def analyze(result: FileResult, settings: Settings, plan: RulePlan | None = None
         has_api, has_kind = root.get("apiVersion") is not None, root.get("kind") is not None
         if has_api != has_kind and chart_metadata:
             continue  # a Helm chart's Chart.yaml (an apiVersion, no kind): skipped named as walked
-        if has_kind and not has_api and root.get("kind") == "PolicySet":
-            continue  # a policy file (stslint.policy) in the checked tree, not a manifest
+        if has_kind and not has_api and root.get("kind") in POLICY_FILE_KINDS:
+            continue  # a policy, exception or policy test file (stslint.policy) in the checked tree, not a manifest
         if has_api != has_kind:
             present, absent = ("apiVersion", "kind") if has_api else ("kind", "apiVersion")
             analysis.findings.append(_not_an_object(
@@ -205,7 +221,12 @@ def _judge(data: YMap, settings: Settings, plan: RulePlan, analysis: FileAnalysi
     if plan.indexes(cls):
         entry = view.entry()
         if entry is not None:
+            if plan.documents(cls):
+                entry.document = view.data
             analysis.entries.append(entry)
+    if plan.rules.exceptions:
+        analysis.exempted.extend((view.ref, view.namespace, view.object_at, number)
+                                 for number, exception in enumerate(plan.rules.exceptions) if exception.matches(view))
 
 
 def _note_directives(result: FileResult, settings: Settings, plan: RulePlan, analysis: FileAnalysis,

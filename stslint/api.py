@@ -61,7 +61,8 @@ def lint_paths(paths: Sequence[str], settings: Settings | None = None,
     if isinstance(context, ContextRequest):
         context = context_for(context, sources, stdin_filename, namespace=settings.namespace,
                               max_file_size=settings.max_file_size, exclude=exclude,
-                              kinds=settings.rules.indexed_kinds()) if context else None
+                              kinds=settings.rules.indexed_kinds(),
+                              documents=settings.rules.document_kinds()) if context else None
     result = lint(sources, settings, context)
     return _finished(result, context, reports)
 
@@ -125,7 +126,8 @@ def _lint_rendering(sources: list[Source], reports: list[PathReport], settings: 
     if isinstance(context, ContextRequest):
         context = context_for(context, given_sources, stdin_filename, namespace=settings.namespace,
                               max_file_size=settings.max_file_size, exclude=exclude,
-                              kinds=settings.rules.indexed_kinds()) if context else None
+                              kinds=settings.rules.indexed_kinds(),
+                              documents=settings.rules.document_kinds()) if context else None
     result = lint(sources, settings, context, loaded=loaded)
     if mappings:
         from stslint.render.origin import map_rendered
@@ -188,7 +190,8 @@ def fix_paths(paths: Sequence[str], settings: Settings | None = None,
     if isinstance(context, ContextRequest):
         context = context_for(context, sources, stdin_filename, namespace=settings.namespace,
                               max_file_size=settings.max_file_size, exclude=exclude,
-                              kinds=settings.rules.indexed_kinds()) if context else None
+                              kinds=settings.rules.indexed_kinds(),
+                              documents=settings.rules.document_kinds()) if context else None
     only_stdin = any(source.path is None for source in sources)
     outcome = fix_sources(sources, settings, unsafe=unsafe, context=context, only_stdin=only_stdin,
                           writable=write_guard(paths))

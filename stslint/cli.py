@@ -602,6 +602,34 @@ def server_command(stdio: bool) -> None:
     sys.exit(serve())
 
 
+@cli.command("test")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, allow_dash=False))
+@click.option("--format", "output_format", type=_Choice(["text", "junit"]), default="text", show_default=True)
+@click.option("--config", "config_path", metavar="PATH", type=click.Path(exists=True, dir_okay=False),
+              help="The configuration whose policies are tested when no path is given.")
+def test_command(paths: tuple[str, ...], output_format: str, config_path: str | None) -> None:
+    """Run policy tests: every policy's examples (bad gives a finding, good none) and the cases of
+    PolicyTest files. PATHS are policy files, directories (their policies and every PolicyTest file
+    below them) and PolicyTest files; none: the configuration's policies and the PolicyTest files
+    beside them. Exits 1 on any failure and when no test is found."""
+    from stslint.config import ConfigError, resolve_config
+    from stslint.policy import PolicySource
+    from stslint.policy.testing import junit_report, run_tests, text_report
+
+    try:
+        configured: list[PolicySource] = []
+        if not paths:
+            config = resolve_config(config_path)
+            configured = [PolicySource(path if path.startswith("pkg:") else os.path.join(config.directory, path),
+                                       config.directory) for path in config.policies]
+        outcomes = run_tests(paths, configured)
+    except ConfigError as exc:
+        _config_fail(str(exc))
+    click.echo(junit_report(outcomes) if output_format == "junit" else text_report(outcomes))
+    failed = not outcomes or any(not outcome.passed for outcome in outcomes)
+    sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
+
+
 _POLICY_OPTION = click.Option(["--policy", "policy_paths"], multiple=True, metavar="PATH", type=click.Path(exists=True),
                               help="Load the policies of a policy file or directory (repeatable), besides the "
                                    "configuration's.")

@@ -441,7 +441,8 @@ def _with_policies(data: Any, directory: str, extra: Sequence[str], display: str
         return None
     from stslint.policy import PolicySource, policy_rule_set
 
-    sources = [PolicySource(os.path.join(directory, path), directory, (display, locate(("policies", index)), path))
+    sources = [PolicySource(path if path.startswith("pkg:") else os.path.join(directory, path), directory,
+                            (display, locate(("policies", index)), path))
                for index, path in enumerate(given)]
     sources += [PolicySource(path, os.getcwd()) for path in extra]
     return policy_rule_set(sources)

@@ -124,6 +124,8 @@ class Run:
         self.objects = 0
         self.statefulsets = 0
         self.objects_by_file: dict[str, int] = {}
+        self.exempted: set[tuple[str, str, str | None, int | None, int]] = set()
+        """(file key, object, namespace, offset, exception number): the objects policy exceptions match."""
         if index is not None:
             self._add_other_files(index)
 
@@ -180,6 +182,7 @@ class Run:
         self.type_findings.extend(analysis.type_findings)
         self.patch_files |= analysis.patches
         self.index.replace_file(analysis.key, analysis.entries)
+        self.exempted.update((analysis.key, *item) for item in analysis.exempted)
         self.warnings.extend(RunWarning(analysis.display, line, message) for line, message in analysis.warnings)
         if analysis.suppressions is not None:
             merged = self._suppressions_of(analysis.display, analysis.real_path)
@@ -198,10 +201,20 @@ class Run:
         findings = list(self.findings)
         for rule in self.plan.index_rules:
             assert rule.check is not None
-            findings.extend(checked(rule, finding) for finding in rule.check(self.index, self.plan.options[rule.code]))
+            for item in rule.check(self.index, self.plan.options[rule.code]):
+                if isinstance(item, RunWarning):  # a policy's unresolved reference with ``unresolved: warn``
+                    self.warnings.append(item)
+                else:
+                    findings.append(checked(rule, item))
         if "STS006" in self.settings.selected:
             findings.extend(self._type_errors())
         findings = [f for f in findings if self._kept(f)]
+        if self.plan.rules.exceptions:
+            from stslint.policy.exceptions import apply_exceptions
+
+            findings, warnings = apply_exceptions(self.plan.rules.exceptions, findings, self.exempted,
+                                                  self.settings.selected)
+            self.warnings.extend(RunWarning(*warning) for warning in warnings)
         if self.suppressions:
             findings = apply_suppressions(findings, self.suppressions, self.settings.selected,
                                           lambda entry: entry.real_path in self.patch_files, self.plan.rules)

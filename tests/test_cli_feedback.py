@@ -292,7 +292,7 @@ def test_bare_stslint_is_a_one_line_usage_error_listing_the_commands():
     done = run_stslint()
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == ("stslint: error: missing command; usage: stslint COMMAND [ARGS]..., where COMMAND is "
-                           "check, explain, fix, rules or server (see stslint --help)\n")
+                           "check, explain, fix, rules, server or test (see stslint --help)\n")
     helped = run_stslint("--help")
     assert helped.returncode == 0 and helped.stdout.startswith("Usage: stslint [OPTIONS] COMMAND [ARGS]...")
     checked = run_stslint("check", "--help")

@@ -40,6 +40,8 @@ class ContextFile:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     kinds_recorded: frozenset[str] | None = None
     """The kinds a record holds (those the rules read; None: every indexed kind)."""
+    documents_recorded: frozenset[str] = frozenset()
+    """The kinds whose entries hold the whole object (what user policies' refs read)."""
     reparsed: bool = False
     """True when a damaged record made the file be parsed again."""
     _built: dict[tuple[str, int], Entry] = field(default_factory=dict, repr=False)
@@ -114,7 +116,8 @@ class ContextFile:
             return refused_of(self.record)
 
     def _reparse(self) -> None:
-        self.record = _parse(self.display, self.real_path, self.max_file_size, self.kinds_recorded)
+        self.record = _parse(self.display, self.real_path, self.max_file_size, self.kinds_recorded,
+                             self.documents_recorded)
         self._kinds = None
         self._built = {}
         self.reparsed = True
@@ -156,7 +159,8 @@ class ContextRequest:
                               self.use_cache)
 
 
-def _parse(display: str, real_path: str, max_file_size: int, kinds: frozenset[str] | None = None) -> Record:
+def _parse(display: str, real_path: str, max_file_size: int, kinds: frozenset[str] | None = None,
+           documents: frozenset[str] = frozenset()) -> Record:
     """Load a context file and make its record (its input errors become the record's error)."""
     from stslint.loading import load_source
     from stslint.model.documents import indexable_objects
@@ -171,7 +175,8 @@ def _parse(display: str, real_path: str, max_file_size: int, kinds: frozenset[st
                          f"{first.message}")
     objects = [obj for doc in result.documents for obj in indexable_objects(doc.root)]
     patches = kustomization_patches(real_path, (doc.root for doc in result.documents), real_path)
-    return record_of(objects, display, real_path, patches.paths, None, kinds, patches.refused, result.content)
+    return record_of(objects, display, real_path, patches.paths, None, kinds, patches.refused, result.content,
+                     documents)
 
 
 def _cacheable(record: Record) -> bool:
@@ -217,9 +222,11 @@ def list_context(request: ContextRequest, checked: set[str], anchors: Sequence[s
 def load_context(request: ContextRequest, checked: set[str], anchors: Sequence[str], *,
                  namespace: str | None = None, max_file_size: int = DEFAULT_MAX_FILE_SIZE,
                  cwd: str | None = None, exclude: PathFilter | None = None,
-                 kinds: frozenset[str] | None = None) -> Context:
+                 kinds: frozenset[str] | None = None, documents: frozenset[str] = frozenset()) -> Context:
     """The context a run asks for, from the cache where the content is unchanged; context files
-    record the entries of ``kinds``, the kinds the run's rules read (default: the built-in rules')."""
+    record the entries of ``kinds``, the kinds the run's rules read (default: the built-in rules'),
+    those of ``documents`` with their whole object (user policies' refs read them; the cache keys
+    records by both sets)."""
     if kinds is None:
         from stslint.rules import BUILTIN
 
@@ -231,16 +238,19 @@ def load_context(request: ContextRequest, checked: set[str], anchors: Sequence[s
     if request.use_cache:
         from stslint.context.cache import ContextCache, cache_directory
 
-        cache = ContextCache(cache_directory(cwd), {"max_file_size": max_file_size, "kinds": sorted(kinds)})
+        key: dict[str, Any] = {"max_file_size": max_file_size, "kinds": sorted(kinds)}
+        if documents:
+            key["documents"] = sorted(documents)  # a run without policy refs keeps the key it always had
+        cache = ContextCache(cache_directory(cwd), key)
     for candidate in listing.candidates.values():
-        loaded, error = _load_one(candidate, cache, context, max_file_size, kinds)
+        loaded, error = _load_one(candidate, cache, context, max_file_size, kinds, documents)
         if error is not None:
             context.skipped.append((candidate.display, error))
             continue
         context.loaded += 1
         if loaded is not None:
             loaded.namespace, loaded.max_file_size = namespace, max_file_size  # how its entries are rebuilt
-            loaded.kinds_recorded = kinds
+            loaded.kinds_recorded, loaded.documents_recorded = kinds, documents
             context.files.append(loaded)
     if cache is not None:
         cache.forget_unlisted(listing.scopes, set(listing.candidates))
@@ -249,7 +259,8 @@ def load_context(request: ContextRequest, checked: set[str], anchors: Sequence[s
 
 
 def _load_one(candidate: Candidate, cache: ContextCache | None, context: Context, max_file_size: int,
-              kinds: frozenset[str] | None) -> tuple[ContextFile | None, str | None]:
+              kinds: frozenset[str] | None, documents: frozenset[str] = frozenset()
+              ) -> tuple[ContextFile | None, str | None]:
     """A context file from its cached record, or parsed (and then cached), None when it contributes
     nothing; and why it was skipped."""
     from stslint.context.listing import still_matches
@@ -263,7 +274,7 @@ def _load_one(candidate: Candidate, cache: ContextCache | None, context: Context
             return loaded, error_of(record)
         except BadRecord:
             cache.discard(candidate.real_path)
-    record = _parse(candidate.display, candidate.real_path, max_file_size, kinds)
+    record = _parse(candidate.display, candidate.real_path, max_file_size, kinds, documents)
     context.parsed += 1
     if cache is not None and _cacheable(record) and still_matches(candidate):
         cache.put(candidate.real_path, candidate.key, record)
@@ -287,11 +298,12 @@ def checked_files(sources: Iterable[Source], stdin_filename: str | None) -> tupl
 
 def context_for(request: ContextRequest, sources: Sequence[Source], stdin_filename: str | None = None, *,
                 namespace: str | None = None, max_file_size: int = DEFAULT_MAX_FILE_SIZE,
-                exclude: PathFilter | None = None, kinds: frozenset[str] | None = None) -> Context:
+                exclude: PathFilter | None = None, kinds: frozenset[str] | None = None,
+                documents: frozenset[str] = frozenset()) -> Context:
     """The context of a run over ``sources``: ``--context-git`` lists the work trees they are in."""
     checked, directories = checked_files(sources, stdin_filename)
     return load_context(request, checked, directories, namespace=namespace, max_file_size=max_file_size,
-                        exclude=exclude, kinds=kinds)
+                        exclude=exclude, kinds=kinds, documents=documents)
 
 
 def _context_file(candidate: Candidate, record: Record) -> ContextFile | None:

@@ -29,9 +29,11 @@ _SHAPE = {"type": str, "kind": str, "name": str}
 
 def record_of(objects: Iterable[YMap], file: str, real_path: str, patches: set[str],
               error: str | None, kinds: Collection[str] | None = None,
-              refused: Iterable[tuple[int, str]] = (), source: Any = None) -> Record:
+              refused: Iterable[tuple[int, str]] = (), source: Any = None,
+              documents: Collection[str] = ()) -> Record:
     """The record of a loaded context file from its objects (positioned mappings):
-    the entries of the ``kinds`` given (the kinds the rules read; None: every indexed kind).
+    the entries of the ``kinds`` given (the kinds the rules read; None: every indexed kind), those of
+    the kinds in ``documents`` with the whole object as JSON data (what user policies' refs read).
     ``source`` is the file's SourceText: the entries then carry the edits fixes would make there
     (a fix that needs them is reported as not applied: context files are never written)."""
     by_kind: dict[str, list[dict[str, Any]]] = {}
@@ -42,6 +44,8 @@ def record_of(objects: Iterable[YMap], file: str, real_path: str, patches: set[s
             continue
         entry = view.entry()
         if entry is not None:
+            if view.KIND in documents:
+                entry.document = data
             by_kind.setdefault(entry.kind, []).append(entry.to_record())
     annotated = sorted(kind for kind, items in by_kind.items() if any("annotation" in item for item in items))
     record = {"entries": dict(sorted(by_kind.items())), "annotated": annotated, "patches": sorted(patches),

@@ -138,6 +138,30 @@ class _Edits(Codec):
 
 
 EDITS = _Edits()
+
+
+class _Json(Codec):
+    """Any JSON data (a whole object, for the kinds user policies' ref schemas and expressions read):
+    positioned YAML is dumped as plain data; loaded back as it is (any JSON is a valid value)."""
+
+    def dump(self, value: Any) -> Any:
+        return plain_data(value)
+
+    def load(self, data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise BadRecord(f"expected a mapping, got {type(data).__name__}")
+        return data
+
+
+def plain_data(value: Any) -> Any:
+    """Positioned YAML (or any nesting of dicts and lists) as plain JSON data; keys become strings."""
+    if isinstance(value, dict):
+        return {str(key): plain_data(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain_data(item) for item in value]
+    return value
+
+
 STRING = _Scalar(str)
 OPTIONAL_STRING = _Scalar(str, nullable=True)
 BOOLEAN = _Scalar(bool)
@@ -226,6 +250,11 @@ class Entry:
             values.update({k: v for k, v in vars(klass).items() if isinstance(v, Value)})
         cls.VALUES = values
         ENTRY_TYPES[cls.__name__] = cls
+
+    document = Value(_Json(), default=None)
+    """The whole object (positioned YAML in a checked file, plain JSON data from a context record):
+    kept only for the kinds whose documents a rule of the run reads (user policies' ref schemas and
+    expressions; Rule.documents), None otherwise."""
 
     def __init__(self, kind: str, name: str, namespace: str | None, *, explicit_namespace: str | None = None,
                  api_version: str = "", file: str = "", source_path: str | None = None,

@@ -45,6 +45,7 @@ class Index:
         self._kinds: dict[str, tuple[list[Entry], dict[str, list[Entry]]]] = {}
         self._files_by_kind: dict[str, list[str]] | None = None
         self._names: dict[str, dict[str, list[Entry | str]]] = {}
+        self._selectors: dict[str, tuple[dict[tuple[str, str], list[int]], list[int]]] = {}
         self.patch_files: set[str] = set()
         """Real paths of the files the kustomizations of the indexed files list as patches."""
         self.has_context = False
@@ -56,6 +57,7 @@ class Index:
         self._kinds = {}
         self._files_by_kind = None
         self._names = {}
+        self._selectors = {}
 
     def add(self, entry: Entry, *, subject: bool = True) -> None:
         """Add one entry; ``subject`` says whether its file is being checked (judged by rules)."""
@@ -229,4 +231,51 @@ class Index:
         semantics (each entry type's ``selects``: a Service or NetworkPolicy without a selector selects
         nothing, a NetworkPolicy's ``podSelector: {}`` every pod of its namespace, a ``policy/v1``
         PodDisruptionBudget's ``selector: {}`` every pod and a ``policy/v1beta1`` one's none)."""
-        return [entry for entry in self.in_namespace(kind, namespace) if entry.selects(labels)]
+        entries = self.entries(kind)
+        by_pair, unkeyed = self._selector_table(kind)
+        candidates = set(unkeyed)
+        for pair in labels.items():
+            candidates.update(by_pair.get(pair, ()))
+        found = (entries[index] for index in sorted(candidates))
+        return [entry for entry in found if namespaces_match(entry.namespace, namespace) and entry.selects(labels)]
+
+    def _selector_table(self, kind: str) -> tuple[dict[tuple[str, str], list[int]], list[int]]:
+        """The entries of ``kind`` (by position) under the rarest label pair their selector requires of
+        every pod it selects, and those whose selector requires none (expressions only, one that
+        selects every pod, or one that cannot be read): a query looks at the buckets of its pod's
+        labels only, never at every entry. Built once per kind and change."""
+        found = self._selectors.get(kind)
+        if found is None:
+            entries = self.entries(kind)
+            required = [_required_pairs(entry) for entry in entries]
+            counts: dict[tuple[str, str], int] = {}
+            for pairs in required:
+                for pair in pairs:
+                    counts[pair] = counts.get(pair, 0) + 1
+            by_pair: dict[tuple[str, str], list[int]] = {}
+            unkeyed: list[int] = []
+            for index, pairs in enumerate(required):
+                if pairs:
+                    by_pair.setdefault(min(pairs, key=lambda pair: (counts[pair], pair)), []).append(index)
+                else:
+                    unkeyed.append(index)
+            found = self._selectors[kind] = (by_pair, unkeyed)
+        return found
+
+
+def _required_pairs(entry: Entry) -> list[tuple[str, str]]:
+    """The labels (key, value) an entry's selector requires of every pod it selects: its
+    ``matchLabels`` (a Service's selector); none when it has none, or its selector cannot be read
+    (then every query asks the entry itself, which reports its problems as before)."""
+    if entry.SELECTOR:
+        if entry.has_problems("selector"):
+            return []
+        selector = getattr(entry, entry.SELECTOR)
+        labels = getattr(selector, "match_labels", None)
+    else:
+        if entry.has_problems("selector"):
+            return []
+        labels = getattr(entry, "selector", None)
+    if not isinstance(labels, dict):
+        return []
+    return [(key, value) for key, value in labels.items() if isinstance(key, str) and isinstance(value, str)]

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from stslint.model.views import view_classes
-from stslint.policy.files import CODE, NAME, PARAM, PLACEHOLDERS, REQUIRED, TARGETS
+from stslint.policy.files import CODE, NAME, OF, PARAM, PLACEHOLDERS, REF_NAME, REQUIRED, SELECTING, TARGETS, UNRESOLVED
 from stslint.policy.schema import DIALECT
 from stslint.rules.options import SCALAR_TYPES
 
@@ -38,7 +38,8 @@ def build_schema() -> dict[str, Any]:
         "title": "stslint policy file",
         "description": "One policy, or a PolicySet of policies: an organisation's rule, checked by stslint like a "
                        "built-in rule (stslint check --policy PATH, or the configuration's policies).",
-        "oneOf": [{"$ref": "#/$defs/policy"}, {"$ref": "#/$defs/policySet"}],
+        "oneOf": [{"$ref": "#/$defs/policy"}, {"$ref": "#/$defs/policySet"}, {"$ref": "#/$defs/policyException"},
+                  {"$ref": "#/$defs/policyTest"}],
         "$defs": {
             "policySet": {
                 "type": "object", "additionalProperties": False, "required": ["kind", "policies"],
@@ -74,10 +75,60 @@ def build_schema() -> dict[str, Any]:
                                               "minimumQuantity/maximumQuantity (Kubernetes quantities) and "
                                               "{$param: name}. $ref is local only.",
                                "type": ["object", "boolean"]},
+                    "refs": {"description": "Joins resolved through stslint's index: by name (of: claimTemplate, "
+                                            "serviceName) or by selector (selecting: pods).",
+                             "type": "object", "minProperties": 1,
+                             "propertyNames": {"pattern": _anchored(REF_NAME.pattern)},
+                             "additionalProperties": {"$ref": "#/$defs/ref"}},
+                    "expr": {**text, "description": "A CEL expression over object, item, refs and params (needs the "
+                                                    "policy extra: cel-python); true passes."},
                     "message": {**text, "description": "The finding's message: {object}, {kind}, {name}, "
-                                                       "{namespace}, {container}, {path}, {value} and param names, "
-                                                       "replaced as plain text ({{ and }} for braces)."},
+                                                       "{namespace}, {container}, {path}, {value}, {ref} and param "
+                                                       "names, replaced as plain text ({{ and }} for braces)."},
                 },
+                "anyOf": [{"required": ["schema"]}, {"required": ["refs"]}, {"required": ["expr"]}],
+            },
+            "ref": {
+                "type": "object", "additionalProperties": False, "required": ["kind"],
+                "oneOf": [{"required": ["of"]}, {"required": ["selecting"]}],
+                "properties": {
+                    "kind": {"enum": sorted({k for table in (OF, SELECTING) for ks in table.values() for k in ks})},
+                    "of": {"description": "The object the judged one names: claimTemplate (a StorageClass, per "
+                                          "claim template), serviceName (the governing Service).", "enum": list(OF)},
+                    "selecting": {"description": "The objects that select the judged object's pods.",
+                                  "enum": list(SELECTING)},
+                    "count": {"type": "object", "additionalProperties": False,
+                              "properties": {"min": {"type": "integer", "minimum": 0},
+                                             "max": {"type": "integer", "minimum": 0}}},
+                    "schema": {"description": "The JSON Schema each referenced object must satisfy.",
+                               "type": ["object", "boolean"]},
+                    "unresolved": {"description": "When no object is found: fail (a finding, the default), warn "
+                                                  "(a warning of the run) or skip.", "enum": list(UNRESOLVED)},
+                },
+            },
+            "policyException": {
+                "type": "object", "additionalProperties": False, "required": ["kind", "exceptions"],
+                "properties": {"kind": {"const": "PolicyException"}, "exceptions": {
+                    "type": "array", "minItems": 1, "items": {
+                        "type": "object", "additionalProperties": False, "required": ["codes", "reason"],
+                        "properties": {"codes": _strings("Rule codes or names (policies' and built-in)."),
+                                       "match": {"$ref": "#/$defs/match"}, "reason": text,
+                                       "owner": text, "expires": {"type": "string", "format": "date"}}}}},
+            },
+            "policyTest": {
+                "type": "object", "additionalProperties": False, "required": ["kind", "policies", "cases"],
+                "properties": {"kind": {"const": "PolicyTest"},
+                               "policies": {"type": "array", "items": text},
+                               "cases": {"type": "array", "items": {
+                                   "type": "object", "additionalProperties": False, "required": ["name", "files"],
+                                   "properties": {"name": text, "files": {"type": "array", "items": text},
+                                                  "context": {"type": "array", "items": text},
+                                                  "namespace": text,
+                                                  "expect": {"type": "array", "items": {
+                                                      "type": "object", "additionalProperties": False,
+                                                      "required": ["code"],
+                                                      "properties": {"code": text, "at": text,
+                                                                     "message": text}}}}}}},
             },
             "param": {
                 "type": "object", "additionalProperties": False, "required": ["default"],

@@ -23,7 +23,7 @@ CODE = re.compile(r"[A-Z][A-Z0-9]{1,9}[0-9]{3}\Z")
 NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*\Z")
 PARAM = re.compile(r"[a-z][a-z0-9]*([-_][a-z0-9]+)*\Z")
 POLICY_SUFFIXES = (".yaml", ".yml", ".json")
-PLACEHOLDERS = ("object", "kind", "name", "namespace", "container", "path", "value")
+PLACEHOLDERS = ("object", "kind", "name", "namespace", "container", "path", "value", "ref")
 """What a message template may name besides the policy's params."""
 TARGETS = ("object", "podSpec", "containers", "initContainers", "allContainers", "volumeClaimTemplates",
            "volumes", "volumeMounts")
@@ -67,6 +67,34 @@ class Match:
     base: str = "."
 
 
+REF_NAME = re.compile(r"[a-z_][a-zA-Z0-9_]*\Z")
+OF = {"claimTemplate": ("StorageClass",), "serviceName": ("Service",)}
+"""What ``of:`` refs follow, and the kinds they name: a claim template's StorageClass (the legacy
+annotation wins, as in STS402), the governing Service."""
+SELECTING = {"pods": ("PodDisruptionBudget", "Service", "NetworkPolicy")}
+"""What ``selecting:`` refs select, and the kinds that select it."""
+UNRESOLVED = ("fail", "warn", "skip")
+"""What a ref that finds no object does: a finding, a warning of the run, or nothing."""
+
+
+@dataclass
+class Ref:
+    """A declarative join: the objects of ``kind`` that the judged object names (``of``) or that select
+    its pods (``selecting``), found through the index; how many there must be, the schema each must
+    satisfy, and what an unresolved one does."""
+
+    name: str
+    kind: str
+    of: str | None = None
+    selecting: str | None = None
+    minimum: int = 0
+    maximum: int | None = None
+    schema: Any = None
+    unresolved: str = "fail"
+    line: int = 1
+    column: int = 1
+
+
 @dataclass
 class Policy:
     """One validated policy. ``schema`` is the JSON Schema as written (``{$param: name}`` where a
@@ -90,6 +118,9 @@ class Policy:
     message: str | None = None
     positions: dict[str, tuple[int, int]] = field(default_factory=dict)
     """(line, column) of each key of the policy as written."""
+    refs: tuple[Ref, ...] = ()
+    expr: str | None = None
+    """A CEL expression (cel-python) over ``object``, ``item``, ``refs`` and ``params``: true passes."""
 
     def doc(self) -> dict[str, Any]:
         """The documentation, as ``rules/*.yaml`` holds a built-in rule's (plus where it comes from)."""
@@ -127,6 +158,8 @@ class Reader:
     def __init__(self, display: str, base: str) -> None:
         self.display = display
         self.base = base
+        self.text = ""
+        self.path = ""
 
     def fail(self, span: Span, message: str) -> PolicyError:
         """The error at ``span``."""
@@ -149,6 +182,14 @@ class Reader:
         if isinstance(node, YSeq):
             return node.item_span(key)
         return (1, 1, 1, 1, 0, 0)
+
+    def quoted(self, span: Span) -> bool:
+        """Whether the scalar at ``span`` is written in quotes (its first character is one)."""
+        return self.first_char(span) in "'\""
+
+    def first_char(self, span: Span) -> str:
+        """The first character written at ``span`` (empty when unknown)."""
+        return self.text[span[4]] if 0 <= span[4] < len(self.text) else ""
 
     def mapping(self, value: Any, span: Span, what: str) -> YMap:
         """``value`` when it is a mapping."""
@@ -394,10 +435,94 @@ def _schema(reader: Reader, node: YMap, key: str, done: dict[str, Any]) -> Any:
 
     value = node[key]
     if not isinstance(value, (dict, bool)):
-        raise reader.fail(node.value_span(key), f'"schema" must be a JSON Schema (a mapping); {_found(value)}')
+        raise reader.fail(node.value_span(key), f'"{key}" must be a JSON Schema (a mapping); {_found(value)}')
     params = {option.name: option.default for option in done.get("params", ((), {}))[0]}
     check_policy_schema(value, params, reader.fail, node.value_span(key))
     return value
+
+
+REF_KEYS = ("kind", "of", "selecting", "count", "schema", "unresolved")
+
+
+def _choice(reader: Reader, node: YMap, key: str, choices: Iterable[str], what: str) -> str:
+    choices = list(choices)
+    value = node[key]
+    if not isinstance(value, str) or value not in choices:
+        raise reader.fail(node.value_span(key), f"unknown {what} {_shown(value)}; expected one of "
+                          f"{', '.join(choices)}{suggest(value, choices)}")
+    return value
+
+
+def _ref(reader: Reader, refs: YMap, name: Any, done: dict[str, Any]) -> Ref:
+    span = refs.key_span(name)
+    if not isinstance(name, str) or not REF_NAME.match(name):
+        raise reader.fail(span, f'ref "{name}": a ref name is a word of letters, digits and "_" starting with a '
+                          "lowercase letter (what an expression calls it: refs.name)")
+    given = reader.mapping(refs[name], refs.value_span(name), f'ref "{name}"')
+    what = f'ref "{name}"'
+    reader.keys(given, REF_KEYS, what, ("kind",))
+    kinds = sorted({kind for table in (OF, SELECTING) for kinds in table.values() for kind in kinds})
+    kind = _choice(reader, given, "kind", kinds, f"{what} kind")
+    ref = Ref(name, kind, line=span[0], column=span[1])
+    if ("of" in given) == ("selecting" in given):
+        raise reader.fail(given.span, f'{what} needs one of "of" ({", ".join(OF)}) or "selecting" '
+                          f'({", ".join(SELECTING)})')
+    if "of" in given:
+        ref.of = _choice(reader, given, "of", OF, f'{what} "of"')
+        ref.minimum = 1
+        if kind not in OF[ref.of]:
+            raise reader.fail(given.value_span("kind"), f'{what}: "of: {ref.of}" names a '
+                              f'{" or ".join(OF[ref.of])}, not a {kind}')
+    else:
+        ref.selecting = _choice(reader, given, "selecting", SELECTING, f'{what} "selecting"')
+        if kind not in SELECTING[ref.selecting]:
+            raise reader.fail(given.value_span("kind"), f'{what}: a {kind} does not select {ref.selecting}; '
+                              f'{", ".join(SELECTING[ref.selecting])} do')
+    if "count" in given:
+        count = reader.mapping(given["count"], given.value_span("count"), f'{what} "count"')
+        reader.keys(count, ("min", "max"), f'{what} "count"')
+        for bound in count:
+            value = count[bound]
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise reader.fail(count.value_span(bound), f'{what}: count "{bound}" must be a non-negative '
+                                  f"integer; {_found(value)}")
+        ref.minimum = count.get("min", 0)
+        ref.maximum = count.get("max")
+        if ref.maximum is not None and ref.maximum < ref.minimum:
+            raise reader.fail(count.value_span("max"), f'{what}: count "max" ({ref.maximum}) is less than "min" '
+                              f"({ref.minimum})")
+    if "unresolved" in given:
+        ref.unresolved = _choice(reader, given, "unresolved", UNRESOLVED, f'{what} "unresolved" value')
+    if "schema" in given:
+        ref.schema = _schema(reader, given, "schema", done)
+    return ref
+
+
+def _refs(reader: Reader, node: YMap, key: str, done: dict[str, Any]) -> tuple[Ref, ...]:
+    given = reader.mapping(node[key], node.value_span(key), '"refs"')
+    if not given:
+        raise reader.fail(node.value_span(key), '"refs" must name at least one ref')
+    return tuple(_ref(reader, given, name, done) for name in given)
+
+
+def _expr(reader: Reader, node: YMap, key: str, done: dict[str, Any]) -> str:
+    from stslint.policy.cel import CelMissing, CelSyntaxError, compile_expression
+
+    text = reader.string(node, key)
+    try:
+        compile_expression(text)
+    except CelMissing as exc:
+        raise reader.fail(node.key_span(key), str(exc)) from None
+    except CelSyntaxError as exc:
+        span = node.value_span(key)
+        line, column = span[0], span[1]
+        if exc.line == 1 and span[0] == span[2]:  # a one-line plain or quoted scalar: the exact column
+            column += (exc.column or 1) - 1 + (1 if reader.quoted(span) else 0)
+        elif exc.line:
+            line += exc.line - (0 if span[0] == span[2] else 0)
+        raise reader.fail((line, column, line, column, 0, 0), f'invalid CEL expression in "expr": {exc}') \
+            from None
+    return text
 
 
 POLICY_KEYS: dict[str, Check] = {
@@ -412,11 +537,15 @@ POLICY_KEYS: dict[str, Check] = {
     "target": _target,
     "params": _params,
     "schema": _schema,
+    "refs": _refs,
+    "expr": _expr,
     "message": _message,
 }
 """Every key of a policy and its check, in the order they are checked (params before the schema and
 the message that use them)."""
-REQUIRED = ("code", "name", "severity", "summary", "rationale", "remediation", "schema")
+REQUIRED = ("code", "name", "severity", "summary", "rationale", "remediation")
+CHECKS = ("schema", "refs", "expr")
+"""What a policy checks: at least one of them."""
 
 
 def _policy(reader: Reader, node: Any, span: Span) -> Policy:
@@ -426,6 +555,9 @@ def _policy(reader: Reader, node: Any, span: Span) -> Policy:
     for key, check in POLICY_KEYS.items():
         if key in node:
             done[key] = check(reader, node, key, done)
+    if not any(key in node for key in CHECKS):
+        raise reader.fail(node.span, 'a policy needs "schema", "refs" or "expr" (what it checks)')
+    done.setdefault("schema", None)
     _compatible(reader, node, done)
     params, docs = done.pop("params", ((), {}))
     where = node.key_span("code")
@@ -443,6 +575,23 @@ def _compatible(reader: Reader, node: YMap, done: dict[str, Any]) -> None:
     problem = target_problem(target, kinds)
     if problem is not None:
         raise reader.fail(node.key_span("target") if "target" in node else node.span, problem)
+    for ref in done.get("refs", ()):
+        problem = ref_problem(ref, kinds)
+        if problem is not None:
+            raise reader.fail((ref.line, ref.column, ref.line, ref.column, 0, 0), problem)
+
+
+def ref_problem(ref: Ref, kinds: tuple[str, ...]) -> str | None:
+    """Why ``ref`` cannot follow from objects of ``kinds``, or None when it can."""
+    from stslint.model.workloads import PodTemplateWorkload, StatefulSet
+    from stslint.rules import resolve_view
+
+    needed, what = (StatefulSet, "StatefulSets") if ref.of else (PodTemplateWorkload, "kinds with a pod template")
+    wrong = [kind for kind in kinds if not issubclass(resolve_view(kind), needed)]
+    if not wrong:
+        return None
+    how = f'"of: {ref.of}"' if ref.of else f'"selecting: {ref.selecting}"'
+    return f'ref "{ref.name}": {how} follows from {what}; {", ".join(wrong)} cannot (list only such kinds in match.kinds)'
 
 
 # ---- files --------------------------------------------------------------------------------------
@@ -465,13 +614,24 @@ def _read(path: str, display: str) -> str:
 
 
 def load_file(path: str, base: str, display: str | None = None) -> list[Policy]:
-    """The policies of one file (one policy or a PolicySet)."""
+    """The policies of one file (one policy or a PolicySet; none for a PolicyException or a PolicyTest
+    file)."""
+    found = load_document(path, base, display)
+    return found if found and isinstance(found[0], Policy) else []
+
+
+def load_document(path: str, base: str, display: str | None = None) -> list[Any]:
+    """What one file in a policy path holds: its policies (one, or a PolicySet), its exceptions (a
+    ``kind: PolicyException`` file, see stslint.policy.exceptions), or nothing (a ``kind: PolicyTest``
+    file, which ``stslint test`` reads)."""
     from stslint.loading.yamlload import LoadError, load_text
 
     display = display or path
     reader = Reader(display, base)
+    reader.path = path
     try:
-        loaded = load_text(_read(path, display))
+        reader.text = _read(path, display)
+        loaded = load_text(reader.text)
     except LoadError as exc:
         raise PolicyError(display, exc.line, exc.column, f"invalid YAML: {exc.message}") from None
     if loaded.duplicate_keys:
@@ -483,6 +643,12 @@ def load_file(path: str, base: str, display: str | None = None) -> list[Policy]:
         raise reader.fail(where, "a policy file holds one YAML document (a policy, or a PolicySet); found "
                           f"{len(documents)}")
     root = reader.mapping(documents[0].root, documents[0].span, "a policy file (a policy, or a PolicySet)")
+    if root.get("kind") == "PolicyTest":
+        return []
+    if root.get("kind") == "PolicyException":
+        from stslint.policy.exceptions import read_exceptions
+
+        return read_exceptions(reader, root)
     if root.get("kind") != "PolicySet":
         return [_policy(reader, root, root.span)]
     reader.keys(root, ("kind", "policies"), "PolicySet", ("policies",))
@@ -493,9 +659,62 @@ def load_file(path: str, base: str, display: str | None = None) -> list[Policy]:
     return [_policy(reader, item, reader.value_span(items, index)) for index, item in enumerate(items)]
 
 
+PACKAGE_PREFIX = "pkg:"
+ENTRY_POINT_GROUP = "stslint.policies"
+
+
+def package_paths(name: str, origin: tuple[str, int | None, str] | None) -> list[str]:
+    """The policy paths an installed package ships under the entry point ``name`` of the group
+    ``stslint.policies``: ``name = "module"`` gives the package's directory (its code is not run),
+    ``name = "module:attr"`` the path or list of paths the attribute holds (relative to the module's
+    directory). Nothing is ever fetched: the package is installed (pip, pre-commit's
+    additional_dependencies) or the policy path is an error."""
+    from importlib.metadata import entry_points
+    from importlib.util import find_spec
+
+    file, line = (origin[0], origin[1]) if origin else (f"{PACKAGE_PREFIX}{name}", None)
+    found = [ep for ep in entry_points(group=ENTRY_POINT_GROUP) if ep.name == name]
+    if not found:
+        known = sorted({ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)})
+        listed = f"installed: {', '.join(known)}" if known else "no installed package has one"
+        raise PolicyError(file, line, None, f'"{PACKAGE_PREFIX}{name}": no installed package has the entry point '
+                          f'"{name}" in the group {ENTRY_POINT_GROUP} ({listed}{suggest(name, known)}); install '
+                          "the package that ships these policies")
+    entry = found[0]
+    module, _, attr = entry.value.partition(":")
+    module, attr = module.strip(), attr.strip()
+    try:
+        spec = find_spec(module)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or not (spec.submodule_search_locations or spec.origin):
+        raise PolicyError(file, line, None, f'"{PACKAGE_PREFIX}{name}": the entry point names the module "{module}", '
+                          "which is not installed")
+    directory = (list(spec.submodule_search_locations)[0] if spec.submodule_search_locations
+                 else os.path.dirname(spec.origin or ""))
+    if not attr:
+        return [directory]
+    try:
+        value = entry.load()
+    except Exception as exc:  # noqa: BLE001 - a broken third-party package is a configuration error
+        raise PolicyError(file, line, None, f'"{PACKAGE_PREFIX}{name}": loading the entry point "{entry.value}" '
+                          f"failed: {type(exc).__name__}: {exc}") from None
+    values = [value] if isinstance(value, (str, os.PathLike)) else value
+    if not isinstance(values, (list, tuple)) or not all(isinstance(v, (str, os.PathLike)) for v in values):
+        raise PolicyError(file, line, None, f'"{PACKAGE_PREFIX}{name}": the entry point "{entry.value}" must hold '
+                          "a path or a list of paths")
+    return [os.path.join(directory, os.fspath(v)) for v in values]
+
+
 def policy_files(source: PolicySource) -> list[str]:
-    """The files a policy path names: itself, or a directory's policy files (not its subdirectories)."""
+    """The files a policy path names: itself, or a directory's policy files (not its subdirectories);
+    ``pkg:NAME`` names those an installed package ships (see :func:`package_paths`)."""
     path = source.path
+    if path.startswith(PACKAGE_PREFIX):
+        files: list[str] = []
+        for found in package_paths(path[len(PACKAGE_PREFIX):], source.origin):
+            files += policy_files(PolicySource(found, source.base, source.origin))
+        return files
     if os.path.isdir(path):
         names = sorted(name for name in os.listdir(path)
                        if name.endswith(POLICY_SUFFIXES) and not name.startswith(".")
@@ -513,14 +732,24 @@ def policy_files(source: PolicySource) -> list[str]:
 def load_policies(sources: Iterable[PolicySource], rules: RuleSet = BUILTIN) -> list[Policy]:
     """Every policy of ``sources``, validated; codes and names must clash neither with ``rules`` nor
     with each other."""
+    return load_all(sources, rules)[0]
+
+
+def load_all(sources: Iterable[PolicySource], rules: RuleSet = BUILTIN) -> tuple[list[Policy], list[Any]]:
+    """Every policy and every policy exception of ``sources``, validated (exceptions' codes are
+    checked against the rule set they make, by stslint.policy.policy_rule_set)."""
     policies: list[Policy] = []
+    exceptions: list[Any] = []
     seen: dict[str, Policy] = {}
     for source in sources:
         for path in policy_files(source):
-            for policy in load_file(path, os.path.abspath(source.base), _display(path)):
-                _no_clash(policy, rules, seen)
-                policies.append(policy)
-    return policies
+            for item in load_document(path, os.path.abspath(source.base), _display(path)):
+                if isinstance(item, Policy):
+                    _no_clash(item, rules, seen)
+                    policies.append(item)
+                else:
+                    exceptions.append(item)
+    return policies, exceptions
 
 
 def _no_clash(policy: Policy, rules: RuleSet, seen: dict[str, Policy]) -> None:

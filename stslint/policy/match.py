@@ -29,9 +29,11 @@ def globs_match(globs: tuple[str, ...], value: str) -> bool:
 class Matcher:
     """A policy's ``match`` compiled for a run."""
 
-    def __init__(self, match: Match) -> None:
+    def __init__(self, match: Match, *, any_kind: bool = False) -> None:
         self.match = match
         self.kinds = frozenset(match.kinds)
+        self.any_kind = any_kind and not match.kinds
+        """No kinds listed means every kind (a policy exception's match)."""
         self._files: Any = None
         if match.files:
             from stslint.globs import PathMatcher
@@ -41,7 +43,7 @@ class Matcher:
     def __call__(self, view: Resource) -> bool:
         """Whether the policy applies to the object ``view``."""
         match = self.match
-        if type(view).KIND not in self.kinds:
+        if not self.any_kind and (type(view).KIND or view.kind) not in self.kinds:
             return False
         if match.namespaces and (view.namespace is None or not globs_match(match.namespaces, view.namespace)):
             return False

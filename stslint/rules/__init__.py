@@ -69,6 +69,9 @@ class Rule:
     run_inputs: tuple[str, ...] = ()
     """Run-wide settings the check receives among its options (``kubernetes-version``: the target
     release as a (major, minor) tuple), whatever the configuration's ``rules:`` say."""
+    documents: tuple[type[Resource], ...] = ()
+    """The view classes whose index entries must carry the whole object (``Entry.document``): what a
+    user policy's ref schemas and expressions read."""
 
     @property
     def family(self) -> str:
@@ -96,6 +99,8 @@ class RuleSet(Mapping[str, Rule]):
             by_code[rule.code] = rule
         self._by_code = dict(sorted(by_code.items()))
         self._by_name = {rule.name: rule for rule in self._by_code.values()}
+        self.exceptions: tuple[Any, ...] = ()
+        """The policy exceptions of the run (stslint.policy.exceptions), which exempt objects from codes."""
 
     def __getitem__(self, code: str) -> Rule:
         return self._by_code[code]
@@ -115,13 +120,20 @@ class RuleSet(Mapping[str, Rule]):
 
     def with_rules(self, rules: Iterable[Rule]) -> RuleSet:
         """This set plus ``rules`` (a code defined twice is an error)."""
-        return RuleSet([*self.values(), *rules])
+        combined = RuleSet([*self.values(), *rules])
+        combined.exceptions = self.exceptions
+        return combined
 
     def indexed_kinds(self) -> frozenset[str]:
         """The kinds whose index entries the index rules of this set look up (what context files
         must record; judged kinds come from the checked files only)."""
         looked_up = {view for rule in self._by_code.values() if rule.scope == "index" for view in rule.looks_up}
         return frozenset(cls.KIND for cls in view_classes() if any(issubclass(cls, view) for view in looked_up))
+
+    def document_kinds(self) -> frozenset[str]:
+        """The kinds whose index entries must carry the whole object (what context records keep too)."""
+        wanted = {view for rule in self._by_code.values() for view in rule.documents}
+        return frozenset(cls.KIND for cls in view_classes() if any(issubclass(cls, view) for view in wanted))
 
     def object_rules(self, selected: Iterable[str]) -> list[Rule]:
         """The selected object rules, in code order."""

@@ -172,3 +172,35 @@ def test_every_pod_template_workload_is_indexed_with_its_pod_labels(kind, api, t
     assert entry.pod_labels == {"app": "db"}
     assert [e.name for e in index.selecting(kind, "db", {"app": "db"})] == ["w"]
     assert index.selecting(kind, "db", {"app": "web"}) == [] and index.selecting(kind, "other", {"app": "db"}) == []
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_LABEL = st.sampled_from(["app", "tier", "team"])
+_VALUE = st.sampled_from(["a", "b", "c"])
+
+
+def _selector_text(draw_labels: dict[str, str], kind: str) -> str:
+    labels = ", ".join(f"{key}: {value}" for key, value in draw_labels.items())
+    if kind == "Service":
+        return f"spec: {{selector: {{{labels}}}}}" if labels else "spec: {}"
+    field = "podSelector" if kind == "NetworkPolicy" else "selector"
+    return f"spec: {{{field}: {{matchLabels: {{{labels}}}}}}}"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(["PodDisruptionBudget", "Service", "NetworkPolicy"]),
+       st.lists(st.tuples(st.dictionaries(_LABEL, _VALUE, max_size=3), st.sampled_from(["db", "web", None])),
+                max_size=12),
+       st.dictionaries(_LABEL, _VALUE, max_size=3), st.sampled_from(["db", None]))
+def test_the_selector_query_finds_exactly_what_a_scan_finds(kind, objects, labels, namespace):
+    api = {"PodDisruptionBudget": "policy/v1", "Service": "v1", "NetworkPolicy": "networking.k8s.io/v1"}[kind]
+    docs = []
+    for number, (selector, object_namespace) in enumerate(objects):
+        where = f", namespace: {object_namespace}" if object_namespace else ""
+        docs.append(f"apiVersion: {api}\nkind: {kind}\nmetadata: {{name: o{number}{where}}}\n"
+                    f"{_selector_text(selector, kind)}\n")
+    index = index_of("---\n".join(docs)) if docs else Index()
+    scan = [entry for entry in index.in_namespace(kind, namespace) if entry.selects(labels)]
+    assert index.selecting(kind, namespace, labels) == scan

@@ -38,7 +38,7 @@ def test_bad_yaml(tmp_path, text, error):
 @pytest.mark.parametrize(("text", "error"), [
     (HEADER + SCHEMA + "targte: containers\n",
      '8:1: policy: unknown key "targte"; expected one of code, name, severity, summary, rationale, remediation, '
-     'examples, match, target, params, schema, message; did you mean "target"?'),
+     'examples, match, target, params, schema, refs, expr, message; did you mean "target"?'),
     (HEADER + SCHEMA + "match: {namespace: [prod]}\n",
      '8:9: "match": unknown key "namespace"; expected one of kinds, namespaces, names, labels, files; did you mean '
      '"namespaces"?'),
@@ -117,10 +117,10 @@ def test_unknown_targets_and_kinds(tmp_path, body, error):
                                      "choose another"),
     (SCHEMA + "message: 'bad {object.__class__}'\n",
      "8:10: the message names {object.__class__}, which is neither a placeholder (object, kind, name, namespace, "
-     "container, path, value) nor a param (a placeholder is a plain name: no attribute or index access)"),
+     "container, path, value, ref) nor a param (a placeholder is a plain name: no attribute or index access)"),
     ("params: {registry: x}\n" + SCHEMA + "message: 'bad {registy}'\n",
      "9:10: the message names {registy}, which is neither a placeholder (object, kind, name, namespace, container, "
-     'path, value) nor a param; did you mean "registry"?'),
+     'path, value, ref) nor a param; did you mean "registry"?'),
     ("severity: info\n", None),
 ], ids=["param-default", "param-type", "param-quantity", "param-name", "message-attribute", "message-unknown",
         "metadata-twice"])
