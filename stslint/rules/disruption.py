@@ -1,0 +1,186 @@
+"""Disruption budget rules (STS601-STS603): the PodDisruptionBudgets that select a StatefulSet's pods.
+
+A node drain evicts pods through the eviction API, which consults the one PodDisruptionBudget that
+selects each pod: with none, several replicas of a quorum may go at once (STS601); with a budget that
+allows no disruption, the drain never finishes (STS602); with two, every eviction fails (STS603).
+Budgets are found through the index, so budgets in other files, in context files and in the cache
+count; a finding that involves a budget carries it as a related location.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Iterator, cast
+
+from stslint.findings import Finding, Related
+from stslint.model.disruption import PodDisruptionBudget, PodDisruptionBudgetEntry
+from stslint.model.entries import Entry, certainly_same_namespace, namespaces_match
+from stslint.model.index import Index
+from stslint.model.workloads import PodTemplateWorkload, StatefulSet, StatefulSetEntry, WorkloadEntry
+from stslint.rules import index_rule
+from stslint.rules.options import Option
+
+PDB = "PodDisruptionBudget"
+MIN_REPLICAS = Option("min-replicas", "integer", 2)
+"""The replicas from which a StatefulSet needs a budget (STS601) or spreading (STS605)."""
+REPLICATED_KINDS = ("StatefulSet", "Deployment", "ReplicaSet")
+"""Workload kinds whose pod count is ``spec.replicas``."""
+WORKLOAD_KINDS = ("StatefulSet", "Deployment", "ReplicaSet", "DaemonSet", "Job", "CronJob")
+_PERCENT = re.compile(r"([0-9]+)%\Z")
+"""An IntOrString percentage as the API accepts it (``IsValidPercent``)."""
+MAX_NAMED = 3
+"""Messages name at most this many objects, then say how many more."""
+
+
+def percent(value: Any) -> int | None:
+    """The percentage of an IntOrString budget value such as ``"50%"``, or None when it is not one."""
+    match = _PERCENT.match(value) if isinstance(value, str) else None
+    return int(match.group(1)) if match else None
+
+
+def described(entries: Iterable[Entry]) -> str:
+    """``StatefulSet "a"``, ``StatefulSet "a" and Deployment "b"``, ... (at most MAX_NAMED named)."""
+    names = [f'{entry.kind} "{entry.name}"' for entry in entries]
+    if len(names) > MAX_NAMED:
+        names = [*names[:MAX_NAMED - 1], f"{len(names) - MAX_NAMED + 1} more"]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _statefulsets(index: Index) -> Iterator[tuple[StatefulSetEntry, dict[str, str]]]:
+    """Each judged StatefulSet whose pod template labels can be read, with them."""
+    for sts in cast("list[StatefulSetEntry]", index.subjects("StatefulSet")):
+        labels = sts.pod_labels
+        if labels is not None and not sts.has_problems("labels"):
+            yield sts, labels
+
+
+def _budget_span(pdb: PodDisruptionBudgetEntry) -> Any:
+    return pdb.selector_span or pdb.kind_span
+
+
+def _where(namespace: str | None) -> str:
+    return f'namespace "{namespace}"' if namespace else "no namespace"
+
+
+@index_rule("STS601", "pdb-missing", "warning", judges=StatefulSet, reads=PodDisruptionBudget,
+            options=[MIN_REPLICAS])
+def pdb_missing(index: Index, options: dict[str, Any]) -> Iterator[Finding]:
+    """replicas >= min-replicas and no PodDisruptionBudget in the run (or context) selects the pods."""
+    for sts, labels in _statefulsets(index):
+        replicas = sts.replicas
+        if replicas is None or replicas < options["min-replicas"]:
+            continue
+        budgets = cast("list[PodDisruptionBudgetEntry]", index.in_namespace(PDB, sts.namespace))
+        if not all([pdb.readable("selector") for pdb in budgets]):
+            continue  # a budget that cannot be read may be the one: STS006 says why
+        if any(pdb.selects(labels) for pdb in budgets):
+            continue
+        message = (f'StatefulSet "{sts.name}" has {replicas} replicas and no PodDisruptionBudget selects its '
+                   "pods: a node drain may evict several at once")
+        related: list[Related] = []
+        elsewhere = [pdb for pdb in cast("list[PodDisruptionBudgetEntry]", index.entries(PDB))
+                     if not namespaces_match(pdb.namespace, sts.namespace) and not pdb.has_problems("selector") and pdb.selects(labels)]
+        if elsewhere:
+            pdb = elsewhere[0]
+            message += (f' (PodDisruptionBudget "{pdb.name}" in {_where(pdb.namespace)} selects them, but a '
+                        "budget covers its own namespace only)")
+            related = [other.related(_budget_span(other), f'PodDisruptionBudget "{other.name}" in '
+                                     f"{_where(other.namespace)} selects these labels") for other in elsewhere]
+        yield sts.finding("STS601", message, sts.kind_span, anchor="kind", related=related)
+
+
+def _selected_workloads(index: Index, pdb: PodDisruptionBudgetEntry) -> list[WorkloadEntry]:
+    """The workloads whose pods ``pdb`` selects (namespaces that can match), each defined object
+    once: a second definition of the same kind and name is an alternative, not more pods."""
+    found: dict[tuple[str, str], WorkloadEntry] = {}
+    for kind in WORKLOAD_KINDS:
+        for workload in cast("list[WorkloadEntry]", index.in_namespace(kind, pdb.namespace)):
+            labels = workload.pod_labels
+            if labels is None or workload.has_problems("labels") or not pdb.selects(labels):
+                continue
+            key = (workload.kind, workload.name)
+            known = found.get(key)
+            if known is None:
+                found[key] = workload
+            elif known.replicas is not None and (workload.replicas is None or workload.replicas > known.replicas):
+                found[key] = workload  # the largest of alternatives, or unknown: never more findings
+    return list(found.values())
+
+
+def _total_replicas(workloads: list[WorkloadEntry]) -> int | None:
+    """How many pods the workloads ask for, or None when some count is not known (omitted, or a kind
+    without replicas: a DaemonSet runs a pod per node)."""
+    total = 0
+    for workload in workloads:
+        if workload.kind not in REPLICATED_KINDS or workload.replicas is None or workload.has_problems("replicas"):
+            return None
+        total += workload.replicas
+    return total
+
+
+def _blocking(pdb: PodDisruptionBudgetEntry, workloads: list[WorkloadEntry]) -> tuple[Any, str] | None:
+    """Where and how the budget allows no voluntary disruption of ``workloads``' pods, or None."""
+    if not pdb.readable("budget"):
+        return None
+    minimum, maximum = pdb.min_available, pdb.max_unavailable
+    if minimum is not None and maximum is not None:
+        return None  # the API rejects a budget that sets both
+    if maximum is not None:
+        if maximum == 0 or percent(maximum) == 0:
+            shown = f'"{maximum}"' if isinstance(maximum, str) else "0"
+            return pdb.max_unavailable_span, f"allows maxUnavailable {shown}"
+        return None
+    if minimum is None:
+        return None
+    share = percent(minimum)
+    if share is not None and share >= 100:
+        return pdb.min_available_span, f'requires minAvailable "{minimum}" of the pods'
+    total = _total_replicas(workloads)
+    if total is None or total == 0 or (share is None and not isinstance(minimum, int)):
+        return None
+    required = minimum if share is None else -(-share * total // 100)  # a percentage rounds up
+    if required < total:
+        return None
+    shown = f'"{minimum}" ({required})' if share is not None else str(minimum)
+    return pdb.min_available_span, f"requires minAvailable {shown} of {total} replicas"
+
+
+@index_rule("STS602", "pdb-blocks-eviction", "warning", judges=PodDisruptionBudget,
+            reads=[PodTemplateWorkload])
+def pdb_blocks_eviction(index: Index, options: dict[str, Any]) -> Iterator[Finding]:
+    """A PodDisruptionBudget that selects some StatefulSet's pods allows no voluntary disruption."""
+    for pdb in cast("list[PodDisruptionBudgetEntry]", index.subjects(PDB)):
+        if not pdb.readable("selector") or pdb.selector is None:
+            continue
+        workloads = _selected_workloads(index, pdb)
+        statefulsets = [w for w in workloads if w.kind == "StatefulSet"]
+        if not statefulsets:
+            continue
+        blocking = _blocking(pdb, workloads)
+        if blocking is None:
+            continue
+        span, how = blocking
+        message = (f'{described(workloads)}: PodDisruptionBudget "{pdb.name}" {how}; node drains will never '
+                   "finish")
+        related = [w.related(w.kind_span, f'{w.kind} "{w.name}" is selected by PodDisruptionBudget "{pdb.name}"')
+                   for w in workloads]
+        anchor = "spec.maxUnavailable" if span == pdb.max_unavailable_span else "spec.minAvailable"
+        yield pdb.finding("STS602", message, span, anchor=anchor, related=related)
+
+
+@index_rule("STS603", "pdb-overlap", "error", judges=StatefulSet, reads=PodDisruptionBudget)
+def pdb_overlap(index: Index, options: dict[str, Any]) -> Iterator[Finding]:
+    """More than one PodDisruptionBudget (certainly in the pods' namespace) selects the StatefulSet's pods."""
+    for sts, labels in _statefulsets(index):
+        budgets: dict[str, PodDisruptionBudgetEntry] = {}
+        for pdb in cast("list[PodDisruptionBudgetEntry]", index.in_namespace(PDB, sts.namespace)):
+            if certainly_same_namespace(pdb, sts) and pdb.selects(labels):
+                budgets.setdefault(pdb.name, pdb)  # another definition of one budget is not another budget
+        if len(budgets) < 2:
+            continue
+        found = list(budgets.values())
+        names = described(found).replace("PodDisruptionBudget ", "")
+        message = (f'StatefulSet "{sts.name}": PodDisruptionBudgets {names} all select its pods; every eviction '
+                   "of them fails, so node drains never finish")
+        related = [pdb.related(_budget_span(pdb), f'PodDisruptionBudget "{pdb.name}" selects the pods of '
+                               f'StatefulSet "{sts.name}"') for pdb in found]
+        yield sts.finding("STS603", message, sts.kind_span, anchor="kind", related=related)
