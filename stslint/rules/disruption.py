@@ -27,6 +27,7 @@ REPLICATED_KINDS = ("StatefulSet", "Deployment", "ReplicaSet")
 WORKLOAD_KINDS = ("StatefulSet", "Deployment", "ReplicaSet", "DaemonSet", "Job", "CronJob")
 _PERCENT = re.compile(r"([0-9]+)%\Z")
 """An IntOrString percentage as the API accepts it (``IsValidPercent``)."""
+MAX_MESSAGE = 160
 MAX_NAMED = 3
 """Messages name at most this many objects, then say how many more."""
 
@@ -43,6 +44,11 @@ def described(entries: Iterable[Entry]) -> str:
     if len(names) > MAX_NAMED:
         names = [*names[:MAX_NAMED - 1], f"{len(names) - MAX_NAMED + 1} more"]
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def fitted(message: str, shorter: str) -> str:
+    """``message``, or ``shorter`` when it is longer than a message may be (long names)."""
+    return message if len(message) <= MAX_MESSAGE else shorter
 
 
 def _statefulsets(index: Index) -> Iterator[tuple[StatefulSetEntry, dict[str, str]]]:
@@ -74,15 +80,17 @@ def pdb_missing(index: Index, options: dict[str, Any]) -> Iterator[Finding]:
             continue  # a budget that cannot be read may be the one: STS006 says why
         if any(pdb.selects(labels) for pdb in budgets):
             continue
-        message = (f'StatefulSet "{sts.name}" has {replicas} replicas and no PodDisruptionBudget selects its '
-                   "pods: a node drain may evict several at once")
+        message = (f'StatefulSet "{sts.name}" has {replicas} replicas and no PodDisruptionBudget selects its pods; '
+                   "a node drain may evict several at once")
         related: list[Related] = []
         elsewhere = [pdb for pdb in cast("list[PodDisruptionBudgetEntry]", index.entries(PDB))
-                     if not namespaces_match(pdb.namespace, sts.namespace) and not pdb.has_problems("selector") and pdb.selects(labels)]
+                     if not namespaces_match(pdb.namespace, sts.namespace) and not pdb.has_problems("selector")
+                     and pdb.selects(labels)]
         if elsewhere:
             pdb = elsewhere[0]
-            message += (f' (PodDisruptionBudget "{pdb.name}" in {_where(pdb.namespace)} selects them, but a '
-                        "budget covers its own namespace only)")
+            message = fitted(f'StatefulSet "{sts.name}" has {replicas} replicas and no PodDisruptionBudget in its '
+                             f'namespace ("{pdb.name}" is in {_where(pdb.namespace)}); a node '
+                             "drain may evict several at once", message)
             related = [other.related(_budget_span(other), f'PodDisruptionBudget "{other.name}" in '
                                      f"{_where(other.namespace)} selects these labels") for other in elsewhere]
         yield sts.finding("STS601", message, sts.kind_span, anchor="kind", related=related)
@@ -140,7 +148,7 @@ def _blocking(pdb: PodDisruptionBudgetEntry, workloads: list[WorkloadEntry]) -> 
     required = minimum if share is None else -(-share * total // 100)  # a percentage rounds up
     if required < total:
         return None
-    shown = f'"{minimum}" ({required})' if share is not None else str(minimum)
+    shown = f'"{minimum}" ({required}, rounded up)' if share is not None else str(minimum)
     return pdb.min_available_span, f"requires minAvailable {shown} of {total} replicas"
 
 
@@ -159,8 +167,9 @@ def pdb_blocks_eviction(index: Index, options: dict[str, Any]) -> Iterator[Findi
         if blocking is None:
             continue
         span, how = blocking
-        message = (f'{described(workloads)}: PodDisruptionBudget "{pdb.name}" {how}; node drains will never '
-                   "finish")
+        message = fitted(f'{described(workloads)}: PodDisruptionBudget "{pdb.name}" {how}; node drains will never '
+                         "finish", f'PodDisruptionBudget "{pdb.name}" {how} of the pods it selects; node drains will never '
+                         "finish")
         related = [w.related(w.kind_span, f'{w.kind} "{w.name}" is selected by PodDisruptionBudget "{pdb.name}"')
                    for w in workloads]
         anchor = "spec.maxUnavailable" if span == pdb.max_unavailable_span else "spec.minAvailable"
@@ -177,10 +186,12 @@ def pdb_overlap(index: Index, options: dict[str, Any]) -> Iterator[Finding]:
                 budgets.setdefault(pdb.name, pdb)  # another definition of one budget is not another budget
         if len(budgets) < 2:
             continue
-        found = list(budgets.values())
+        found = sorted(budgets.values(), key=lambda pdb: pdb.name)
         names = described(found).replace("PodDisruptionBudget ", "")
-        message = (f'StatefulSet "{sts.name}": PodDisruptionBudgets {names} all select its pods; every eviction '
-                   "of them fails, so node drains never finish")
+        message = fitted(f'StatefulSet "{sts.name}": PodDisruptionBudgets {names} {"both" if len(found) == 2 else "all"} '
+                         "select its pods; the eviction API refuses pods with several budgets, so drains never finish",
+                         f'StatefulSet "{sts.name}": {len(found)} PodDisruptionBudgets select its pods; the eviction '
+                         "API refuses pods with several budgets")
         related = [pdb.related(_budget_span(pdb), f'PodDisruptionBudget "{pdb.name}" selects the pods of '
                                f'StatefulSet "{sts.name}"') for pdb in found]
         yield sts.finding("STS603", message, sts.kind_span, anchor="kind", related=related)

@@ -14,7 +14,7 @@ from stslint.model.entries import certainly_same_namespace
 from stslint.model.index import Index
 from stslint.model.workloads import DaemonSet, Deployment, ReplicaSet, StatefulSet, StatefulSetEntry, WorkloadEntry
 from stslint.rules import index_rule
-from stslint.rules.disruption import described
+from stslint.rules.disruption import described, fitted
 
 CONTROLLER_KINDS = ("StatefulSet", "Deployment", "ReplicaSet", "DaemonSet")
 
@@ -37,8 +37,10 @@ def workload_selector_overlap(index: Index, options: dict[str, Any]) -> Iterator
         if not others:
             continue
         found = list(others.values())
-        message = (f'StatefulSet "{sts.name}": the selector of {described(found)} also selects its pods; '
-                   "controllers with overlapping selectors may adopt each other's pods and revisions")
+        message = fitted(f'StatefulSet "{sts.name}": the selector of {described(found)} also selects its pods; '
+                         "controllers with overlapping selectors may adopt each other's pods and revisions",
+                         f'StatefulSet "{sts.name}": {len(found)} other workloads select its pods; controllers with '
+                         "overlapping selectors may adopt each other's pods")
         related = [other.related(other.selector_span or other.kind_span,
                                  f'{other.kind} "{other.name}" selects the pods of StatefulSet "{sts.name}"')
                    for other in found]

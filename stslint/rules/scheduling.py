@@ -16,13 +16,12 @@ from stslint.model.nodes import Span
 from stslint.model.selectors import LabelSelector, read_label_selector, requirement_matches
 from stslint.model.workloads import StatefulSet
 from stslint.rules import object_rule
-from stslint.rules.disruption import MIN_REPLICAS
+from stslint.rules.disruption import MIN_REPLICAS, fitted
 
 CONTROLLER_LABELS = frozenset({"statefulset.kubernetes.io/pod-name", "apps.kubernetes.io/pod-index",
                                "controller-revision-hash"})
 """Labels the StatefulSet controller adds to each pod (values per pod or per revision): a requirement on
 one of them may hold for the StatefulSet's own pods whatever the template says."""
-MAX_MESSAGE = 160
 
 
 class Term(NamedTuple):
@@ -129,12 +128,11 @@ def anti_affinity_selector_mismatch(sts: StatefulSet, options: dict[str, Any]) -
     if any(selects_own_pods(term, labels) for term in terms):
         return
     first = local[0]
-    own = listed([f'"{key}={value}"' for key, value in labels.items()], limit=2)
-    message = (f'StatefulSet "{sts.name}": podAntiAffinity selects {shown_selector(first.selector)}, not its own '
-               f"pods ({own}); its replicas are not kept apart")
-    if len(message) > MAX_MESSAGE:
-        message = (f'StatefulSet "{sts.name}": no podAntiAffinity term selects its own pod template labels; its '
-                   "replicas are not kept apart")
+    own = listed([f'"{key}={value}"' for key, value in labels.items()], limit=1)
+    message = fitted(f'StatefulSet "{sts.name}": podAntiAffinity selects {shown_selector(first.selector)}, not its pods '
+                     f"({own}); its replicas are not kept apart",
+                     f'StatefulSet "{sts.name}": no podAntiAffinity term selects its own pod template labels; its '
+                     "replicas are not kept apart")
     yield sts.finding("STS604", message, first.span, anchor=_anchor(first))
 
 
