@@ -565,8 +565,10 @@ def explain(rule: str, output_format: str, policy_paths: tuple[str, ...] = ()) -
         example = doc["examples"].get(label)
         if example:
             lines += ["", f"Example ({label}):", _indent(example)]
-    if doc.get("source"):
-        lines += ["", f"Defined by the policy at {doc['source']}."]
+    source = doc.get("source")
+    if source:
+        documented = source.startswith("https://")  # a built-in rule's page; a policy's file and line
+        lines += ["", f"Source: {source}" if documented else f"Defined by the policy at {source}."]
     click.echo("\n".join(lines).rstrip())
 
 
