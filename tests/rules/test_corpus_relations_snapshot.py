@@ -23,7 +23,8 @@ CODES = ["STS601", "STS602", "STS603", "STS604", "STS605", "STS608"]
 # runner, jenkins agents, gke-stateful-mysql, cockroachdb). gke-stateful-mysql's dbc1 and dbc2 select
 # the same pods but are per-cluster alternatives in separate files without a namespace: no STS608.
 SNAPSHOT = [
-    # true: replicas >= 2 and no PodDisruptionBudget in the set selects the pods (the HA install ships no budget for the Redis HA quorum)
+    # true: replicas >= 2 and no PodDisruptionBudget in the set selects the pods (the HA install ships none
+    # for its Redis HA quorum of 3)
     ("argocd-ha-install", "STS601", "manifests/ha/install.yaml", 35277, 1, "StatefulSet/argocd-redis-ha-server"),
     # true: replicas >= 2 and no PodDisruptionBudget in the set selects the pods
     ("consul-on-k8s", "STS601", "statefulsets/consul.yaml", 2, 1, "StatefulSet/consul"),
@@ -37,9 +38,10 @@ SNAPSHOT = [
     ("examples-cassandra", "STS601", "databases/cassandra/cassandra-statefulset.yaml", 2, 1, "StatefulSet/cassandra"),
     # true: replicas >= 2, the pod template has no podAntiAffinity and no topologySpreadConstraints
     ("examples-cassandra", "STS605", "databases/cassandra/cassandra-statefulset.yaml", 2, 1, "StatefulSet/cassandra"),
-    # 
+    # true: minAvailable "67%" of the 3 replicas of StatefulSet "cockroachdb" rounds up to 3 (ceil 2.01), so
+    # the budget never allows an eviction
     ("examples-cockroachdb", "STS602", "_archived/cockroachdb/cockroachdb-statefulset.yaml", 67, 3, "PodDisruptionBudget/cockroachdb-budget"),
-    # true: replicas >= 2 and no PodDisruptionBudget in the set selects the pods (runner replicas, no budget in the set)
+    # true: replicas >= 2 and no PodDisruptionBudget in the set selects the pods
     ("galexrt-gitlab-ci-runner", "STS601", "gitlab-ci-runner/statefulset.yaml", 4, 1, "StatefulSet/gitlab-ci-runner"),
     # true: replicas >= 2 and no PodDisruptionBudget in the set selects the pods
     ("gke-cost-nginx", "STS601", "cost-optimization/gke-shift-left-cost/samples/k8s-cost-estimator-local/app-v1/statefulset.yaml", 16, 1, "StatefulSet/my-nginx"),
@@ -49,13 +51,13 @@ SNAPSHOT = [
     ("gke-wordpress-mysql", "STS601", "cost-optimization/gke-shift-left-cost/samples/k8s-cost-estimator-github/wordpress/mysql-statefulset.yaml", 68, 1, "StatefulSet/mysql"),
     # true: replicas >= 2, the pod template has no podAntiAffinity and no topologySpreadConstraints
     ("gke-wordpress-mysql", "STS605", "cost-optimization/gke-shift-left-cost/samples/k8s-cost-estimator-github/wordpress/mysql-statefulset.yaml", 68, 1, "StatefulSet/mysql"),
-    # true: replicas >= 2 and no PodDisruptionBudget in the set selects the pods (agent replicas, no budget in the set)
+    # true: replicas >= 2 and no PodDisruptionBudget in the set selects the pods
     ("harisekhon-jenkins", "STS601", "jenkins/base/agent.statefulset-DooD.yaml", 49, 1, "StatefulSet/jenkins-agent"),
-    # true: replicas >= 2 and no PodDisruptionBudget in the set selects the pods (seed nodes, no budget in the set)
+    # true: replicas >= 2 and no PodDisruptionBudget in the set selects the pods
     ("iotdb", "STS601", "statefulset.yaml", 2, 1, "StatefulSet/cluster2-seeds"),
     # true: replicas >= 2, the pod template has no podAntiAffinity and no topologySpreadConstraints
     ("iotdb", "STS605", "statefulset.yaml", 2, 1, "StatefulSet/cluster2-seeds"),
-    # true: replicas >= 2 and no PodDisruptionBudget in the set selects the pods (the set lists no budget (the e2e cockroachdb dir has none))
+    # true: replicas >= 2 and no PodDisruptionBudget in the set selects the pods
     ("k8s-e2e-cockroachdb", "STS601", "vendor/k8s.io/kubernetes/test/e2e/testing-manifests/statefulset/cockroachdb/statefulset.yaml", 2, 1, "StatefulSet/cockroachdb"),
     # true: replicas >= 2, the pod template has no podAntiAffinity and no topologySpreadConstraints
     ("k8s-e2e-etcd", "STS605", "vendor/k8s.io/kubernetes/test/e2e/testing-manifests/statefulset/etcd/statefulset.yaml", 2, 1, "StatefulSet/etcd"),
