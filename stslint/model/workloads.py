@@ -185,7 +185,9 @@ class PodTemplateWorkload(Resource):
 
         def selector(entry: Entry) -> None:
             entry.selector = self.selector()  # type: ignore[attr-defined]
-            entry.selector_span = self.selector_span()  # type: ignore[attr-defined]
+            span = self.selector_span()
+            if span is not None:
+                entry.selector_span = span  # type: ignore[attr-defined]
 
         def replicas(entry: Entry) -> None:
             entry.replicas = self.replicas()  # type: ignore[attr-defined]

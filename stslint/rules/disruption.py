@@ -8,7 +8,6 @@ count; a finding that involves a budget carries it as a related location.
 """
 from __future__ import annotations
 
-import re
 from typing import Any, Iterable, Iterator, cast
 
 from stslint.findings import Finding, Related
@@ -25,17 +24,18 @@ MIN_REPLICAS = Option("min-replicas", "integer", 2)
 REPLICATED_KINDS = ("StatefulSet", "Deployment", "ReplicaSet")
 """Workload kinds whose pod count is ``spec.replicas``."""
 WORKLOAD_KINDS = ("StatefulSet", "Deployment", "ReplicaSet", "DaemonSet", "Job", "CronJob")
-_PERCENT = re.compile(r"([0-9]+)%\Z")
-"""An IntOrString percentage as the API accepts it (``IsValidPercent``)."""
 MAX_MESSAGE = 160
 MAX_NAMED = 3
 """Messages name at most this many objects, then say how many more."""
 
 
 def percent(value: Any) -> int | None:
-    """The percentage of an IntOrString budget value such as ``"50%"``, or None when it is not one."""
-    match = _PERCENT.match(value) if isinstance(value, str) else None
-    return int(match.group(1)) if match else None
+    """The percentage of an IntOrString budget value such as ``"50%"`` (ASCII digits then ``%``, as the
+    API's ``IsValidPercent`` accepts), or None when it is not one."""
+    if not isinstance(value, str) or not value.endswith("%"):
+        return None
+    digits = value[:-1]
+    return int(digits) if digits.isascii() and digits.isdigit() else None
 
 
 def described(entries: Iterable[Entry]) -> str:
@@ -67,25 +67,86 @@ def _where(namespace: str | None) -> str:
     return f'namespace "{namespace}"' if namespace else "no namespace"
 
 
+class SelectorLookup:
+    """Entries that select pods (budgets, workloads), found for a pod's labels without trying every
+    one: each selector is filed under one label pair it requires (the rarest among those indexed), so
+    the candidates for a pod are the entries filed under one of its labels plus those that require no
+    pair (expressions only, or ``{}``). Keeps thousands of StatefulSets and budgets linear. Entries
+    whose selector cannot be read are set aside (``unreadable``), not read."""
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        readable: list[tuple[int, Entry, Any]] = []
+        self.unreadable: list[Entry] = []
+        for order, entry in enumerate(entries):
+            if entry.has_problems("selector"):
+                self.unreadable.append(entry)
+                continue
+            selector = getattr(entry, entry.SELECTOR) if entry.SELECTOR else None
+            if selector is not None:
+                readable.append((order, entry, selector))
+        counts: dict[tuple[str, str], int] = {}
+        for _, _, selector in readable:
+            for pair in selector.match_labels.items():
+                counts[pair] = counts.get(pair, 0) + 1
+        self._filed: dict[tuple[str, str], list[tuple[int, Entry]]] = {}
+        self._unfiled: list[tuple[int, Entry]] = []
+        for order, entry, selector in readable:
+            if selector.match_labels:
+                pair = min(selector.match_labels.items(), key=lambda item: (counts[item], item))
+                self._filed.setdefault(pair, []).append((order, entry))
+            else:
+                self._unfiled.append((order, entry))
+
+    def selecting(self, labels: dict[str, str], namespace: str | None = None, *,
+                  any_namespace: bool = False) -> list[Entry]:
+        """The entries (in the order given) whose namespace can be ``namespace`` (any, with
+        ``any_namespace``) and whose selector selects a pod with ``labels``."""
+        found = list(self._unfiled)
+        for pair in labels.items():
+            found += self._filed.get(pair, ())
+        found.sort(key=lambda item: item[0])
+        return [entry for _, entry in found
+                if (any_namespace or namespaces_match(entry.namespace, namespace)) and entry.selects(labels)]
+
+
+class LabelLookup:
+    """Workloads found by the label pairs of their pods, for a selector: the candidates are the
+    workloads carrying the selector's rarest required pair (every workload when it requires none)."""
+
+    def __init__(self, workloads: Iterable[WorkloadEntry]) -> None:
+        self.workloads = [w for w in workloads if w.pod_labels is not None and not w.has_problems("labels")]
+        self._by_pair: dict[tuple[str, str], list[WorkloadEntry]] = {}
+        for workload in self.workloads:
+            for pair in (workload.pod_labels or {}).items():
+                self._by_pair.setdefault(pair, []).append(workload)
+
+    def candidates(self, selector: Any) -> list[WorkloadEntry]:
+        """The workloads that may carry every pair ``selector`` requires, in the order given."""
+        if not selector.match_labels:
+            return self.workloads
+        return min((self._by_pair.get(pair, []) for pair in selector.match_labels.items()), key=len)
+
+
 @index_rule("STS601", "pdb-missing", "warning", judges=StatefulSet, reads=PodDisruptionBudget,
             options=[MIN_REPLICAS])
 def pdb_missing(index: Index, options: dict[str, Any]) -> Iterator[Finding]:
     """replicas >= min-replicas and no PodDisruptionBudget in the run (or context) selects the pods."""
+    budgets = SelectorLookup(index.entries(PDB))
     for sts, labels in _statefulsets(index):
         replicas = sts.replicas
         if replicas is None or replicas < options["min-replicas"]:
             continue
-        budgets = cast("list[PodDisruptionBudgetEntry]", index.in_namespace(PDB, sts.namespace))
-        if not all([pdb.readable("selector") for pdb in budgets]):
-            continue  # a budget that cannot be read may be the one: STS006 says why
-        if any(pdb.selects(labels) for pdb in budgets):
+        unreadable = [pdb for pdb in budgets.unreadable if namespaces_match(pdb.namespace, sts.namespace)]
+        if unreadable:
+            for pdb in unreadable:
+                pdb.readable("selector")  # a budget that cannot be read may be the one: STS006 says why
+            continue
+        if budgets.selecting(labels, sts.namespace):
             continue
         message = (f'StatefulSet "{sts.name}" has {replicas} replicas and no PodDisruptionBudget selects its pods; '
                    "a node drain may evict several at once")
         related: list[Related] = []
-        elsewhere = [pdb for pdb in cast("list[PodDisruptionBudgetEntry]", index.entries(PDB))
-                     if not namespaces_match(pdb.namespace, sts.namespace) and not pdb.has_problems("selector")
-                     and pdb.selects(labels)]
+        elsewhere = cast("list[PodDisruptionBudgetEntry]", budgets.selecting(labels, any_namespace=True))
         if elsewhere:
             pdb = elsewhere[0]
             message = fitted(f'StatefulSet "{sts.name}" has {replicas} replicas and no PodDisruptionBudget in its '
@@ -96,21 +157,20 @@ def pdb_missing(index: Index, options: dict[str, Any]) -> Iterator[Finding]:
         yield sts.finding("STS601", message, sts.kind_span, anchor="kind", related=related)
 
 
-def _selected_workloads(index: Index, pdb: PodDisruptionBudgetEntry) -> list[WorkloadEntry]:
+def _selected_workloads(workloads: LabelLookup, pdb: PodDisruptionBudgetEntry) -> list[WorkloadEntry]:
     """The workloads whose pods ``pdb`` selects (namespaces that can match), each defined object
     once: a second definition of the same kind and name is an alternative, not more pods."""
     found: dict[tuple[str, str], WorkloadEntry] = {}
-    for kind in WORKLOAD_KINDS:
-        for workload in cast("list[WorkloadEntry]", index.in_namespace(kind, pdb.namespace)):
-            labels = workload.pod_labels
-            if labels is None or workload.has_problems("labels") or not pdb.selects(labels):
-                continue
-            key = (workload.kind, workload.name)
-            known = found.get(key)
-            if known is None:
-                found[key] = workload
-            elif known.replicas is not None and (workload.replicas is None or workload.replicas > known.replicas):
-                found[key] = workload  # the largest of alternatives, or unknown: never more findings
+    for workload in workloads.candidates(pdb.selector):
+        labels = workload.pod_labels
+        if labels is None or not namespaces_match(workload.namespace, pdb.namespace) or not pdb.selects(labels):
+            continue
+        key = (workload.kind, workload.name)
+        known = found.get(key)
+        if known is None:
+            found[key] = workload
+        elif known.replicas is not None and (workload.replicas is None or workload.replicas > known.replicas):
+            found[key] = workload  # the largest of alternatives, or unknown: never more findings
     return list(found.values())
 
 
@@ -156,10 +216,13 @@ def _blocking(pdb: PodDisruptionBudgetEntry, workloads: list[WorkloadEntry]) -> 
             reads=[PodTemplateWorkload])
 def pdb_blocks_eviction(index: Index, options: dict[str, Any]) -> Iterator[Finding]:
     """A PodDisruptionBudget that selects some StatefulSet's pods allows no voluntary disruption."""
+    lookup: LabelLookup | None = None
     for pdb in cast("list[PodDisruptionBudgetEntry]", index.subjects(PDB)):
         if not pdb.readable("selector") or pdb.selector is None:
             continue
-        workloads = _selected_workloads(index, pdb)
+        if lookup is None:
+            lookup = LabelLookup(cast("list[WorkloadEntry]", [w for kind in WORKLOAD_KINDS for w in index.entries(kind)]))
+        workloads = _selected_workloads(lookup, pdb)
         statefulsets = [w for w in workloads if w.kind == "StatefulSet"]
         if not statefulsets:
             continue
@@ -179,10 +242,11 @@ def pdb_blocks_eviction(index: Index, options: dict[str, Any]) -> Iterator[Findi
 @index_rule("STS603", "pdb-overlap", "error", judges=StatefulSet, reads=PodDisruptionBudget)
 def pdb_overlap(index: Index, options: dict[str, Any]) -> Iterator[Finding]:
     """More than one PodDisruptionBudget (certainly in the pods' namespace) selects the StatefulSet's pods."""
+    lookup = SelectorLookup(index.entries(PDB))
     for sts, labels in _statefulsets(index):
         budgets: dict[str, PodDisruptionBudgetEntry] = {}
-        for pdb in cast("list[PodDisruptionBudgetEntry]", index.in_namespace(PDB, sts.namespace)):
-            if certainly_same_namespace(pdb, sts) and pdb.selects(labels):
+        for pdb in cast("list[PodDisruptionBudgetEntry]", lookup.selecting(labels, sts.namespace)):
+            if certainly_same_namespace(pdb, sts):
                 budgets.setdefault(pdb.name, pdb)  # another definition of one budget is not another budget
         if len(budgets) < 2:
             continue

@@ -14,7 +14,7 @@ from stslint.model.entries import certainly_same_namespace
 from stslint.model.index import Index
 from stslint.model.workloads import DaemonSet, Deployment, ReplicaSet, StatefulSet, StatefulSetEntry, WorkloadEntry
 from stslint.rules import index_rule
-from stslint.rules.disruption import described, fitted
+from stslint.rules.disruption import SelectorLookup, described, fitted
 
 CONTROLLER_KINDS = ("StatefulSet", "Deployment", "ReplicaSet", "DaemonSet")
 
@@ -23,17 +23,16 @@ CONTROLLER_KINDS = ("StatefulSet", "Deployment", "ReplicaSet", "DaemonSet")
             reads=[StatefulSet, Deployment, ReplicaSet, DaemonSet])
 def workload_selector_overlap(index: Index, options: dict[str, Any]) -> Iterator[Finding]:
     """Another workload in the same namespace has a selector that selects the StatefulSet's pods."""
+    lookup = SelectorLookup(entry for kind in CONTROLLER_KINDS for entry in index.entries(kind))
     for sts in cast("list[StatefulSetEntry]", index.subjects("StatefulSet")):
         labels = sts.pod_labels
         if labels is None or sts.has_problems("labels"):
             continue
         others: dict[tuple[str, str], WorkloadEntry] = {}
-        for kind in CONTROLLER_KINDS:
-            for other in cast("list[WorkloadEntry]", index.in_namespace(kind, sts.namespace)):
-                if (other.kind, other.name) == (sts.kind, sts.name) or not certainly_same_namespace(other, sts):
-                    continue  # another definition of the same object is not another workload
-                if not other.has_problems("selector") and other.selects(labels):
-                    others.setdefault((other.kind, other.name), other)
+        for other in cast("list[WorkloadEntry]", lookup.selecting(labels, sts.namespace)):
+            if (other.kind, other.name) == (sts.kind, sts.name) or not certainly_same_namespace(other, sts):
+                continue  # another definition of the same object is not another workload
+            others.setdefault((other.kind, other.name), other)
         if not others:
             continue
         found = list(others.values())

@@ -8,7 +8,7 @@ without any the replicas may all land on one node (STS605, opt-in).
 """
 from __future__ import annotations
 
-from typing import Any, Iterator, NamedTuple
+from typing import Any, Iterator
 
 from stslint.findings import Finding
 from stslint.model.fields import Fields, listed
@@ -24,19 +24,23 @@ CONTROLLER_LABELS = frozenset({"statefulset.kubernetes.io/pod-name", "apps.kuber
 one of them may hold for the StatefulSet's own pods whatever the template says."""
 
 
-class Term(NamedTuple):
+class Term:
     """A pod (anti-)affinity term or a topology spread constraint, as far as spreading goes."""
 
-    fields: Fields
-    selector: LabelSelector | None
-    """Its labelSelector (None: it selects no pod)."""
-    readable: bool
-    """False when its selector, or what it says about namespaces, cannot be read."""
-    own_namespace: bool
-    """True when it stays in the pod's namespace (no namespaceSelector; namespaces absent, empty or
-    only the pod's own)."""
-    excluded_keys: tuple[str, ...]
-    """``mismatchLabelKeys``: the term selects pods whose values of these keys differ from the pod's."""
+    __slots__ = ("fields", "selector", "readable", "own_namespace", "excluded_keys")
+
+    def __init__(self, fields: Fields, selector: LabelSelector | None, readable: bool, own_namespace: bool,
+                 excluded_keys: tuple[str, ...]) -> None:
+        self.fields = fields
+        self.selector = selector
+        """Its labelSelector (None: it selects no pod)."""
+        self.readable = readable
+        """False when its selector, or what it says about namespaces, cannot be read."""
+        self.own_namespace = own_namespace
+        """True when it stays in the pod's namespace (no namespaceSelector; namespaces absent, empty or
+        only the pod's own)."""
+        self.excluded_keys = excluded_keys
+        """``mismatchLabelKeys``: the term selects pods whose values of these keys differ from the pod's."""
 
     @property
     def span(self) -> Span:
@@ -77,8 +81,10 @@ def spread_constraints(sts: StatefulSet) -> list[Term]:
     pod = sts.pod_spec()
     if pod is None:
         return []
-    return [_term(constraint, sts.namespace)._replace(own_namespace=True)
-            for _, constraint in pod.maps("topologySpreadConstraints")]
+    terms = [_term(constraint, sts.namespace) for _, constraint in pod.maps("topologySpreadConstraints")]
+    for term in terms:
+        term.own_namespace = True
+    return terms
 
 
 def selects_own_pods(term: Term, labels: dict[str, str]) -> bool:

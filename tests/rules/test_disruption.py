@@ -223,3 +223,32 @@ def test_603_v1_empty_selector_overlaps_a_specific_budget(tmp_path):
         ("STS603", "main.yaml", 11)]
     nothing = pdb("none", api="policy/v1beta1").replace("  selector:\n    matchLabels: {app: web}\n", "  selector: {}\n")
     assert found(tmp_path, service(), replicated(), pdb("a"), nothing, select=["STS603"]) == []
+
+
+# --- work stays linear ----------------------------------------------------------------------------
+
+
+def test_many_statefulsets_budgets_and_workloads_stay_linear(tmp_path):
+    """Thousands of StatefulSets, budgets and Deployments sharing a label (part-of) in one stream:
+    every StatefulSet is related to its own budget and Deployment only, in linear work."""
+    from tests.hostile.test_linear_work import _growth
+
+    def make(n: int) -> str:
+        docs = []
+        for i in range(n):
+            labels = f"{{app: a{i}, part-of: shop}}"
+            docs.append(f"apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {{name: w{i}}}\nspec:\n  replicas: 3\n"
+                        f"  serviceName: s{i}\n  selector: {{matchLabels: {labels}}}\n"
+                        f"  template:\n    metadata: {{labels: {labels}}}\n    spec: {{containers: [{{name: c, image: i}}]}}\n")
+            docs.append(pdb(f"p{i}", budget="minAvailable: 2", selector=f"matchLabels: {labels}"))
+            docs.append(f"apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: d{i}}}\nspec:\n"
+                        f"  selector: {{matchLabels: {{app: d{i}, part-of: shop}}}}\n"
+                        f"  template:\n    metadata: {{labels: {{app: d{i}, part-of: shop}}}}\n"
+                        "    spec: {containers: [{name: c, image: i}]}\n")
+        return "---\n".join(docs)
+
+    path = tmp_path / "check.yaml"
+    path.write_text(make(20), encoding="utf-8")
+    result = lint(discover([str(path)]), Settings(selected=resolve(["STS601", "STS602", "STS603", "STS608"])))
+    assert result.findings == []
+    assert _growth(tmp_path, make, 150) < 8
