@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from stslint.rules import RULES
 from stslint.reporting.github import escape_data, escape_property
 from tests.conftest import FIXTURES
 from tests.reporting.helpers import invoke, make_repo, statefulset
@@ -44,7 +45,7 @@ def test_every_fixture_finding_is_one_well_formed_command():
     assert len(commands) > 15 and result.exit_code == 1
     for level, properties, message in commands:
         code = properties["title"].split()[0]
-        assert level == ("warning" if code in {"STS301", "STS302", "STS404", "STS406"} else "error")
+        assert level == RULES[code].severity
         assert int(properties["endLine"]) >= int(properties["line"]) >= 1 and int(properties["col"]) >= 1
         assert properties["file"].startswith("fixtures/") and message
 

@@ -1,6 +1,9 @@
 """STS608: other workloads whose selector selects a StatefulSet's pods, in the same namespace for certain."""
 from __future__ import annotations
 
+from stslint.engine import Settings, lint
+from stslint.loading.discover import discover
+from stslint.selection import resolve
 from tests.rules.helpers import related, run, service, sts
 
 
@@ -65,3 +68,16 @@ def test_608_relates_the_other_workloads_selector(tmp_path):
              "backup.yaml": workload(namespace="db")}
     assert related(tmp_path, files, select=["STS608"]) == [
         ("STS608", [("backup.yaml", 7, 3, 'Deployment "backup" selects the pods of StatefulSet "web"')])]
+
+
+def test_608_through_aliases_and_merge_keys(tmp_path):
+    """Four StatefulSets of one List share a selector, through an anchor, plain copies and a merged
+    spec (``<<: *spec``): each is reported at its own ``selector:`` key, d's at the ``<<`` key."""
+    from tests.test_aliases import SHARED
+
+    path = tmp_path / "list.yaml"
+    path.write_text(SHARED, encoding="utf-8")
+    result = lint(discover([str(path)]), Settings(selected=resolve(["STS608"])))
+    assert [(f.object, f.line, f.column) for f in result.findings] == [
+        ("StatefulSet/a", 9, 5), ("StatefulSet/b", 21, 5), ("StatefulSet/c", 34, 5), ("StatefulSet/d", 43, 5)]
+    assert [(r.line, r.column) for r in result.findings[3].related] == [(9, 5), (21, 5), (34, 5)]
