@@ -193,14 +193,16 @@ def _blocking(pdb: PodDisruptionBudgetEntry, workloads: list[WorkloadEntry]) -> 
     if minimum is not None and maximum is not None:
         return None  # the API rejects a budget that sets both
     if maximum is not None:
-        if maximum == 0 or percent(maximum) == 0:
+        if maximum == 0 or percent(maximum) == 0:  # (a negative or over-100% budget is rejected by the API)
             shown = f'"{maximum}"' if isinstance(maximum, str) else "0"
             return pdb.max_unavailable_span, f"allows maxUnavailable {shown}"
         return None
     if minimum is None:
         return None
     share = percent(minimum)
-    if share is not None and share >= 100:
+    if share is not None and share > 100:
+        return None  # the API rejects a percentage over 100
+    if share == 100:
         return pdb.min_available_span, f'requires minAvailable "{minimum}" of the pods'
     total = _total_replicas(workloads)
     if total is None or total == 0 or (share is None and not isinstance(minimum, int)):
@@ -221,7 +223,8 @@ def pdb_blocks_eviction(index: Index, options: dict[str, Any]) -> Iterator[Findi
         if not pdb.readable("selector") or pdb.selector is None:
             continue
         if lookup is None:
-            lookup = LabelLookup(cast("list[WorkloadEntry]", [w for kind in WORKLOAD_KINDS for w in index.entries(kind)]))
+            workloads_of_run = [w for kind in WORKLOAD_KINDS for w in index.entries(kind)]
+            lookup = LabelLookup(cast("list[WorkloadEntry]", workloads_of_run))
         workloads = _selected_workloads(lookup, pdb)
         statefulsets = [w for w in workloads if w.kind == "StatefulSet"]
         if not statefulsets:
@@ -231,8 +234,8 @@ def pdb_blocks_eviction(index: Index, options: dict[str, Any]) -> Iterator[Findi
             continue
         span, how = blocking
         message = fitted(f'{described(workloads)}: PodDisruptionBudget "{pdb.name}" {how}; node drains will never '
-                         "finish", f'PodDisruptionBudget "{pdb.name}" {how} of the pods it selects; node drains will never '
-                         "finish")
+                         "finish", f'PodDisruptionBudget "{pdb.name}" {how} of the pods it selects; node drains '
+                         "will never finish")
         related = [w.related(w.kind_span, f'{w.kind} "{w.name}" is selected by PodDisruptionBudget "{pdb.name}"')
                    for w in workloads]
         anchor = "spec.maxUnavailable" if span == pdb.max_unavailable_span else "spec.minAvailable"
@@ -252,8 +255,9 @@ def pdb_overlap(index: Index, options: dict[str, Any]) -> Iterator[Finding]:
             continue
         found = sorted(budgets.values(), key=lambda pdb: pdb.name)
         names = described(found).replace("PodDisruptionBudget ", "")
-        message = fitted(f'StatefulSet "{sts.name}": PodDisruptionBudgets {names} {"both" if len(found) == 2 else "all"} '
-                         "select its pods; the eviction API refuses pods with several budgets, so drains never finish",
+        each = "both" if len(found) == 2 else "all"
+        message = fitted(f'StatefulSet "{sts.name}": PodDisruptionBudgets {names} {each} select its pods; the '
+                         "eviction API refuses pods with several budgets, so drains never finish",
                          f'StatefulSet "{sts.name}": {len(found)} PodDisruptionBudgets select its pods; the eviction '
                          "API refuses pods with several budgets")
         related = [pdb.related(_budget_span(pdb), f'PodDisruptionBudget "{pdb.name}" selects the pods of '

@@ -135,7 +135,8 @@ def anti_affinity_selector_mismatch(sts: StatefulSet, options: dict[str, Any]) -
         return
     first = local[0]
     own = listed([f'"{key}={value}"' for key, value in labels.items()], limit=1)
-    message = fitted(f'StatefulSet "{sts.name}": podAntiAffinity selects {shown_selector(first.selector)}, not its pods '
+    selects = shown_selector(first.selector)
+    message = fitted(f'StatefulSet "{sts.name}": podAntiAffinity selects {selects}, not its pods '
                      f"({own}); its replicas are not kept apart",
                      f'StatefulSet "{sts.name}": no podAntiAffinity term selects its own pod template labels; its '
                      "replicas are not kept apart")

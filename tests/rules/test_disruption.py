@@ -116,6 +116,7 @@ def test_601_unreadable_budget_selector_is_sts006_and_quiet(tmp_path):
     ("minAvailable: 4", "3", True),
     ("minAvailable: 2", "3", False),
     ('minAvailable: "100%"', None, True),
+    ('minAvailable: "150%"', "3", False),  # rejected by the API: not a budget
     ('minAvailable: "67%"', "3", True),  # ceil(2.01) = 3
     ('minAvailable: "66%"', "3", False),  # ceil(1.98) = 2
     ("minAvailable: 1", None, False),  # replicas omitted: no comparison
@@ -218,10 +219,11 @@ def test_603_one_budget_defined_twice_is_one_budget(tmp_path):
 
 
 def test_603_v1_empty_selector_overlaps_a_specific_budget(tmp_path):
-    everything = pdb("all").replace("  selector:\n    matchLabels: {app: web}\n", "  selector: {}\n")
+    empty = ("  selector:\n    matchLabels: {app: web}\n", "  selector: {}\n")
+    everything = pdb("all").replace(*empty)
     assert found(tmp_path, service(), replicated(), pdb("a"), everything, select=["STS603"]) == [
         ("STS603", "main.yaml", 11)]
-    nothing = pdb("none", api="policy/v1beta1").replace("  selector:\n    matchLabels: {app: web}\n", "  selector: {}\n")
+    nothing = pdb("none", api="policy/v1beta1").replace(*empty)
     assert found(tmp_path, service(), replicated(), pdb("a"), nothing, select=["STS603"]) == []
 
 
@@ -239,7 +241,8 @@ def test_many_statefulsets_budgets_and_workloads_stay_linear(tmp_path):
             labels = f"{{app: a{i}, part-of: shop}}"
             docs.append(f"apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {{name: w{i}}}\nspec:\n  replicas: 3\n"
                         f"  serviceName: s{i}\n  selector: {{matchLabels: {labels}}}\n"
-                        f"  template:\n    metadata: {{labels: {labels}}}\n    spec: {{containers: [{{name: c, image: i}}]}}\n")
+                        f"  template:\n    metadata: {{labels: {labels}}}\n"
+                        "    spec: {containers: [{name: c, image: i}]}\n")
             docs.append(pdb(f"p{i}", budget="minAvailable: 2", selector=f"matchLabels: {labels}"))
             docs.append(f"apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: d{i}}}\nspec:\n"
                         f"  selector: {{matchLabels: {{app: d{i}, part-of: shop}}}}\n"
