@@ -59,7 +59,8 @@ class RulePlan:
     def of(cls, settings: Settings) -> RulePlan:
         """The plan of a run with these settings."""
         rules = settings.rules
-        options = {code: {**rules[code].defaults(), **settings.rule_options.get(code, {})}
+        options = {code: {**rules[code].defaults(), **settings.rule_options.get(code, {}),
+                          **{name: settings.run_input(name) for name in rules[code].run_inputs}}
                    for code in settings.selected if code in rules}
         return cls(rules, settings.selected, options, rules.object_rules(settings.selected),
                    rules.index_rules(settings.selected))
@@ -81,7 +82,8 @@ class RulePlan:
         if found is None:
             related = any(issubclass(view, read) for rule in self.rules.values() if rule.scope == "index"
                           for read in rule.reads)
-            found = self._reads[view] = bool(self.rules_for(view)) or (bool(self.index_rules) and related)
+            judging = any(rule.view is not Resource for rule in self.rules_for(view))  # not every-object rules
+            found = self._reads[view] = judging or (bool(self.index_rules) and related)
         return found
 
     def indexes(self, view: type[Resource]) -> bool:

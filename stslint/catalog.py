@@ -90,8 +90,9 @@ def explain(code_or_name: str, rules: RuleSet = BUILTIN) -> dict[str, Any]:
     if rule is None:
         raise UnknownRule(code_or_name)
     doc = documentation(rule)
-    # a built-in rule: the documentation page of what it checks; a policy: the file and line defining it
-    extra = {"source": doc["source"]} if doc.get("source") else {}
+    extra = {"source": doc["source"]} if doc.get("source") else {}  # a policy: the file and line defining it
+    if doc.get("reference"):
+        extra["reference"] = doc["reference"]  # the Kubernetes documentation page behind the rule
     return {
         "code": rule.code,
         "name": rule.name,

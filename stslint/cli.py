@@ -61,6 +61,18 @@ def _namespace_name(ctx: click.Context, param: click.Parameter, value: str | Non
     return value
 
 
+def _kubernetes_version(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--kubernetes-version``: a Kubernetes release, checked as the configuration's ``kubernetes-version`` is."""
+    if value is None:
+        return None
+    from stslint.kubernetes import version_problem
+
+    problem = version_problem(value)
+    if problem is not None:
+        raise click.BadParameter(problem, ctx, param)
+    return value
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True,
              no_args_is_help=False, subcommand_metavar="COMMAND [ARGS]...")
 @click.version_option(__version__, "--version", prog_name="stslint", message="%(prog)s %(version)s")
@@ -101,6 +113,9 @@ def cli(ctx: click.Context) -> None:
 @click.option("--ignore", metavar="RULES", help="Comma-separated codes, prefixes or names not to report.")
 @click.option("--namespace", "-n", metavar="NS", callback=_namespace_name,
               help="Namespace of objects that carry none (what kubectl apply -n NS would give them).")
+@click.option("--kubernetes-version", metavar="VERSION", callback=_kubernetes_version,
+              help="The Kubernetes release the manifests target (1.29 or v1.29): STS501 and STS502 report only "
+                   "APIs removed at or before it (default: the newest release stslint knows).")
 @click.option("--stdin-filename", metavar="PATH",
               help="The file name to report for standard input (-); with no path, standard input is read.")
 @click.option("--max-file-size", type=click.IntRange(min=1), default=None, metavar="BYTES",
@@ -156,7 +171,7 @@ def check(paths: tuple[str, ...], output_format: str | None, output_file: str | 
           unsafe_fixes: bool = False, diff: bool = False, add_noqa: bool = False, noqa_reason: str | None = None,
           baseline_path: str | None = None, write_baseline_path: str | None = None, render_mode: str | None = None,
           values_files: tuple[str, ...] = (), set_values: tuple[str, ...] = (),
-          release_name: str | None = None) -> None:
+          release_name: str | None = None, kubernetes_version: str | None = None) -> None:
     """Lint manifests: files, directories or - for stdin. No path means the current directory
     (standard input with --stdin-filename).
 
@@ -205,7 +220,7 @@ def check(paths: tuple[str, ...], output_format: str | None, output_file: str | 
     try:
         settings = config.settings(select=split_list(select), ignore=split_list(ignore),
                                    extend_select=split_list(extend_select), namespace=namespace or None,
-                                   max_file_size=max_file_size)
+                                   max_file_size=max_file_size, kubernetes_version=kubernetes_version)
     except SelectionError as exc:
         _fail(str(exc))
         return
@@ -515,7 +530,8 @@ def _rule_set(policy_paths: tuple[str, ...]) -> Any:
 @cli.command("rules")
 @click.option("--format", "output_format", type=_Choice(["text", "json"]), default="text", show_default=True)
 def rules_command(output_format: str, policy_paths: tuple[str, ...] = ()) -> None:
-    """List every rule (policies included): code, name, severity and summary."""
+    """List every rule (policies included): code, name, severity, default state (on, or opt-in: run only
+    when selected by code, name, a prefix longer than STS, or ALL) and summary."""
     from stslint.catalog import all_rules
 
     catalog = all_rules(_rule_set(policy_paths))
@@ -525,8 +541,8 @@ def rules_command(output_format: str, policy_paths: tuple[str, ...] = ()) -> Non
     width = max(len(r["name"]) for r in catalog)
     code_width = max(len(r["code"]) for r in catalog)  # policy codes may be longer than STS103
     for r in catalog:
-        opt_in = " (opt-in)" if r["opt_in"] else ""
-        click.echo(f"{r['code']:<{code_width}}  {r['name']:<{width}}  {r['severity']:<7}  {r['summary']}{opt_in}")
+        default = "opt-in" if r["opt_in"] else "on"
+        click.echo(f"{r['code']:<{code_width}}  {r['name']:<{width}}  {r['severity']:<7}  {default:<6}  {r['summary']}")
 
 
 @cli.command()
@@ -565,11 +581,25 @@ def explain(rule: str, output_format: str, policy_paths: tuple[str, ...] = ()) -
         example = doc["examples"].get(label)
         if example:
             lines += ["", f"Example ({label}):", _indent(example)]
-    source = doc.get("source")
-    if source:
-        documented = source.startswith("https://")  # a built-in rule's page; a policy's file and line
-        lines += ["", f"Source: {source}" if documented else f"Defined by the policy at {source}."]
+    if doc.get("reference"):
+        lines += ["", f"Kubernetes documentation: {doc['reference']}"]
+    if doc.get("source"):
+        lines += ["", f"Defined by the policy at {doc['source']}."]
     click.echo("\n".join(lines).rstrip())
+
+
+@cli.command("server")
+@click.option("--stdio", is_flag=True, help="Speak LSP over standard input and output (the default; editors "
+                                            "that pass it are accepted).")
+def server_command(stdio: bool) -> None:
+    """Run the language server for editors: live diagnostics, quick fixes and explanations, against
+    the other files of the workspace (LSP over stdio; needs `pip install "stslint[server]"`)."""
+    try:
+        from stslint.server.app import serve
+    except ImportError as exc:
+        _config_fail(f"the language server needs the server extra (pygls, lsprotocol): pip install "
+                     f'"stslint[server]" ({exc})')
+    sys.exit(serve())
 
 
 _POLICY_OPTION = click.Option(["--policy", "policy_paths"], multiple=True, metavar="PATH", type=click.Path(exists=True),

@@ -58,6 +58,8 @@ class Config:
     exclude: list[str] = field(default_factory=list)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     namespace: str | None = None
+    kubernetes_version: str | None = None
+    """``kubernetes-version`` as written (``1.29`` or ``v1.29``; validated)."""
     fail_on: str | None = None
     fail_on_empty: bool | None = None
     format: str | None = None
@@ -121,7 +123,7 @@ class Config:
 
     def settings(self, *, select: list[str] | None = None, ignore: list[str] | None = None,
                  extend_select: list[str] | None = None, namespace: str | None = None,
-                 max_file_size: int | None = None) -> Settings:
+                 max_file_size: int | None = None, kubernetes_version: str | None = None) -> Settings:
         """The engine settings of a run: this file's, overridden by the command line's. Raises
         stslint.selection.SelectionError for an unknown command-line selector."""
         from stslint.settings import Settings
@@ -131,10 +133,14 @@ class Config:
         rules = self.rule_set_or_builtin()
         selected = resolve_layers([(self.select, self.ignore, self.extend_select),
                                    (select, ignore or [], extend_select or [])], rules)
+        from stslint.kubernetes import NEWEST_RELEASE, parse_version
+
+        target = kubernetes_version or self.kubernetes_version
         return Settings(selected=selected, namespace=namespace or self.namespace,
                         max_file_size=max_file_size or DEFAULT_MAX_FILE_SIZE,
                         rule_options=self.rule_options(), severities=dict(self.severity),
-                        file_ignores=self.file_ignores(), rules=rules)
+                        file_ignores=self.file_ignores(), rules=rules,
+                        kubernetes_version=(parse_version(target) if target else None) or NEWEST_RELEASE)
 
 
 def _is_git_root(directory: str) -> bool:

@@ -74,6 +74,12 @@ def build_schema() -> dict[str, Any]:
                 "description": "Namespace of objects that carry none (what kubectl apply -n would give them).",
                 "type": "string", "pattern": "^" + NAMESPACE.pattern.replace("\\Z", "$"),
             },
+            "kubernetes-version": {
+                "description": "The Kubernetes release the manifests target (1.29 or v1.29): STS501 and STS502 "
+                               "report only APIs removed at or before it (default: the newest release stslint "
+                               "knows).",
+                "type": "string", "pattern": r"^v?1\.[0-9]{1,3}(\.[0-9]{1,4})?$",
+            },
             "fail-on": {"description": "Lowest severity that makes the run exit 1.", "enum": ["error", "warning"]},
             "fail-on-empty": {"description": "Exit 1 when the run reads no Kubernetes object (a gate pointed at the "
                                              "wrong path); as --fail-on-empty. Not applied in hook mode (--hook).",

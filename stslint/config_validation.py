@@ -156,6 +156,15 @@ def _namespace(value: Any, path: KeyPath, rules: RuleSet) -> str:
     return value  # type: ignore[no-any-return]
 
 
+def _kubernetes_version(value: Any, path: KeyPath, rules: RuleSet) -> str:
+    from stslint.kubernetes import version_problem
+
+    problem = version_problem(value)
+    if problem is not None:
+        raise ConfigInvalid(path, f"{_label(path)} {problem}")
+    return value  # type: ignore[no-any-return]
+
+
 def _choice(choices: tuple[str, ...]) -> Callable[[Any, KeyPath, RuleSet], str]:
     def check(value: Any, path: KeyPath, rules: RuleSet) -> str:
         if value not in choices or not isinstance(value, str):
@@ -265,6 +274,7 @@ VALIDATORS: dict[str, Callable[[Any, KeyPath, RuleSet], Any]] = {
     "format": _format,
     "helm": _helm,
     "ignore": _selectors,
+    "kubernetes-version": _kubernetes_version,
     "kustomize": _kustomize,
     "namespace": _namespace,
     "per-file-ignores": _per_file_ignores,

@@ -118,7 +118,7 @@ def test_the_annotation_of_one_definition_does_not_cover_another_in_the_same_fil
     annotated = sts.format(annotations='  annotations: {stslint.io/ignore: "STS301,STS302"}\n')
     # three definitions of StatefulSet/web: only the second, annotated one, is suppressed
     text = sts.format(annotations="") + "---\n" + annotated + "---\n" + sts.format(annotations="")
-    assert findings(tmp_path, text) == [
+    assert [f for f in findings(tmp_path, text) if f[0] != "STS007"] == [
         ("STS301", "StatefulSet/web", 11, 21), ("STS302", "StatefulSet/web", 11, 21),
         ("STS301", "StatefulSet/web", 36, 21), ("STS302", "StatefulSet/web", 36, 21)]
 

@@ -24,7 +24,7 @@ spec:
       containers:
         - name: db
           readinessProbe: {tcpSocket: {port: 80}}
-          livenessProbe: {tcpSocket: {port: 80}}
+          livenessProbe: {tcpSocket: {port: 80}, failureThreshold: 6}
 """
 SVC = "apiVersion: v1\nkind: Service\nmetadata:\n  name: db\nspec:\n  clusterIP: 10.0.0.1\n  selector: {app: db}\n"
 

@@ -91,6 +91,9 @@ def test_rules_lists_every_code():
     assert done.returncode == 0
     listed = [line.split()[0] for line in done.stdout.splitlines()]
     assert listed == sorted(RULES)
+    defaults = {line.split()[0]: line.split()[3] for line in done.stdout.splitlines()}
+    assert defaults == {code: "opt-in" if rule.opt_in else "on" for code, rule in RULES.items()}
+    assert {code for code, state in defaults.items() if state == "opt-in"} == {"STS005", "STS409"}
     as_json = json.loads(run_stslint("rules", "--format", "json").stdout)
     assert [r["code"] for r in as_json] == sorted(RULES)
     assert all(r["summary"] for r in as_json)
@@ -195,7 +198,7 @@ JSON_STREAM = """{
           {
             "name": "postgres",
             "image": "postgres:16.4",
-            "livenessProbe": {"tcpSocket": {"port": 5432}}
+            "livenessProbe": {"tcpSocket": {"port": 5432}, "failureThreshold": 6}
           }
         ]
       }
@@ -210,7 +213,7 @@ JSON_STREAM = """{
 {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "cache"},
  "spec": {"serviceName": "cahce", "selector": {"matchLabels": {"app": "cache"}},
   "template": {"metadata": {"labels": {"app": "cache"}}, "spec": {"containers": [{"name": "redis",
-   "image": "redis:7", "readinessProbe": {"exec": {"command": ["true"]}}, "livenessProbe": {"exec": {"command": ["true"]}}}]}}}}
+   "image": "redis:7", "readinessProbe": {"exec": {"command": ["true"]}}, "livenessProbe": {"exec": {"command": ["true"]}, "failureThreshold": 6}}]}}}}
 """
 STREAM_FINDINGS = [("STS301", 13, 13), ("STS102", 28, 11)]
 """The pg container without a readinessProbe (the first object); the cache StatefulSet's serviceName,

@@ -229,7 +229,8 @@ def test_format_near_misses_get_did_you_mean(tmp_path):
 @pytest.mark.parametrize(("word", "meant"), [
     ("readiness-probe", "did you mean STS301 (readiness-probe-missing)?"),
     ("probe", "did you mean one of STS301 (readiness-probe-missing), STS302 (liveness-probe-missing), "
-              "STS303 (probe-port-unknown), STS306 (probe-handler-missing)?"),
+              "STS303 (probe-port-unknown), STS304 (probes-identical), STS305 (init-container-probe), "
+              "STS306 (probe-handler-missing)?"),
     ("STS10", "did you mean one of STS101 (service-name-missing), STS102 (service-not-found), "
               "STS103 (service-not-headless), STS104 (service-selector-mismatch)?"),
     ("STS0301", "did you mean STS301 (readiness-probe-missing)?"),
@@ -291,7 +292,7 @@ def test_bare_stslint_is_a_one_line_usage_error_listing_the_commands():
     done = run_stslint()
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == ("stslint: error: missing command; usage: stslint COMMAND [ARGS]..., where COMMAND is "
-                           "check, explain, fix or rules (see stslint --help)\n")
+                           "check, explain, fix, rules or server (see stslint --help)\n")
     helped = run_stslint("--help")
     assert helped.returncode == 0 and helped.stdout.startswith("Usage: stslint [OPTIONS] COMMAND [ARGS]...")
     checked = run_stslint("check", "--help")

@@ -128,10 +128,15 @@ YAML_ERRORS = [
     ("rules:\n  STS301: [x]\n", 2, '"rules.STS301" must be a mapping of the options of STS301; found list'),
     ("rules:\n  STS301: {}\n  readiness-probe-missing: {}\n", 3, "rule STS301 is given twice"),
     ("selct: [STS1]\n", 1, 'unknown key "selct"; expected one of baseline, context, exclude, extend-select, fail-on, '
-     'fail-on-empty, format, helm, ignore, kustomize, namespace, per-file-ignores, policies, render, rules, select, '
+     'fail-on-empty, format, helm, ignore, kubernetes-version, kustomize, namespace, per-file-ignores, policies, '
+     'render, rules, select, '
      'severity; did you mean '
      '"select"?'),
     ("# comment\n- STS1\n", 2, "the configuration must be a mapping of settings"),
+    ("kubernetes-version: 1.29\n", 1, '"kubernetes-version" must be a Kubernetes release such as 1.29 or v1.29; '
+     "found 1.29"),
+    ("kubernetes-version: v2.0\n", 1, '"kubernetes-version" must be a Kubernetes release such as 1.29 or v1.29; '
+     'found "v2.0"'),
     ("a: [\n", 2, "invalid YAML:"),
     ("select: []\nselect: []\n", 2, 'duplicate key "select"'),
     ("select: []\n---\nignore: []\n", 3, "several YAML documents"),

@@ -97,7 +97,7 @@ def test_text_is_kept_for_files_whose_only_findings_come_from_the_index(tmp_path
     sts.write_text("apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: web}\nspec:\n  serviceName: web\n"
                    "  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n"
                    "    spec:\n      containers:\n      - name: app\n        readinessProbe: {exec: {command: [a]}}\n"
-                   "        livenessProbe: {exec: {command: [a]}}\n")
+                   "        livenessProbe: {exec: {command: [a]}, failureThreshold: 6}\n")
     result = lint(discover([str(sts)]))
     assert [(f.code, f.line) for f in result.findings] == [("STS102", 5)]
     assert {name: text.text for name, text in result.texts.items()} == {str(sts): sts.read_text()}
@@ -137,7 +137,7 @@ spec:
       containers:
       - name: db
         readinessProbe: {exec: {command: [a]}}
-        livenessProbe: {exec: {command: [a]}}
+        livenessProbe: {exec: {command: [a]}, failureThreshold: 6}
 """
 WRONG_CLUSTER_IP = "apiVersion: v1\nkind: Service\nmetadata: {name: db}\nspec:\n  clusterIP: [None]\n  selector: {app: db}\n"
 
@@ -235,7 +235,7 @@ def test_a_plain_merge_marker_as_a_value_is_text(tmp_path):
     path.write_text("apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: <<}\nspec:\n  serviceName: <<\n"
                     "  selector: {matchLabels: {app: <<}}\n  template:\n    metadata: {labels: {app: <<}}\n"
                     "    spec: {containers: [{name: <<, image: x, readinessProbe: {exec: {command: [a]}},"
-                    " livenessProbe: {exec: {command: [a]}}}]}\n")
+                    " livenessProbe: {exec: {command: [a]}, failureThreshold: 6}}]}\n")
     findings = lint(discover([str(path)])).findings
     assert [(f.code, f.message.split(":")[0]) for f in findings] == [("STS102", 'StatefulSet "<<"')]
 
@@ -245,7 +245,7 @@ def test_an_unnamed_claim_template_is_shown_as_unnamed(tmp_path):
     path.write_text("apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec:\n  serviceName: ''\n"
                     "  selector: {matchLabels: {app: db}}\n  template:\n    metadata: {labels: {app: db}}\n"
                     "    spec: {containers: [{name: c, image: x, readinessProbe: {exec: {command: [a]}},"
-                    " livenessProbe: {exec: {command: [a]}}}]}\n  volumeClaimTemplates:\n  - spec: {}\n")
+                    " livenessProbe: {exec: {command: [a]}, failureThreshold: 6}}]}\n  volumeClaimTemplates:\n  - spec: {}\n")
     [message] = [f.message for f in lint(discover([str(path)])).findings if f.code == "STS404"]
     assert 'volumeClaimTemplate "(unnamed)"' in message and '"None"' not in message
 

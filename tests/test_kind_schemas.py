@@ -511,9 +511,20 @@ OUT_OF_SCOPE = [
      {("Service/other", "spec.clusterIP")}),
     ("unused-storage-class", "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: fast}\n"
                              "reclaimPolicy: [Delete]\n", {("StorageClass/fast", "reclaimPolicy")}),
+]
+
+# The identity of every modelled object (a PVC, a PDB as much as a StatefulSet): STS007 reads the names and
+# namespaces of all of them to find duplicates, so a wrong-typed one is reported.
+IDENTITY = [
     ("pvc-name-int", "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: 5}\n",
      {("PersistentVolumeClaim/5", "metadata.name")}),
 ]
+
+
+@pytest.mark.parametrize("text, rejected", [case[1:] for case in IDENTITY], ids=[case[0] for case in IDENTITY])
+def test_the_identity_of_every_modelled_object_is_read_and_reported(tmp_path, text, rejected):
+    assert schema_verdicts(text) == rejected
+    assert stslint_verdicts(_write(tmp_path, text)) == rejected
 
 
 @pytest.mark.parametrize("text, rejected", [case[1:] for case in OUT_OF_SCOPE], ids=[case[0] for case in OUT_OF_SCOPE])

@@ -12,7 +12,7 @@ ALL_CODES = set(RULES)
 
 
 def test_default_set_is_every_rule_but_the_opt_in_ones():
-    assert resolve() == ALL_CODES - {"STS005", "STS605"}
+    assert resolve() == ALL_CODES - {"STS005", "STS409", "STS605"}
 
 
 @pytest.mark.parametrize(("select", "has_opt_in"), [
@@ -23,10 +23,18 @@ def test_opt_in_rules_need_their_code_name_a_longer_prefix_or_all(select, has_op
     assert ("STS005" in resolve(select)) is has_opt_in
 
 
+@pytest.mark.parametrize(("select", "has_opt_in"), [
+    (["STS409"], True), (["no-persistent-storage"], True), (["STS4"], True), (["STS40"], True), (["ALL"], True),
+    (["STS"], False), (None, False), (["STS41"], False),
+])
+def test_sts409_is_opt_in_like_sts005(select, has_opt_in):
+    assert ("STS409" in resolve(select)) is has_opt_in
+
+
 def test_prefix_name_and_ignore():
-    assert resolve(["STS3"]) == INPUT | {"STS301", "STS302", "STS303", "STS306"}
+    assert resolve(["STS3"]) == INPUT | {"STS301", "STS302", "STS303", "STS304", "STS305", "STS306"}
     assert resolve(["ALL"], ignore=["STS3", "storage-class-missing"]) == ALL_CODES - {
-        "STS301", "STS302", "STS303", "STS306", "STS404"}
+        "STS301", "STS302", "STS303", "STS304", "STS305", "STS306", "STS404"}
     assert resolve(["STS1"], extend_select=["STS501"]) == INPUT | {"STS101", "STS102", "STS103", "STS104", "STS501"}
 
 
@@ -41,10 +49,11 @@ def test_unknown_selector_is_an_error():
 
 def test_command_line_layer_overrides_the_file_layer():
     file_layer = (["STS3"], ["STS302"], [])
-    assert resolve_layers([file_layer, (None, [], [])]) == INPUT | {"STS301", "STS303", "STS306"}
-    assert resolve_layers([file_layer, (["STS4"], [], [])]) == INPUT | {"STS401", "STS402", "STS403", "STS404",
-                                                                        "STS405", "STS406", "STS407"}
-    assert resolve_layers([file_layer, (None, ["STS301"], ["STS005"])]) == INPUT | {"STS303", "STS306", "STS005"}
+    probes = {"STS301", "STS303", "STS304", "STS305", "STS306"}
+    assert resolve_layers([file_layer, (None, [], [])]) == INPUT | probes
+    assert resolve_layers([file_layer, (["STS4"], [], [])]) == INPUT | {
+        "STS401", "STS402", "STS403", "STS404", "STS405", "STS406", "STS407", "STS408", "STS409", "STS410", "STS411"}
+    assert resolve_layers([file_layer, (None, ["STS301"], ["STS005"])]) == INPUT | (probes - {"STS301"}) | {"STS005"}
     assert resolve_layers([(None, ["STS302"], []), (None, [], ["STS302"])]) >= {"STS302"}
 
 
@@ -60,6 +69,6 @@ def test_selection_through_the_cli_and_the_config(tmp_path):
     assert stslint(root, "check", "--format", "json", "--extend-select", "STS301", "sts.yaml").triples() == [
         ("STS301", 14, 11), ("STS302", 14, 11)]
     assert stslint(root, "check", "--format", "json", "--select", "ALL", "--ignore", "STS302",
-                   "sts.yaml").triples() == [("STS301", 14, 11)]
+                   "sts.yaml").triples() == [("STS409", 2, 1), ("STS301", 14, 11)]  # ALL: opt-in STS409 too
     bad = stslint(root, "check", "--select", "STS9", "sts.yaml")
     assert bad.exit_code == 2 and "unknown rule selector 'STS9'" in bad.stderr

@@ -170,7 +170,7 @@ spec:
       containers:
         - name: app
           image: app:1
-          livenessProbe: {tcpSocket: {port: 80}}
+          livenessProbe: {tcpSocket: {port: 80}, failureThreshold: 6}
 """
 
 
@@ -349,7 +349,7 @@ spec:
         - name: nginx
           image: nginx:1.27
           readinessProbe: {tcpSocket: {port: 80}}
-          livenessProbe: {tcpSocket: {port: 80}}
+          livenessProbe: {tcpSocket: {port: 80}, failureThreshold: 6}
 """
 NOT_HEADLESS = """\
 apiVersion: v1

@@ -201,6 +201,14 @@ class Fields:
         """The string under ``key``, or None."""
         return self._typed(key, str, "a string")  # type: ignore[no-any-return]
 
+    def integer(self, key: str) -> int | None:
+        """The integer under ``key``, or None (an integral float, ``3.0``, is the integer it reaches the
+        API server as)."""
+        value = self.data.get(key)
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        return self._typed(key, int, "an integer")  # type: ignore[no-any-return]
+
     def int_or_str(self, key: str) -> int | str | None:
         """An IntOrString field (ports), or None. An integral float (``8080.0``) is the integer it
         reaches the API server as (YAML to JSON writes it ``8080``)."""

@@ -1,7 +1,8 @@
-"""Storage: StorageClasses, PersistentVolumes and PersistentVolumeClaims (what keeps the data)."""
+"""Storage: StorageClasses, PersistentVolumes and PersistentVolumeClaims (what keeps the data, and who may
+share it)."""
 from __future__ import annotations
 
-from stslint.model.entries import EDITS, OPTIONAL_STRING, SPAN, Entry, Value
+from stslint.model.entries import EDITS, OPTIONAL_STRING, SPAN, STRING, Entry, Value, list_of
 from stslint.model.resource import Resource, register_view
 
 
@@ -57,6 +58,14 @@ class StorageClass(Resource):
         return None if edit is None else [edit_record(edit)]
 
 
+class PersistentVolumeEntry(Entry):
+    """A PersistentVolume: its identity only (STS007 relates definitions of one name)."""
+
+    __slots__ = ()
+    KINDS = frozenset({"PersistentVolume"})
+    CLUSTER_SCOPED = True
+
+
 @register_view
 class PersistentVolume(Resource):
     """A PersistentVolume (v1); cluster-scoped."""
@@ -65,6 +74,25 @@ class PersistentVolume(Resource):
     API_VERSIONS = ("v1",)
     CLUSTER_SCOPED = True
 
+    def entry(self) -> PersistentVolumeEntry:
+        """The index entry: identity only."""
+        return self.build_entry(PersistentVolumeEntry, [])
+
+
+class PersistentVolumeClaimEntry(Entry):
+    """A PersistentVolumeClaim and its access modes."""
+
+    __slots__ = ()
+    KINDS = frozenset({"PersistentVolumeClaim"})
+
+    access_modes = Value(list_of(STRING), group="accessModes", default=None)
+    """``spec.accessModes`` (None when absent or unreadable)."""
+
+    def shared_by_design(self) -> bool:
+        """Whether every access mode lets several nodes mount the claim (ReadWriteMany, ReadOnlyMany)."""
+        modes = self.access_modes
+        return bool(modes) and all(mode in ("ReadWriteMany", "ReadOnlyMany") for mode in modes)
+
 
 @register_view
 class PersistentVolumeClaim(Resource):
@@ -72,3 +100,20 @@ class PersistentVolumeClaim(Resource):
 
     KIND = "PersistentVolumeClaim"
     API_VERSIONS = ("v1",)
+
+    def entry(self) -> PersistentVolumeClaimEntry:
+        """The index entry: the access modes."""
+
+        def access_modes(entry: Entry) -> None:
+            spec = self.spec()
+            modes = spec.seq("accessModes") if spec is not None else None
+            if modes is None:
+                return
+            for index, mode in enumerate(modes):
+                if not isinstance(mode, str):
+                    assert spec is not None
+                    spec.report(f"spec.accessModes[{index}]", spec.item_span("accessModes", index), "a string", mode)
+                    return
+            entry.access_modes = list(modes)  # type: ignore[attr-defined]
+
+        return self.build_entry(PersistentVolumeClaimEntry, [("accessModes", access_modes)])

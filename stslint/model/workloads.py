@@ -138,7 +138,7 @@ class PodTemplateWorkload(Resource):
     REPLICATED: ClassVar[bool] = False
     """Whether the kind has ``spec.replicas`` (StatefulSet, Deployment, ReplicaSet)."""
 
-    def replicas(self) -> int | None:
+    def replicas_written(self) -> int | None:
         """``spec.replicas`` as written, or None when the kind has none, it is omitted (the API
         default of 1, or an autoscaler owns it) or wrong-typed (reported). An integral float is the
         integer it reaches the API server as."""
@@ -190,7 +190,7 @@ class PodTemplateWorkload(Resource):
                 entry.selector_span = span  # type: ignore[attr-defined]
 
         def replicas(entry: Entry) -> None:
-            entry.replicas = self.replicas()  # type: ignore[attr-defined]
+            entry.replicas = self.replicas_written()  # type: ignore[attr-defined]
 
         return [("labels", labels), ("selector", selector), ("replicas", replicas)]
 
@@ -256,6 +256,39 @@ class ClaimTemplate:
                    data["name_readable"])
 
 
+class SharedClaim:
+    """A pod volume that mounts one existing PersistentVolumeClaim into every replica, writable: the
+    volume's name, the claim's, where ``claimName:`` is and its anchor."""
+
+    __slots__ = ("volume", "claim", "span", "anchor")
+
+    def __init__(self, volume: str, claim: str, span: Span, anchor: str) -> None:
+        self.volume = volume
+        self.claim = claim
+        self.span = span
+        self.anchor = anchor
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SharedClaim) and all(getattr(self, a) == getattr(other, a) for a in self.__slots__)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"SharedClaim({self.to_record()!r})"
+
+    def to_record(self) -> dict[str, Any]:
+        """The shared claim as JSON data."""
+        return {"volume": self.volume, "claim": self.claim, "span": list(self.span), "anchor": self.anchor}
+
+    @classmethod
+    def from_record(cls, data: dict[str, Any]) -> SharedClaim:
+        """A shared claim from :meth:`to_record` data (BadRecord when malformed)."""
+        texts = data.get("volume"), data.get("claim"), data.get("anchor")
+        if not all(isinstance(text, str) for text in texts):
+            raise BadRecord("a shared claim record has a volume, a claim and an anchor")
+        return cls(data["volume"], data["claim"], SPAN.load(data.get("span")), data["anchor"])
+
+
 class WorkloadEntry(Entry):
     """A pod-template workload as cross-object rules see it: its pods' labels and its selector."""
 
@@ -284,6 +317,9 @@ class StatefulSetEntry(WorkloadEntry):
     service_name_span = Value(SPAN, default=None)
     """Where ``serviceName:`` is (the ``kind:`` when absent)."""
     claims = Value(list_of(Record(ClaimTemplate)), group="claims", default=())
+    shared_claims = Value(list_of(Record(SharedClaim)), group="sharedClaims", default=())
+    """Writable ``persistentVolumeClaim`` volumes every one of several replicas mounts (empty with
+    fewer than 2 replicas, and without replicas: an autoscaler owns the count)."""
 
 
 @register_view
@@ -308,8 +344,62 @@ class StatefulSet(PodTemplateWorkload):
             for index, fields in spec.maps("volumeClaimTemplates"):
                 yield ClaimTemplate.read(fields, index)
 
+    def replicas(self) -> int | None:
+        """``spec.replicas``: 1 when omitted (the API default), None when unreadable."""
+        spec = self.spec()
+        if spec is None or not spec.present("replicas"):
+            return 1
+        return spec.integer("replicas")
+
+    def writable_volume_names(self) -> set[str] | None:
+        """The volumes some container (init containers and sidecars included) mounts writable: a
+        volumeMount without ``readOnly: true``, or a volumeDevice; None when the mounts cannot be read."""
+        if not self.containers_readable(include_init=True):
+            return None
+        names: set[str] = set()
+        for container in self.containers(include_init=True):
+            for key in ("volumeMounts", "volumeDevices"):
+                if not container.fields.maps_readable(key):
+                    return None
+                for _, mount in container.fields.maps(key):
+                    name = mount.str("name")
+                    if name is not None and (key == "volumeDevices" or mount.raw("readOnly") is not True):
+                        names.add(name)
+        return names
+
+    def shared_claims(self) -> list[SharedClaim]:
+        """The writable ``persistentVolumeClaim`` volumes of a StatefulSet of 2 replicas or more whose
+        names are not a claim template's (a claim template replaces those: STS408): every replica
+        mounts the same claim."""
+        pod = self.pod_spec()
+        if pod is None:
+            return []
+        candidates = [(index, volume) for index, volume in pod.maps("volumes")
+                      if isinstance(volume.raw("persistentVolumeClaim"), dict)]
+        if not candidates:
+            return []  # replicas and mounts are read only for a StatefulSet that mounts claims
+        replicas = self.replicas()
+        if replicas is None or replicas < 2 or not self.claim_templates_readable():
+            return []
+        templates = {claim.name for claim in self.claims() if claim.name}
+        writable = self.writable_volume_names()
+        if writable is None:
+            return []
+        shared = []
+        for index, volume in candidates:
+            claim = volume.map("persistentVolumeClaim")
+            name = volume.str("name")
+            claim_name = claim.str("claimName") if claim is not None else None
+            if claim is None or not claim_name or name in templates or name not in writable:
+                continue
+            if claim.raw("readOnly") is True:
+                continue
+            shared.append(SharedClaim(name or "", claim_name, claim.key_span("claimName"),
+                                      f"spec.template.spec.volumes[{index}].persistentVolumeClaim.claimName"))
+        return shared
+
     def entry(self) -> StatefulSetEntry:
-        """The index entry: serviceName, pod labels, selector and claim templates."""
+        """The index entry: serviceName, pod labels, selector, claim templates and shared claims."""
 
         def service_name(entry: Entry) -> None:
             spec = self.spec()
@@ -322,7 +412,11 @@ class StatefulSet(PodTemplateWorkload):
             if isinstance(self.data.get("spec"), dict):
                 entry.claims = list(self.claims())  # type: ignore[attr-defined]
 
-        groups = [("serviceName", service_name), *self._entry_groups(), ("claims", claims)]
+        def shared_claims(entry: Entry) -> None:
+            entry.shared_claims = self.shared_claims()  # type: ignore[attr-defined]
+
+        groups = [("serviceName", service_name), *self._entry_groups(), ("claims", claims),
+                  ("sharedClaims", shared_claims)]
         return self.build_entry(StatefulSetEntry, groups)
 
 

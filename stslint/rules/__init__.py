@@ -1,9 +1,8 @@
 """The rule registry: every rule's code, name, severity, options and check function, and rule sets.
 
 A rule is a small pure function in one of the family modules (``governing_service``, ``selectors``,
-``probes``, ``storage``, ``storage_classes``, ``volumes``, ``api_versions``, ``disruption``,
-``scheduling``, ``overlap``), registered with a
-decorator that declares everything about it except its documentation, once:
+``probes``, ``storage``, ``storage_classes``, ``volumes``, ``api_versions``, ``objects``, ``rollout``,
+``disruption``, ``scheduling``, ``overlap``), registered with a decorator that declares everything about it except its documentation, once:
 
 - :func:`object_rule` — reads one object through a view class: ``check(view, options) ->
   Iterable[Finding]``; the engine runs it on every object whose view is that class or a subclass
@@ -67,6 +66,9 @@ class Rule:
     options: tuple[Option, ...] = ()
     looks_up: tuple[type[Resource], ...] = ()
     doc: dict[str, Any] | None = field(default=None, compare=False)
+    run_inputs: tuple[str, ...] = ()
+    """Run-wide settings the check receives among its options (``kubernetes-version``: the target
+    release as a (major, minor) tuple), whatever the configuration's ``rules:`` say."""
 
     @property
     def family(self) -> str:
@@ -165,11 +167,27 @@ def _validated(rule: Rule) -> Rule:
 
 
 def define_object_rule(code: str, name: str, severity: str, check: Check, *, view: type[Resource] | str,
-                       opt_in: bool = False, options: Iterable[Option] = ()) -> Rule:
+                       opt_in: bool = False, options: Iterable[Option] = (),
+                       run_inputs: Iterable[str] = ()) -> Rule:
     """An object rule: ``check(view, options)`` runs on every object whose view is ``view`` (a view
-    class, or the kind name of one) or a subclass of it."""
-    cls = resolve_view(view)
-    return _validated(Rule(code, name, severity, "object", check, opt_in, cls, (cls,), tuple(options)))
+    class, or the kind name of one) or a subclass of it; ``view=Resource`` runs it on every object,
+    modelled or not (such a rule reads only ``apiVersion`` and ``kind``: the objects' identity is
+    not read, so no STS006 comes of it)."""
+    cls = Resource if view is Resource else resolve_view(view)
+    return _validated(Rule(code, name, severity, "object", check, opt_in, cls, (cls,), tuple(options),
+                           run_inputs=_run_inputs(run_inputs)))
+
+
+RUN_INPUTS = ("kubernetes-version",)
+"""The run-wide settings a rule may receive among its options."""
+
+
+def _run_inputs(names: Iterable[str]) -> tuple[str, ...]:
+    names = tuple(names)
+    unknown = [name for name in names if name not in RUN_INPUTS]
+    if unknown:
+        raise RuleDefinitionError(f"unknown run inputs {unknown}; expected some of {', '.join(RUN_INPUTS)}")
+    return names
 
 
 def _views(views: Any) -> tuple[type[Resource], ...]:
@@ -197,11 +215,12 @@ def _register(rule: Rule) -> None:
 
 
 def object_rule(code: str, name: str, severity: str, *, view: type[Resource] | str, opt_in: bool = False,
-                options: Iterable[Option] = ()) -> Callable[[Check], Check]:
+                options: Iterable[Option] = (), run_inputs: Iterable[str] = ()) -> Callable[[Check], Check]:
     """Register the decorated function as a built-in object rule (see :func:`define_object_rule`)."""
 
     def register(check: Check) -> Check:
-        _register(define_object_rule(code, name, severity, check, view=view, opt_in=opt_in, options=options))
+        _register(define_object_rule(code, name, severity, check, view=view, opt_in=opt_in, options=options,
+                                     run_inputs=run_inputs))
         return check
 
     return register
@@ -231,7 +250,7 @@ _engine_rule("STS005", "unused-suppression", "warning", "meta", opt_in=True)
 _engine_rule("STS006", "invalid-field-type", "error", "meta")
 
 FAMILIES = ("governing_service", "selectors", "probes", "storage", "storage_classes", "volumes", "api_versions",
-            "disruption", "scheduling", "overlap")
+            "objects", "rollout", "disruption", "scheduling", "overlap")
 for _family in FAMILIES:
     importlib.import_module(f"{__name__}.{_family}")
 

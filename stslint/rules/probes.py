@@ -1,11 +1,12 @@
-"""Probe rules (STS301-STS303, STS306): readiness and liveness of the containers of a StatefulSet."""
+"""Probe rules (STS301-STS306): readiness and liveness of the containers of a StatefulSet, probes no
+container may have, probes without a handler and liveness probes identical to the readiness probe."""
 from __future__ import annotations
 
 import fnmatch
 from typing import Any, Iterator
 
 from stslint.findings import Finding
-from stslint.model.fields import listed
+from stslint.model.fields import Fields, listed
 from stslint.model.workloads import Container, StatefulSet
 from stslint.rules import object_rule
 from stslint.rules.options import Option
@@ -108,3 +109,73 @@ def probe_handler_missing(sts: StatefulSet, options: dict[str, Any]) -> Iterator
                               "no handler (exec, httpGet, tcpSocket or grpc); the API server rejects it",
                               container.fields.key_span(probe_name),
                               container=container.name, anchor=probe_name)
+
+
+TIMING_DEFAULTS = {"initialDelaySeconds": 0, "periodSeconds": 10, "timeoutSeconds": 1, "failureThreshold": 3}
+"""The probe timings Kubernetes compares by, with the defaults it gives an absent or 0 value
+(``SetDefaults_Probe``); successThreshold is left out (liveness must keep it at 1)."""
+
+
+def _plain(value: Any) -> Any:
+    """A loaded value without positions, nulls in mappings dropped (a null field is an omitted one)."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _defaulted_handler(handler: str, action: dict[str, Any]) -> dict[str, Any]:
+    """A handler as the API server stores it: an httpGet's path "/" and scheme HTTP, a grpc service ""."""
+    if handler == "httpGet":
+        action = {**action, "path": action.get("path") or "/", "scheme": action.get("scheme") or "HTTP"}
+    elif handler == "grpc":
+        action = {**action, "service": action.get("service") or ""}
+    return action
+
+
+def defaulted_probe(probe: Fields) -> tuple[str, dict[str, Any], tuple[int, ...]] | None:
+    """A probe after Kubernetes' defaulting: its handler type, handler and timings; None when it has no
+    single handler (STS306, or more than one) or a timing that is not an integer."""
+    handlers = [handler for handler in HANDLERS if probe.present(handler)]
+    if len(handlers) != 1 or not isinstance(probe.raw(handlers[0]), dict):
+        return None
+    timings = []
+    for key, default in TIMING_DEFAULTS.items():
+        value = probe.raw(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            return None
+        timings.append(value or default)
+    return handlers[0], _defaulted_handler(handlers[0], _plain(probe.raw(handlers[0]))), tuple(timings)
+
+
+@object_rule("STS304", "probes-identical", "warning", view=StatefulSet)
+def probes_identical(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Finding]:
+    """A container's livenessProbe equals its readinessProbe after defaulting (successThreshold aside)."""
+    for container in sts.containers(include_init=True):
+        if container.role == "init":
+            continue  # plain init containers cannot have probes (STS305)
+        liveness, readiness = container.fields.map("livenessProbe"), container.fields.map("readinessProbe")
+        if liveness is None or readiness is None:
+            continue
+        defaulted = defaulted_probe(liveness)
+        if defaulted is None or defaulted != defaulted_probe(readiness):
+            continue
+        yield sts.finding("STS304", f'StatefulSet "{sts.name}": container "{container.label}" livenessProbe equals '
+                          "its readinessProbe; a slow dependency restarts it instead of only making it unready",
+                          container.fields.key_span("livenessProbe"),
+                          container=container.name, anchor="livenessProbe")
+
+
+@object_rule("STS305", "init-container-probe", "error", view=StatefulSet)
+def init_container_probe(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Finding]:
+    """A plain init container (no restartPolicy: Always) declares a liveness, readiness or startup probe."""
+    for container in sts.containers(include_init=True):
+        if container.role != "init":
+            continue
+        for probe_name in PROBES:
+            if container.fields.present(probe_name):
+                yield sts.finding("STS305", f'StatefulSet "{sts.name}": init container "{container.label}" has a '
+                                  f"{probe_name}; the API server rejects probes on init containers without "
+                                  "restartPolicy: Always", container.fields.key_span(probe_name),
+                                  container=container.name, anchor=probe_name)

@@ -150,7 +150,7 @@ def _anchor(term: Term) -> str:
 @object_rule("STS605", "replicas-not-spread", "warning", view=StatefulSet, opt_in=True, options=[MIN_REPLICAS])
 def replicas_not_spread(sts: StatefulSet, options: dict[str, Any]) -> Iterator[Finding]:
     """replicas >= min-replicas and no podAntiAffinity term or topologySpreadConstraint selects the pods."""
-    replicas = sts.replicas()
+    replicas = sts.replicas_written()
     if replicas is None or replicas < options["min-replicas"]:
         return
     labels = _labels(sts)

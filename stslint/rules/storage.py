@@ -1,4 +1,4 @@
-"""Storage rules (STS401-STS404): what happens to the data when claims or volumes go away."""
+"""Storage rules (STS401-STS404, STS411): what happens to the data when claims or volumes go away."""
 from __future__ import annotations
 
 from typing import Any, Iterator, cast
@@ -90,6 +90,16 @@ def pv_reclaim_delete(pv: PersistentVolume, options: dict[str, Any]) -> Iterator
                          "backing storage is destroyed when its claim is released", spec.key_span("persistentVolumeReclaimPolicy"),
                          anchor="spec.persistentVolumeReclaimPolicy",
                          fix=_retain_fix(pv, spec, "persistentVolumeReclaimPolicy"))
+
+
+@object_rule("STS411", "pv-recycle", "warning", view=PersistentVolume)
+def pv_recycle(pv: PersistentVolume, options: dict[str, Any]) -> Iterator[Finding]:
+    """A PersistentVolume has persistentVolumeReclaimPolicy: Recycle (deprecated)."""
+    spec = pv.spec()
+    if spec is not None and spec.str("persistentVolumeReclaimPolicy") == "Recycle":
+        yield pv.finding("STS411", f'PersistentVolume "{pv.name}" has persistentVolumeReclaimPolicy: Recycle, which '
+                         "is deprecated; the volume is scrubbed (rm -rf) when its claim is released",
+                         spec.key_span("persistentVolumeReclaimPolicy"), anchor="spec.persistentVolumeReclaimPolicy")
 
 
 ALPHA_CLASS = "volume.alpha.kubernetes.io/storage-class"

@@ -40,7 +40,7 @@ metadata:
 reclaimPolicy: {reclaim}
 """
 CONTAINER = ("[{name: pg, image: postgres, ports: [{name: pg, containerPort: 5432}], "
-             "readinessProbe: {tcpSocket: {port: pg}}, livenessProbe: {tcpSocket: {port: pg}}, "
+             "readinessProbe: {tcpSocket: {port: pg}}, livenessProbe: {tcpSocket: {port: pg}, failureThreshold: 6}, "
              "volumeMounts: [{name: data, mountPath: /data}, {name: conf, mountPath: /etc/pg}]}]")
 FIELDS = dict(annotations="{a: b}", replicas="1", service_name="db", selector="{matchLabels: {app: db}}",
               labels="{app: db}", containers=CONTAINER, volumes="[{name: conf, emptyDir: {}}]",
@@ -154,7 +154,7 @@ def test_wrong_typed_replicas_is_one_report_and_the_rules_reading_it_stay_quiet(
     ("annotations", ""), ("annotations", "~"), ("annotations", "null"), ("labels", ""), ("volumes", ""),
     ("claims", ""), ("containers", CONTAINER.replace("ports: [{name: pg, containerPort: 5432}]", "ports: null")
                      .replace("readinessProbe: {tcpSocket: {port: pg}}", "readinessProbe: {tcpSocket: {port: 5432}}")
-                     .replace("livenessProbe: {tcpSocket: {port: pg}}", "livenessProbe: {tcpSocket: {port: 5432}}")),
+                     .replace("livenessProbe: {tcpSocket: {port: pg}, failureThreshold: 6}", "livenessProbe: {tcpSocket: {port: 5432}, failureThreshold: 6}")),
     ("claims", "[{metadata: {name: data, annotations: }, spec: {storageClassName: slow}}]"),
     ("service_selector", "{app: db}\n  type:"),
     ("reclaim", "Retain\nparameters:"),

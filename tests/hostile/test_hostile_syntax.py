@@ -92,7 +92,7 @@ spec:
           name: app
           image: ${IMAGE:-nginx}
           readinessProbe: {tcpSocket: {port: 80}}
-          livenessProbe: {tcpSocket: {port: 80}}
+          livenessProbe: {tcpSocket: {port: 80}, failureThreshold: 6}
         - <<: *app
           name: sidecar
 """

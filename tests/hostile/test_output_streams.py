@@ -16,7 +16,7 @@ from tests.hostile.hostile_helpers import GOOD
 
 BAD_PV = "apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: pv1}\nspec: {persistentVolumeReclaimPolicy: Delete}\n"
 CLEAN = GOOD.replace("          readinessProbe: {tcpSocket: {port: 80}}\n",
-                     "          readinessProbe: {tcpSocket: {port: 80}}\n          livenessProbe: {tcpSocket: {port: 80}}\n")
+                     "          readinessProbe: {tcpSocket: {port: 80}}\n          livenessProbe: {tcpSocket: {port: 80}, failureThreshold: 6}\n")
 
 
 def _env() -> dict[str, str]:

@@ -198,5 +198,5 @@ def test_a_template_of_two_documents_is_rendered_and_mapped_per_document(tmp_pat
         "  name: {{ .Release.Name }}\nspec:\n  selector: {matchLabels: {app: db}}\n  template:\n"
         "    metadata: {labels: {app: db}}\n    spec:\n      containers:\n        - name: db\n          image: pg\n")
     assert [f[:4] for f in findings(["two"], cwd=tmp_path)] == [
-        ("STS101", "two/templates/both.yaml", 11, 1), ("STS301", "two/templates/both.yaml", 20, 11),
-        ("STS302", "two/templates/both.yaml", 20, 11)]
+        ("STS101", "two/templates/both.yaml", 11, 1), ("STS409", "two/templates/both.yaml", 11, 1),  # no storage
+        ("STS301", "two/templates/both.yaml", 20, 11), ("STS302", "two/templates/both.yaml", 20, 11)]

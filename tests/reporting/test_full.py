@@ -82,7 +82,7 @@ spec:
       containers:
         - name: db
           readinessProbe: {tcpSocket: {port: 80}}
-          livenessProbe: {tcpSocket: {port: 80}}
+          livenessProbe: {tcpSocket: {port: 80}, failureThreshold: 6}
 """
 RELATED_SVC = "apiVersion: v1\nkind: Service\nmetadata:\n  name: db\nspec:\n  clusterIP: 10.0.0.1\n  selector: {app: db}\n"
 

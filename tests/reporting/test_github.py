@@ -8,6 +8,7 @@ import pytest
 
 from stslint.rules import RULES
 from stslint.reporting.github import escape_data, escape_property
+from stslint.rules import RULES
 from tests.conftest import FIXTURES
 from tests.reporting.helpers import invoke, make_repo, statefulset
 

@@ -63,7 +63,7 @@ def test_related_fix_and_warnings_fields(tmp_path):
         "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec:\n  serviceName: db\n"
         "  selector: {matchLabels: {app: db}}\n  template:\n    metadata: {labels: {app: db}}\n"
         "    spec:\n      containers:\n      - name: db  # stslint: disable-line=NOPE999\n"
-        "        readinessProbe: {exec: {command: [a]}}\n        livenessProbe: {exec: {command: [a]}}\n")
+        "        readinessProbe: {exec: {command: [a]}}\n        livenessProbe: {exec: {command: [a]}, failureThreshold: 6}\n")
     (tmp_path / "svc.yaml").write_text("apiVersion: v1\nkind: Service\nmetadata: {name: db}\n"
                                        "spec:\n  clusterIP: 10.1.1.1\n  selector: {app: db}\n")
     report = check_json(str(tmp_path / "sts.yaml"), str(tmp_path / "svc.yaml"))

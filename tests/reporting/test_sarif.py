@@ -169,7 +169,7 @@ def test_related_locations_and_warnings_validate_and_are_where_github_reads_them
         "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec:\n  serviceName: db\n"
         "  selector: {matchLabels: {app: db}}\n  template:\n    metadata: {labels: {app: db}}\n"
         "    spec:\n      containers:\n      - name: db  # stslint: disable-line=NOPE999\n"
-        "        readinessProbe: {exec: {command: [a]}}\n        livenessProbe: {exec: {command: [a]}}\n")
+        "        readinessProbe: {exec: {command: [a]}}\n        livenessProbe: {exec: {command: [a]}, failureThreshold: 6}\n")
     (tmp_path / "svc.yaml").write_text("apiVersion: v1\nkind: Service\nmetadata: {name: db}\n"
                                        "spec:\n  type: NodePort\n  selector: {app: db}\n")
     log = json.loads(invoke("--format", "sarif", "sts.yaml", "svc.yaml", cwd=tmp_path).stdout)

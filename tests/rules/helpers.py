@@ -20,7 +20,7 @@ def sts(name: str = "web", *, service: str | None = "web", labels: str = "app: w
       - name: app
         image: nginx:1.25
         readinessProbe: {tcpSocket: {port: 80}}
-        livenessProbe: {tcpSocket: {port: 80}}""")
+        livenessProbe: {tcpSocket: {port: 80}, failureThreshold: 6}""")
     containers = textwrap.indent(containers, "      ")
     labels = textwrap.indent(labels, "        ")
     pod = textwrap.indent(pod, "      ") + "\n" if pod else ""

@@ -45,7 +45,8 @@ def test_not_headless_variants(tmp_path):
 
 
 def test_any_definition_satisfies_the_lookup(tmp_path):
-    assert codes(tmp_path, sts(), service(cluster_ip=None), service()) == []
+    # the second definition is a duplicate (STS007), but either one governs
+    assert codes(tmp_path, sts(), service(cluster_ip=None), service()) == ["STS007"]
 
 
 def test_selector_mismatch(tmp_path):

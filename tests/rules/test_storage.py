@@ -5,7 +5,7 @@ from tests.conftest import check_json, triples
 from tests.rules.helpers import codes, run, service, sts
 
 MOUNT = ("- name: app\n  image: nginx:1.25\n  readinessProbe: {tcpSocket: {port: 80}}\n"
-         "  livenessProbe: {tcpSocket: {port: 80}}\n  volumeMounts: [{name: data, mountPath: /data}]")
+         "  livenessProbe: {tcpSocket: {port: 80}, failureThreshold: 6}\n  volumeMounts: [{name: data, mountPath: /data}]")
 
 
 def claim(spec: str = "storageClassName: fast", annotations: str = "") -> str:
@@ -29,7 +29,9 @@ def test_class_reclaim_policy(tmp_path):
     assert codes(tmp_path, workload(), service(), storage_class(reclaim="Retain")) == []
     assert codes(tmp_path, workload(), service(), storage_class(reclaim='""')) == []
     assert codes(tmp_path, workload(), service()) == []  # class not in the scanned files
-    assert codes(tmp_path, workload(), service(), storage_class(reclaim="Retain"), storage_class()) == ["STS402"]
+    # two definitions in one file: the second is a duplicate (STS007)
+    assert codes(tmp_path, workload(), service(), storage_class(reclaim="Retain"), storage_class()) == [
+        "STS402", "STS007"]
 
 
 def test_class_is_cluster_scoped(tmp_path):
@@ -62,7 +64,7 @@ def test_pv_reclaim_policy(tmp_path):
                 f"  capacity: {{storage: 1Gi}}\n{policy}")
 
     assert run(tmp_path, pv("  persistentVolumeReclaimPolicy: Delete\n")) == [("STS403", "main.yaml", 7)]
-    assert codes(tmp_path, pv("  persistentVolumeReclaimPolicy: Recycle\n")) == []
+    assert run(tmp_path, pv("  persistentVolumeReclaimPolicy: Recycle\n")) == [("STS411", "main.yaml", 7)]
     assert codes(tmp_path, pv("")) == []  # a manually created PV defaults to Retain
 
 
