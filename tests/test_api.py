@@ -97,17 +97,17 @@ def test_context_records_the_kinds_the_run_s_rules_read(tmp_path):
 
     def uncovered(index, options):
         for sts in index.subjects("StatefulSet"):
-            if not index.selecting("PodDisruptionBudget", sts.namespace, sts.pod_labels or {}):
-                yield sts.finding("TST600", "no budget", sts.kind_span)
+            if not index.selecting("NetworkPolicy", sts.namespace, sts.pod_labels or {}):
+                yield sts.finding("TST600", "no network policy", sts.kind_span)
 
-    rules = BUILTIN.with_rules([define_index_rule("TST600", "pdb", "warning", uncovered,
-                                                  judges="StatefulSet", reads="PodDisruptionBudget")])
-    assert "PodDisruptionBudget" in rules.indexed_kinds() and "PodDisruptionBudget" not in BUILTIN.indexed_kinds()
+    rules = BUILTIN.with_rules([define_index_rule("TST600", "netpol", "warning", uncovered,
+                                                  judges="StatefulSet", reads="NetworkPolicy")])
+    assert "NetworkPolicy" in rules.indexed_kinds() and "NetworkPolicy" not in BUILTIN.indexed_kinds()
     repo = tmp_path / "repo"
     (repo / "ctx").mkdir(parents=True)
     (repo / "sts.yaml").write_text(STS)
-    (repo / "ctx" / "pdb.yaml").write_text("apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: p}\n"
-                                           "spec: {maxUnavailable: 1, selector: {matchLabels: {app: db}}}\n")
+    (repo / "ctx" / "netpol.yaml").write_text("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+                                              "metadata: {name: p}\nspec: {podSelector: {matchLabels: {app: db}}}\n")
     settings = Settings(selected=resolve(["TST600"], rules=rules), rules=rules)
     for _ in range(2):  # parsed, then from the cache
         result = lint_paths([str(repo / "sts.yaml")], settings, ContextRequest([str(repo / "ctx")]))

@@ -57,7 +57,8 @@ def test_select_and_ignore_by_code_prefix_and_name():
     assert run_stslint("check", bad, "--select", "STS1").returncode == 0
     assert run_stslint("check", bad, "--ignore", "retention-policy-delete").returncode == 0
     assert run_stslint("check", bad, "--select", "STS4,STS103").returncode == 1
-    assert run_stslint("check", bad, "--select", "ALL", "--ignore", "STS401").returncode == 0
+    assert run_stslint("check", bad, "--select", "ALL", "--ignore", "STS401,replicas-not-spread").returncode == 0
+    assert run_stslint("check", bad, "--select", "ALL", "--ignore", "STS401").returncode == 1  # opt-in STS605
 
 
 def test_unknown_selector_is_a_usage_error():

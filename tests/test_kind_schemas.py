@@ -518,8 +518,6 @@ OUT_OF_SCOPE = [
 IDENTITY = [
     ("pvc-name-int", "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: 5}\n",
      {("PersistentVolumeClaim/5", "metadata.name")}),
-    ("pdb-namespace-list", "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: db, namespace: [a]}\n",
-     {("PodDisruptionBudget/db", "metadata.namespace")}),
 ]
 
 
@@ -533,3 +531,9 @@ def test_the_identity_of_every_modelled_object_is_read_and_reported(tmp_path, te
 def test_fields_no_rule_reads_are_typed_by_the_schemas_but_not_reported(tmp_path, text, rejected):
     assert schema_verdicts(text) == rejected
     assert stslint_verdicts(_write(tmp_path, text)) == set()
+
+
+def test_a_budgets_identity_is_read_by_the_budget_rules(tmp_path):
+    text = "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: db, namespace: [a]}\n"
+    assert schema_verdicts(text) == stslint_verdicts(_write(tmp_path, text)) == {
+        ("PodDisruptionBudget/db", "metadata.namespace")}

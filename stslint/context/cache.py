@@ -33,9 +33,10 @@ from stslint.context.records import Record
 CACHE_NAME = "stslint-cache"
 """The name of the cache directory in git's directory (``git rev-parse --git-path stslint-cache``)."""
 CACHE_FILE = "context.json"
-FORMAT = 4
+FORMAT = 5
 """Bumped whenever the file's meaning changes: 2 since the cache left the work tree, 3 since records
-carry every indexed kind, grouped by kind; 4 since objects are identified by where they start."""
+carry every indexed kind, grouped by kind; 4 since objects are identified by where they start; 5 since
+workload entries carry their replicas and where their selector is."""
 STALE_TEMP_SECONDS = 3600
 MAX_CACHE_BYTES = 256 * 1024 * 1024
 """A larger cache file is ignored (and rewritten): the records of over a million context files

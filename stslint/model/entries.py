@@ -47,6 +47,14 @@ def namespaces_match(a: str | None, b: str | None) -> bool:
     return a is None or b is None or a == b
 
 
+def certainly_same_namespace(a: Entry, b: Entry) -> bool:
+    """Whether two entries certainly land in one namespace: both namespaces known (explicit, or
+    given by ``--namespace``) and equal, or both unknown and in one file (applied together)."""
+    if a.namespace is not None and b.namespace is not None:
+        return a.namespace == b.namespace
+    return a.namespace is None and b.namespace is None and a.file_key == b.file_key
+
+
 # --- codecs -----------------------------------------------------------------------------------
 
 
@@ -166,6 +174,7 @@ STRING = _Scalar(str)
 OPTIONAL_STRING = _Scalar(str, nullable=True)
 BOOLEAN = _Scalar(bool)
 INTEGER = _Scalar(int)
+OPTIONAL_INT = _Scalar(int, nullable=True)
 OPTIONAL_INT_OR_STRING = _Scalar(int, str, nullable=True)
 STRING_MAP = _StringMap()
 SPAN = _Span()

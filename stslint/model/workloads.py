@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, ClassVar, Iterator
 
 from stslint.model.entries import (
+    OPTIONAL_INT,
     OPTIONAL_STRING,
     SPAN,
     STRING_MAP,
@@ -134,6 +135,31 @@ class PodTemplateWorkload(Resource):
             return LabelSelector(labels) if labels else None
         return read_label_selector(owner, "selector", empty_selects_all=False)
 
+    REPLICATED: ClassVar[bool] = False
+    """Whether the kind has ``spec.replicas`` (StatefulSet, Deployment, ReplicaSet)."""
+
+    def replicas_written(self) -> int | None:
+        """``spec.replicas`` as written, or None when the kind has none, it is omitted (the API
+        default of 1, or an autoscaler owns it) or wrong-typed (reported). An integral float is the
+        integer it reaches the API server as."""
+        spec = self.spec() if self.REPLICATED else None
+        if spec is None or not spec.present("replicas"):
+            return None
+        value = spec.raw("replicas")
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            spec.report(spec.sub("replicas"), spec.value_span("replicas"), "an integer", value)
+            return None
+        return value
+
+    def selector_span(self) -> Span | None:
+        """Where the ``selector:`` key beside the pod template is written (None when absent)."""
+        owner: Fields | None = self.fields
+        for key in self.TEMPLATE_PATH[:-1]:
+            owner = owner.map(key) if owner is not None else None
+        return owner.key_span("selector") if owner is not None and owner.has_key("selector") else None
+
     def volume_names(self) -> set[str] | None:
         """The names of the pod template's volumes, or None when they cannot be read (every
         wrong-typed name is reported)."""
@@ -159,8 +185,14 @@ class PodTemplateWorkload(Resource):
 
         def selector(entry: Entry) -> None:
             entry.selector = self.selector()  # type: ignore[attr-defined]
+            span = self.selector_span()
+            if span is not None:
+                entry.selector_span = span  # type: ignore[attr-defined]
 
-        return [("labels", labels), ("selector", selector)]
+        def replicas(entry: Entry) -> None:
+            entry.replicas = self.replicas_written()  # type: ignore[attr-defined]
+
+        return [("labels", labels), ("selector", selector), ("replicas", replicas)]
 
 
 class ClaimTemplate:
@@ -268,6 +300,10 @@ class WorkloadEntry(Entry):
     """The pod template's labels (None when they cannot be read)."""
     selector = Value(Record(LabelSelector), group="selector", default=None)
     """``spec.selector`` (None: selects nothing)."""
+    selector_span = Value(SPAN, default=None)
+    """Where the ``selector:`` key is (None when absent)."""
+    replicas = Value(OPTIONAL_INT, group="replicas", default=None)
+    """``spec.replicas`` (None: omitted, wrong-typed, or a kind without replicas)."""
 
 
 
@@ -291,6 +327,7 @@ class StatefulSet(PodTemplateWorkload):
     """A StatefulSet (apps/v1; apps/v1beta1 and apps/v1beta2, removed in Kubernetes 1.16)."""
 
     KIND = "StatefulSet"
+    REPLICATED = True
     API_VERSIONS = ("apps/v1", "apps/v1beta1", "apps/v1beta2")
 
     def claim_templates_readable(self) -> bool:
@@ -388,6 +425,7 @@ class Deployment(PodTemplateWorkload):
     """A Deployment (apps/v1; apps/v1beta1, apps/v1beta2 and extensions/v1beta1, removed in 1.16)."""
 
     KIND = "Deployment"
+    REPLICATED = True
     API_VERSIONS = ("apps/v1", "apps/v1beta1", "apps/v1beta2", "extensions/v1beta1")
 
 
@@ -396,6 +434,7 @@ class ReplicaSet(PodTemplateWorkload):
     """A ReplicaSet (apps/v1; apps/v1beta2 and extensions/v1beta1, removed in 1.16)."""
 
     KIND = "ReplicaSet"
+    REPLICATED = True
     API_VERSIONS = ("apps/v1", "apps/v1beta2", "extensions/v1beta1")
 
 

@@ -1,8 +1,8 @@
 """The rule registry: every rule's code, name, severity, options and check function, and rule sets.
 
 A rule is a small pure function in one of the family modules (``governing_service``, ``selectors``,
-``probes``, ``storage``, ``storage_classes``, ``volumes``, ``api_versions``, ``objects``, ``rollout``), registered with a
-decorator that declares everything about it except its documentation, once:
+``probes``, ``storage``, ``storage_classes``, ``volumes``, ``api_versions``, ``objects``, ``rollout``,
+``disruption``, ``scheduling``, ``overlap``), registered with a decorator that declares everything about it except its documentation, once:
 
 - :func:`object_rule` — reads one object through a view class: ``check(view, options) ->
   Iterable[Finding]``; the engine runs it on every object whose view is that class or a subclass
@@ -262,7 +262,7 @@ _engine_rule("STS005", "unused-suppression", "warning", "meta", opt_in=True)
 _engine_rule("STS006", "invalid-field-type", "error", "meta")
 
 FAMILIES = ("governing_service", "selectors", "probes", "storage", "storage_classes", "volumes", "api_versions",
-            "objects", "rollout")
+            "objects", "rollout", "disruption", "scheduling", "overlap")
 for _family in FAMILIES:
     importlib.import_module(f"{__name__}.{_family}")
 

@@ -18,6 +18,10 @@ pytestmark = pytest.mark.slow
 
 STS = "statefulsets/db.yaml"
 SVC = "services/db.yaml"
+PDB = "budgets/db.yaml"
+BUDGET = ("apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: db}\n"
+          "spec: {maxUnavailable: 1, selector: {matchLabels: {app: db}}}\n")
+"""The StatefulSet's budget, in its own file (the hooks' context finds it: no STS601 once it scales)."""
 
 
 def _pre_commit_available() -> bool:
@@ -116,8 +120,9 @@ class Project:
 
 @pytest.fixture
 def project(tmp_path: Path, pre_commit_home: str) -> Iterator[Project]:
-    """A repository with statefulsets/db.yaml and its governing Service in services/db.yaml, staged."""
-    repo = make_repo(tmp_path / "project", {STS: statefulset(), SVC: service()}, commit=False)
+    """A repository with statefulsets/db.yaml, its governing Service in services/db.yaml and its budget in
+    budgets/db.yaml, staged."""
+    repo = make_repo(tmp_path / "project", {STS: statefulset(), SVC: service(), PDB: BUDGET}, commit=False)
     git(repo, "add", "-A")
     yield Project(repo, pre_commit_home)
 

@@ -42,7 +42,7 @@ reclaimPolicy: {reclaim}
 CONTAINER = ("[{name: pg, image: postgres, ports: [{name: pg, containerPort: 5432}], "
              "readinessProbe: {tcpSocket: {port: pg}}, livenessProbe: {tcpSocket: {port: pg}, failureThreshold: 6}, "
              "volumeMounts: [{name: data, mountPath: /data}, {name: conf, mountPath: /etc/pg}]}]")
-FIELDS = dict(annotations="{a: b}", replicas="3", service_name="db", selector="{matchLabels: {app: db}}",
+FIELDS = dict(annotations="{a: b}", replicas="1", service_name="db", selector="{matchLabels: {app: db}}",
               labels="{app: db}", containers=CONTAINER, volumes="[{name: conf, emptyDir: {}}]",
               claims="[{metadata: {name: data}, spec: {storageClassName: slow}}]", cluster_ip="None",
               service_selector="{app: db}", reclaim="Retain")
@@ -139,10 +139,15 @@ def test_with_sts006_ignored_the_rules_still_stay_quiet(tmp_path):
     assert (report["findings"], report["exit_code"]) == ([], 0)
 
 
-def test_replicas_is_read_only_when_a_rule_needs_it_so_a_wrong_type_here_is_neither_a_crash_nor_a_report(tmp_path):
-    # STS410 reads replicas only for a pod that mounts a claim, STS607 only beside a partition
-    assert lint(tmp_path, replicas='"three"') == []
-    assert lint(tmp_path, replicas="[3]") == []
+def test_wrong_typed_replicas_is_one_report_and_the_rules_reading_it_stay_quiet(tmp_path):
+    # spec.replicas is read by STS601, STS602 (through the index) and STS605 (the object)
+    for select in ("ALL", "STS006,STS601", "STS006,STS605"):
+        assert lint(tmp_path, select, replicas='"three"') == [
+            ("STS006", 7, 13, 'StatefulSet "db": spec.replicas must be an integer, not string "three"')], select
+    assert [code for code, *_ in lint(tmp_path, replicas="[3]")] == ["STS006"]
+    assert lint(tmp_path, "STS601,STS605", replicas='"three"') == []  # STS006 not selected: nothing
+    # an integral float is the integer the API server receives: 3 replicas, no budget, not spread
+    assert [code for code, *_ in lint(tmp_path, replicas="3.0")] == ["STS601", "STS605"]
 
 
 @pytest.mark.parametrize("field, value", [

@@ -54,7 +54,7 @@ def test_range_include_and_to_yaml_lines_map_to_the_expression_line_and_the_valu
     assert (memory.span[0], memory.exact) == (37, True)
     assert [(r.file, r.span[0], r.message) for r in memory.related] == [
         ("fixtures/render/chart/postgres/values.yaml", 15, 'from values key "resources.limits.memory"')]
-    label = at("app.kubernetes.io/instance: release-name", 1)  # the selector's include
+    label = at("app.kubernetes.io/instance: release-name", 2)  # the selector's include (the PDB renders first)
     assert (label.span[0], label.exact) == (11, True)
     subchart = at("name: release-name-metrics")
     assert subchart.file == "fixtures/render/chart/postgres/charts/metrics/templates/service.yaml"

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from stslint.rules import RULES
 from stslint.reporting.github import escape_data, escape_property
 from stslint.rules import RULES
 from tests.conftest import FIXTURES
