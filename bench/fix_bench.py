@@ -25,7 +25,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Callable
 
@@ -35,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 from stslint.api import fix_paths, lint_paths  # noqa: E402
 from stslint.fixes import write_fixed  # noqa: E402
 from stslint.settings import Settings  # noqa: E402
+from timing import median_ms  # noqa: E402  (bench/timing.py, beside this script)
 
 MANIFEST = """\
 apiVersion: apps/v1beta1
@@ -66,16 +66,6 @@ spec: {{persistentVolumeReclaimPolicy: Delete}}
 """
 
 
-def median_ms(action: Callable[[], object], runs: int, setup: Callable[[], object] | None = None) -> float:
-    """The median wall time of ``action`` in milliseconds (``setup`` runs untimed before each)."""
-    times = []
-    for _ in range(runs):
-        if setup is not None:
-            setup()
-        start = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def corpus_sets(corpus: Path) -> list[list[str]]:

@@ -21,13 +21,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -38,18 +35,11 @@ from stslint.engine import Settings, lint  # noqa: E402
 from stslint.loading.discover import discover  # noqa: E402
 from stslint.loading.yamlload import load_text  # noqa: E402
 from stslint.selection import resolve  # noqa: E402
+from timing import median_ms  # noqa: E402  (bench/timing.py, beside this script)
 
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def median_ms(action: Callable[[], object], runs: int) -> float:
-    """The median wall time of ``action`` in milliseconds."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def read_plain(texts: list[str]) -> None:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -39,21 +38,18 @@ from lint_bench import command_ms, row  # noqa: E402
 from stslint.engine import Settings, lint  # noqa: E402
 from stslint.loading.discover import discover  # noqa: E402
 from stslint.selection import resolve  # noqa: E402
+import timing  # noqa: E402  (bench/timing.py, beside this script)
 
 EXAMPLES = ROOT / "examples" / "policies"
 JOINS = ["ACME107-pdb-coverage.yaml", "ACME108-claims-retain.yaml", "ACME109-headless-governing-service.yaml",
          "ACME110-partition-within-replicas.yaml"]
 
 
+
 def median_ms(action: Callable[[], object], runs: int) -> float:
     """The median CPU time of ``action`` in this process, in milliseconds (CPU time, not wall time: the
     in-process measurements compare work, and stay meaningful on a machine shared with other jobs)."""
-    times = []
-    for _ in range(runs):
-        start = time.process_time()
-        action()
-        times.append((time.process_time() - start) * 1000)
-    return statistics.median(times)
+    return timing.median_ms(action, runs, clock=time.process_time)
 
 
 def rules_of(paths: list[str]) -> object:

@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
 
 from context_bench import STATEFULSET, generate  # noqa: E402
+from timing import median_ms  # noqa: E402  (bench/timing.py, beside this script)
 
 BIG_LINES = 2000
 
@@ -51,14 +52,6 @@ def big_manifest() -> str:
     return "---\n".join(documents)
 
 
-def median_ms(action: Callable[[], object], runs: int) -> float:
-    """The median wall time of ``action`` in milliseconds."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 class Client:

@@ -24,8 +24,8 @@ from stslint.loading.discover import (KUSTOMIZATION_FILE_NAMES, SKIPPED_EXCLUDED
                                       PathFilter, PathReport, Source, discover)
 from stslint.loading.source_text import SourceText
 from stslint.model.index import Index
-
 from stslint.model.nodes import Span
+from stslint.repository import ancestors
 
 if TYPE_CHECKING:
     from stslint.context import Context, ContextRequest
@@ -56,15 +56,22 @@ def lint_paths(paths: Sequence[str], settings: Settings | None = None,
     sources = list(discover(list(paths), stdin_filename, exclude, force_exclude, exclude_root, reports))
     if render is not None:
         return _lint_rendering(sources, reports, settings, context, render, stdin_filename, exclude)
-    from stslint.context import ContextRequest, context_for
-
-    if isinstance(context, ContextRequest):
-        context = context_for(context, sources, stdin_filename, namespace=settings.namespace,
-                              max_file_size=settings.max_file_size, exclude=exclude,
-                              kinds=settings.rules.indexed_kinds(),
-                              documents=settings.rules.document_kinds()) if context else None
+    context = _resolved_context(context, sources, stdin_filename, settings, exclude)
     result = lint(sources, settings, context)
     return _finished(result, context, reports)
+
+
+def _resolved_context(context: Context | ContextRequest | None, sources: list[Source], stdin_filename: str | None,
+                      settings: Settings, exclude: PathFilter | None) -> Context | None:
+    """The run's context: a request is loaded (only the kinds and documents the run's rules read)."""
+    from stslint.context import ContextRequest, context_for
+
+    if not isinstance(context, ContextRequest):
+        return context
+    return context_for(context, sources, stdin_filename, namespace=settings.namespace,
+                       max_file_size=settings.max_file_size, exclude=exclude,
+                       kinds=settings.rules.indexed_kinds(),
+                       documents=settings.rules.document_kinds()) if context else None
 
 
 def _finished(result: RunResult, context: Context | None, reports: list[PathReport]) -> RunResult:
@@ -121,13 +128,7 @@ def _lint_rendering(sources: list[Source], reports: list[PathReport], settings: 
             found = stream_origin(result.text)
             if found is not None:
                 mappings.append((source.display, found[0], f"{source.display} ({found[1]} output)"))
-    from stslint.context import ContextRequest, context_for
-
-    if isinstance(context, ContextRequest):
-        context = context_for(context, given_sources, stdin_filename, namespace=settings.namespace,
-                              max_file_size=settings.max_file_size, exclude=exclude,
-                              kinds=settings.rules.indexed_kinds(),
-                              documents=settings.rules.document_kinds()) if context else None
+    context = _resolved_context(context, given_sources, stdin_filename, settings, exclude)
     result = lint(sources, settings, context, loaded=loaded)
     if mappings:
         from stslint.render.origin import map_rendered
@@ -151,15 +152,13 @@ _RENDER_MARKERS = ("Chart.yaml", *KUSTOMIZATION_FILE_NAMES)
 def _may_be_rendered(path: str) -> bool:
     """Whether a named file may belong to a chart or a kustomization: a directory holding it (up to the
     current directory, or to the root for a file outside it) holds Chart.yaml or a kustomization."""
-    directory = os.path.dirname(os.path.abspath(path))
     stop = os.getcwd()
-    while True:
+    for directory in ancestors(os.path.dirname(os.path.abspath(path))):
         if any(os.path.isfile(os.path.join(directory, name)) for name in _RENDER_MARKERS):
             return True
-        parent = os.path.dirname(directory)
-        if directory == stop or parent == directory:
+        if directory == stop:
             return False
-        directory = parent
+    return False
 
 
 def _credit(reports: list[PathReport], directory: str, key: str) -> None:
@@ -181,27 +180,16 @@ def fix_paths(paths: Sequence[str], settings: Settings | None = None,
     """Fix the files at ``paths`` in memory (see stslint.fixes: nothing is written here): the
     outcome holds each file's fixed text and the result of linting the fixed texts. When standard
     input is among the paths, only it is fixed."""
-    from stslint.context import ContextRequest, context_for
     from stslint.fixes import fix_sources, write_guard
 
     settings = settings or Settings()
     reports: list[PathReport] = []
     sources = list(discover(list(paths), stdin_filename, exclude, force_exclude, exclude_root, reports))
-    if isinstance(context, ContextRequest):
-        context = context_for(context, sources, stdin_filename, namespace=settings.namespace,
-                              max_file_size=settings.max_file_size, exclude=exclude,
-                              kinds=settings.rules.indexed_kinds(),
-                              documents=settings.rules.document_kinds()) if context else None
+    context = _resolved_context(context, sources, stdin_filename, settings, exclude)
     only_stdin = any(source.path is None for source in sources)
     outcome = fix_sources(sources, settings, unsafe=unsafe, context=context, only_stdin=only_stdin,
                           writable=write_guard(paths))
-    result = outcome.result
-    result.context = context
-    result.paths = path_summaries(reports, result)
-    empty = [RunWarning(path.path, 0, f"no manifest found ({path.reason})") for path in result.paths
-             if path.reason is not None and (path.directory or result.objects == 0)]
-    if empty:
-        result.warnings = sorted([*result.warnings, *empty])
+    _finished(outcome.result, context, reports)
     return outcome
 
 

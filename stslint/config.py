@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from stslint.config_validation import ConfigInvalid, KeyPath, validate
+from stslint.repository import ancestors
 
 if TYPE_CHECKING:
     from stslint.settings import Settings
@@ -163,9 +164,8 @@ def _pyproject_has_table(path: str, display: str) -> bool:
 
 def find_config(start: str | None = None, home: str | None = None) -> str | None:
     """The configuration file that governs ``start`` (default: the current directory), or None."""
-    directory = os.path.abspath(start or os.getcwd())
     home = os.path.abspath(home if home is not None else os.path.expanduser("~"))
-    while True:
+    for directory in ancestors(os.path.abspath(start or os.getcwd())):
         for name in CONFIG_FILES:
             candidate = os.path.join(directory, name)
             if os.path.isfile(candidate):
@@ -175,10 +175,7 @@ def find_config(start: str | None = None, home: str | None = None) -> str | None
             return candidate
         if directory == home or _is_git_root(directory):
             return None
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            return None
-        directory = parent
+    return None
 
 
 def shadowed_files(found: str) -> list[str]:

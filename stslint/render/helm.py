@@ -19,6 +19,7 @@ from stslint.model.nodes import Span
 from stslint.render.align import LineOrigin, align, emitter_values
 from stslint.render.engines import Engine, EngineError, run_engine
 from stslint.render.origin import Located, line_span, read_text, shown_path
+from stslint.repository import ancestors
 
 SOURCE_HEADER = re.compile(r"^# Source: (.+?)\s*$")
 DEFAULT_RELEASE = "release-name"
@@ -450,14 +451,8 @@ def _aligned(template: str, rendered: list[str]) -> list[LineOrigin | None]:
 
 
 def _chart_dir_of(template_path: str) -> str | None:
-    directory = os.path.dirname(os.path.abspath(template_path))
-    while True:
-        if os.path.isfile(os.path.join(directory, "Chart.yaml")):
-            return directory
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            return None
-        directory = parent
+    return next((directory for directory in ancestors(os.path.dirname(os.path.abspath(template_path)))
+                 if os.path.isfile(os.path.join(directory, "Chart.yaml"))), None)
 
 
 def charts_by_name(root: str = ".") -> dict[str, str]:

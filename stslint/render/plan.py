@@ -15,6 +15,7 @@ from stslint.findings import Finding
 from stslint.model.kustomize import KUSTOMIZATION_NAMES
 from stslint.model.nodes import point_span
 from stslint.render import RenderRequest, RenderUsageError
+from stslint.repository import ancestors
 
 
 @dataclass
@@ -43,14 +44,8 @@ def top_chart(path: str) -> str | None:
     """The outermost chart directory holding ``path`` that is not a subchart (below ``charts/`` of
     another), or None."""
     directory = os.path.dirname(os.path.abspath(path)) if not os.path.isdir(path) else os.path.abspath(path)
-    found = None
-    while True:
-        if os.path.isfile(os.path.join(directory, "Chart.yaml")):
-            found = directory
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            return found
-        directory = parent
+    charts = [above for above in ancestors(directory) if os.path.isfile(os.path.join(above, "Chart.yaml"))]
+    return charts[-1] if charts else None
 
 
 def _within(path: str, directory: str) -> bool:
